@@ -1,0 +1,2 @@
+// The management API contract: operations, inputs, results, error codes, change events.
+export * from './errors.js';
