@@ -1,4 +1,7 @@
 // The registry of benchmark scenarios, in the order of quality.md's performance table.
 import type { Scenario } from '../lib/harness.js';
+import { archiveScenario } from './archive.js';
+import { installFleetScenario } from './install-fleet.js';
+import { publishCatalogScenario } from './publish-catalog.js';
 
-export const SCENARIOS: Scenario[] = [];
+export const SCENARIOS: Scenario[] = [installFleetScenario, archiveScenario, publishCatalogScenario];

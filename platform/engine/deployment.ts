@@ -1,0 +1,1531 @@
+// A local deployment: a folder with deployment.sqlite (application, app catalog, tenant registry, operation log,
+// move journal) and tenants/<id>.sqlite, one database per tenant. Class Deployment offers every operation of
+// platform.md and the contract's invoke(op, input). Each tenant operation is ONE transaction of the tenant
+// database with its tenant log row inside; the deployment's registry is reconciled from the tenant afterwards
+// (and again on open after a crash), so the tenant database is always the truth.
+import type Database from 'better-sqlite3';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { TenantryError, isTenantryError, toErrorInfo, type ErrorInfo } from '../../shared/api/errors.js';
+import {
+  OPERATIONS,
+  TENANT_ID_PATTERN,
+  describeIssues,
+  type ArchiveEntry,
+  type CatalogEntry,
+  type DestinationFacts,
+  type Invoker,
+  type JsonValue,
+  type LogEntry,
+  type OperationInput,
+  type OperationName,
+  type OperationOutput,
+  type ParsedInput,
+  type TenantApp,
+  type TenantSummary,
+} from '../../shared/api/operations.js';
+import type { AppDefinition } from '../../shared/domain/app-definition.js';
+import { compileApp, type CompileProblem } from '../../shared/domain/compile.js';
+import type { AppRef } from '../../shared/domain/conflicts.js';
+import { DependencyCycleError, dependencyOrder } from '../../shared/domain/dependency-graph.js';
+import { GUID_PATTERN, describeApp } from '../../shared/domain/manifest.js';
+import { mergeView, type MergedView } from '../../shared/domain/merge.js';
+import { movePrecheck, type MovePrecheckReport } from '../../shared/domain/move-precheck.js';
+import { ApplicationSchema, type Application } from '../../shared/domain/objects.js';
+import { checkAllowed, type TenantOperation, type TenantState } from '../../shared/domain/tenant-state.js';
+import { compareVersions, isAtLeast } from '../../shared/domain/version.js';
+import { readPackage } from '../package/index.js';
+import { toCsv } from './csv.js';
+import { quoted, RID } from './db/identifiers.js';
+import { checkpointTruncate, integrityCheck, openDatabase } from './db/open-database.js';
+import { DEFAULT_APPLICATION, DEFAULT_COMPANIES } from './default-application.js';
+import { faultPoint } from './fault.js';
+import { fromStored } from './field-values.js';
+import { dispatch } from './invoke.js';
+import { desiredSchema, dropArchive, parseColumns, createPhysicalTable, tableBytes } from './physical-schema.js';
+import { RecordStore, type RecordValues } from './records.js';
+import { CatalogRepository, type CatalogRow } from './repositories/catalog-repository.js';
+import { DeploymentLogRepository, type LogRow } from './repositories/log-repository.js';
+import { MoveJournalRepository, type MoveRow } from './repositories/move-journal-repository.js';
+import { nowIso } from './repositories/statement-cache.js';
+import { TenantRegistryRepository, type TenantRow } from './repositories/tenant-registry-repository.js';
+import { TenantRepository, type ArchiveRow } from './repositories/tenant-repository.js';
+import { copyWithSha256, databaseFileSize, fsyncDir, removeDatabaseFiles, sha256File, tenantFileName } from './tenant-files.js';
+import {
+  appRef,
+  installInTenant,
+  installedDefinitions,
+  removeAllApps,
+  syncTenant,
+  uninstallInTenant,
+  upgradeInTenant,
+  type CatalogAccess,
+  type InstallAction,
+  type OpContext,
+  type SyncMode,
+  type UpgradeResult,
+} from './tenant-ops.js';
+
+export const DEPLOYMENT_FILE = 'deployment.sqlite';
+export const TENANTS_DIR = 'tenants';
+const FORMAT = 'tenantry-deployment';
+const TENANT_FORMAT = 'tenantry-tenant';
+const SYSTEM_ACTOR = 'system';
+export const MAX_OPEN_TENANTS = 64;
+
+export interface CreateDeploymentOptions {
+  application?: Application;
+  name?: string;
+}
+
+export interface PublishOptions {
+  skipVerification?: boolean;
+  actor?: string;
+  fileName?: string;
+  /** When given, signed packages must be signed by one of these keys. */
+  trustedPublicKeys?: string[];
+}
+
+export interface PublishResult {
+  app: AppRef;
+  status: 'published' | 'unchanged';
+  sha256: string;
+  skippedVerification: boolean;
+  opId: string;
+}
+
+export interface PerTenantInstall {
+  tenantId: string;
+  ok: boolean;
+  opId: string;
+  installed: AppRef[];
+  action: InstallAction | null;
+  error?: ErrorInfo;
+}
+
+export interface PerTenantUpgrade {
+  tenantId: string;
+  ok: boolean;
+  opId: string;
+  from: string | null;
+  to: string | null;
+  action: UpgradeResult['action'] | null;
+  stepsRun: string[];
+  error?: ErrorInfo;
+}
+
+export interface ExportedTenantFile {
+  tenantId: string;
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+/** Lower-cases and checks a tenant id: [a-z0-9][a-z0-9-]{0,62}. */
+export function normalizeTenantId(id: string): string {
+  const t = String(id).toLowerCase();
+  if (!TENANT_ID_PATTERN.test(t)) {
+    throw new TenantryError('BAD_INPUT', `tenant id "${id}" is not valid: use 1-63 letters, digits and "-", starting with a letter or digit`, { tenantId: id });
+  }
+  return t;
+}
+
+function lowerIds(def: AppDefinition): AppDefinition {
+  return {
+    ...def,
+    manifest: { ...def.manifest, id: def.manifest.id.toLowerCase(), dependencies: def.manifest.dependencies.map((d) => ({ ...d, id: d.id.toLowerCase() })) },
+  };
+}
+
+function problemsError(def: AppDefinition, problems: readonly CompileProblem[], fileName?: string): TenantryError {
+  const first = problems[0];
+  const code = first?.code ?? 'COMPILE_FAILED';
+  const where = fileName ? `${fileName}: ` : '';
+  return new TenantryError(code, `${where}${describeApp(def.manifest)} does not compile: ${problems.map((p) => p.message).join('; ')}`, { problems, app: appRef(def) });
+}
+
+export class Deployment implements Invoker {
+  readonly folder: string;
+  readonly tenantsDir: string;
+  private readonly db: Database.Database;
+  private readonly catalogRepo: CatalogRepository;
+  private readonly registry: TenantRegistryRepository;
+  private readonly opLog: DeploymentLogRepository;
+  private readonly moves: MoveJournalRepository;
+  private readonly tenantDbs = new Map<string, TenantRepository>();
+  private readonly stores = new Map<string, RecordStore>();
+  private catalogCache: Map<string, { row: CatalogRow; def: AppDefinition }> | null = null;
+  private app: Application;
+  private closed = false;
+
+  private constructor(folder: string, db: Database.Database) {
+    this.folder = folder;
+    this.tenantsDir = path.join(folder, TENANTS_DIR);
+    this.db = db;
+    this.catalogRepo = new CatalogRepository(db);
+    this.registry = new TenantRegistryRepository(db, this.tenantsDir);
+    this.opLog = new DeploymentLogRepository(db);
+    this.moves = new MoveJournalRepository(db);
+    this.app = JSON.parse(this.meta('application') ?? 'null') as Application;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // lifecycle
+
+  /** Creates a deployment in an empty (or missing) folder. */
+  static create(folder: string, opts: CreateDeploymentOptions = {}): Deployment {
+    const abs = path.resolve(folder);
+    if (fs.existsSync(abs)) {
+      if (!fs.statSync(abs).isDirectory()) throw new TenantryError('DEPLOYMENT_INVALID', `${abs} exists and is not a folder`, { folder: abs });
+      if (fs.readdirSync(abs).length > 0) {
+        const isDeployment = fs.existsSync(path.join(abs, DEPLOYMENT_FILE));
+        throw new TenantryError('DEPLOYMENT_INVALID', `${abs} is not empty${isDeployment ? ' (it already holds a deployment; open it instead)' : ''}`, { folder: abs });
+      }
+    }
+    const parsed = ApplicationSchema.safeParse(opts.application ?? DEFAULT_APPLICATION);
+    if (!parsed.success) throw new TenantryError('BAD_INPUT', describeIssues('application', parsed.error.issues), { issues: parsed.error.issues });
+    fs.mkdirSync(path.join(abs, TENANTS_DIR), { recursive: true });
+    const db = openDatabase(path.join(abs, DEPLOYMENT_FILE), 'deployment', { create: true });
+    const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+    db.transaction(() => {
+      put.run('format', FORMAT);
+      put.run('name', opts.name ?? path.basename(abs));
+      put.run('created_at', nowIso());
+      put.run('application', JSON.stringify(parsed.data));
+    })();
+    return new Deployment(abs, db);
+  }
+
+  /** Opens an existing deployment; finishes or undoes what a crash interrupted. */
+  static open(folder: string): Deployment {
+    const abs = path.resolve(folder);
+    const file = path.join(abs, DEPLOYMENT_FILE);
+    if (!fs.existsSync(file)) throw new TenantryError('DEPLOYMENT_INVALID', `${abs} is not a Tenantry deployment (no ${DEPLOYMENT_FILE})`, { folder: abs });
+    const db = openDatabase(file, 'deployment');
+    const format = (db.prepare("SELECT value FROM meta WHERE key = 'format'").get() as { value: string } | undefined)?.value;
+    if (format !== FORMAT) {
+      db.close();
+      throw new TenantryError('DEPLOYMENT_INVALID', `${file} is not a Tenantry deployment database`, { folder: abs });
+    }
+    fs.mkdirSync(path.join(abs, TENANTS_DIR), { recursive: true });
+    const d = new Deployment(abs, db);
+    d.recover();
+    return d;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    for (const repo of this.tenantDbs.values()) repo.db.close();
+    this.tenantDbs.clear();
+    this.stores.clear();
+    this.db.close();
+    this.closed = true;
+  }
+
+  private meta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  get name(): string {
+    return this.meta('name') ?? path.basename(this.folder);
+  }
+
+  get application(): Application {
+    return this.app;
+  }
+
+  info(): OperationOutput<'deployment.info'> {
+    return {
+      name: this.name,
+      folder: this.folder,
+      application: { name: this.app.name, publisher: this.app.publisher, version: this.app.version },
+      tenants: this.registry.list().length,
+      apps: this.catalogRepo.count(),
+      formatVersion: this.db.pragma('user_version', { simple: true }) as number,
+    };
+  }
+
+  /** The deployment database handle, for tests that assert pragmas and query plans. */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // crash recovery
+
+  private recover(): void {
+    for (const f of fs.readdirSync(this.tenantsDir)) {
+      if (f.includes('.creating') || f.startsWith('.import-')) fs.rmSync(path.join(this.tenantsDir, f), { force: true });
+    }
+    // Operations still 'running' were cut short. A tenant operation whose tenant transaction committed has its row
+    // in the tenant's log: finish it as the tenant says, and copy the tenant's apps into the registry.
+    for (const r of this.opLog.running()) {
+      const row = r.tenant_id === null ? undefined : this.registry.get(r.tenant_id);
+      let outcome: { result: 'succeeded' | 'failed'; code: string | null; message: string | null } | undefined;
+      if (row && row.state !== 'dismounted' && fs.existsSync(row.file)) {
+        const t = this.tenantRepo(row).logEntry(r.op_id);
+        if (t) outcome = { result: t.result, code: t.error_code, message: t.error_message };
+        this.reconcileRegistry(row.tenant_id);
+      }
+      if (outcome?.result === 'succeeded') this.opLog.finish(r.op_id, nowIso(), 'succeeded');
+      else if (outcome) this.opLog.finish(r.op_id, nowIso(), 'failed', { code: outcome.code ?? 'INTERNAL', message: outcome.message ?? '' });
+    }
+    this.opLog.markInterrupted(nowIso());
+    for (const m of this.moves.open()) this.recoverMove(m);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // logging and operation wrappers
+
+  private startLog(operation: string, tenantId: string | null, params: Record<string, unknown>, actor: string | undefined): { opId: string; at: string; actor: string } {
+    const opId = crypto.randomUUID();
+    const at = nowIso();
+    const who = actor ?? SYSTEM_ACTOR;
+    this.opLog.start({ op_id: opId, actor: who, operation, tenant_id: tenantId, params: JSON.stringify(params), started_at: at });
+    return { opId, at, actor: who };
+  }
+
+  private finishLog(opId: string, e?: unknown): void {
+    if (e === undefined) this.opLog.finish(opId, nowIso(), 'succeeded');
+    else {
+      const info = toErrorInfo(e);
+      this.opLog.finish(opId, nowIso(), 'failed', info);
+    }
+  }
+
+  /** A deployment-level operation (no tenant transaction): logged, errors normalised. */
+  private deploymentOp<T>(operation: string, params: Record<string, unknown>, actor: string | undefined, body: (opId: string) => T): T {
+    const log = this.startLog(operation, null, params, actor);
+    try {
+      const r = body(log.opId);
+      this.finishLog(log.opId);
+      return r;
+    } catch (e) {
+      this.finishLog(log.opId, e);
+      throw isTenantryError(e) ? e : new TenantryError('INTERNAL', `${operation} failed: ${(e as Error).message}`);
+    }
+  }
+
+  private tenantRow(tenantId: string): TenantRow {
+    const id = normalizeTenantId(tenantId);
+    const row = this.registry.get(id);
+    if (!row) throw new TenantryError('TENANT_NOT_FOUND', `tenant "${id}" does not exist in deployment "${this.name}"`, { tenantId: id });
+    return row;
+  }
+
+  /**
+   * The tenant's connection. At most MAX_OPEN_TENANTS stay open (least recently used closed first), so a
+   * deployment of thousands of tenants does not run out of file handles.
+   */
+  private tenantRepo(row: TenantRow): TenantRepository {
+    let repo = this.tenantDbs.get(row.tenant_id);
+    if (repo) {
+      this.tenantDbs.delete(row.tenant_id);
+      this.tenantDbs.set(row.tenant_id, repo);
+      return repo;
+    }
+    repo = new TenantRepository(openDatabase(row.file, 'tenant'));
+    this.tenantDbs.set(row.tenant_id, repo);
+    while (this.tenantDbs.size > MAX_OPEN_TENANTS) {
+      const oldest = this.tenantDbs.keys().next().value;
+      if (oldest === undefined || oldest === row.tenant_id) break;
+      this.closeTenantDb(oldest, false);
+    }
+    return repo;
+  }
+
+  private closeTenantDb(tenantId: string, checkpoint: boolean): void {
+    const repo = this.tenantDbs.get(tenantId);
+    this.stores.delete(tenantId);
+    if (!repo) return;
+    if (checkpoint) checkpointTruncate(repo.db);
+    repo.db.close();
+    this.tenantDbs.delete(tenantId);
+  }
+
+  private catalogAccess(): CatalogAccess {
+    const cache = this.loadCatalog();
+    return {
+      all: () => [...cache.values()].map((e) => e.def),
+      get: (id, version) => cache.get(`${id.toLowerCase()}@${version}`)?.def,
+      sha256: (id, version) => cache.get(`${id.toLowerCase()}@${version}`)?.row.sha256 ?? '',
+    };
+  }
+
+  private loadCatalog(): Map<string, { row: CatalogRow; def: AppDefinition }> {
+    if (!this.catalogCache) {
+      this.catalogCache = new Map(this.catalogRepo.list().map((row) => [`${row.app_id}@${row.version}`, { row, def: JSON.parse(row.definition) as AppDefinition }]));
+    }
+    return this.catalogCache;
+  }
+
+  /** Copies the tenant's installed apps into the deployment registry (the tenant database is the truth). */
+  private reconcileRegistry(tenantId: string): void {
+    const row = this.registry.get(tenantId);
+    if (!row) return;
+    const repo = this.tenantRepo(row);
+    this.registry.setCompanies(tenantId, repo.companies().map((c) => c.name));
+    this.registry.replaceApps(
+      tenantId,
+      repo.installed().map((a) => ({ app_id: a.app_id, version: a.version, data_version: a.data_version, sync_state: a.sync_state })),
+    );
+  }
+
+  /**
+   * One tenant operation: state check, deployment log row, ONE tenant transaction holding the work and the tenant
+   * log row, then the registry reconciled. A refusal changes nothing (the transaction rolls back) and is logged
+   * as failed in both logs; an unexpected error also puts the tenant in the 'failed' state.
+   */
+  private tenantOp<T>(
+    p: { operation: string; stateOp: TenantOperation; faultOp: string; tenantId: string; actor: string | undefined; params: Record<string, unknown>; catalog?: boolean },
+    body: (ctx: OpContext) => T,
+  ): { value: T; opId: string } {
+    const row = this.tenantRow(p.tenantId);
+    checkAllowed(row.state as TenantState, p.stateOp, row.tenant_id);
+    const log = this.startLog(p.operation, row.tenant_id, p.params, p.actor);
+    let repo: TenantRepository | undefined;
+    try {
+      repo = this.tenantRepo(row);
+      const ctx: OpContext = {
+        tenantId: row.tenant_id,
+        opId: log.opId,
+        actor: log.actor,
+        at: log.at,
+        op: p.faultOp,
+        repo,
+        application: this.app,
+        catalog: p.catalog === false ? null : this.catalogAccess(),
+      };
+      const r = repo;
+      const value = repo.db.transaction(() => {
+        const v = body(ctx);
+        r.log({ op_id: log.opId, actor: log.actor, operation: p.operation, params: JSON.stringify(p.params), started_at: log.at, ended_at: nowIso(), result: 'succeeded', error_code: null, error_message: null });
+        faultPoint(p.faultOp, 'before-commit');
+        return v;
+      })();
+      faultPoint(p.faultOp, 'after-commit');
+      this.stores.delete(row.tenant_id);
+      this.db.transaction(() => {
+        this.reconcileRegistry(row.tenant_id);
+        if (row.state === 'failed') this.registry.setState(row.tenant_id, 'operational');
+        this.finishLog(log.opId);
+      })();
+      return { value, opId: log.opId };
+    } catch (e) {
+      this.stores.delete(row.tenant_id);
+      const err = isTenantryError(e) ? e : new TenantryError('INTERNAL', `${p.operation} failed in tenant "${row.tenant_id}": ${(e as Error).message}`, { tenantId: row.tenant_id });
+      const info = err.toInfo();
+      if (repo) {
+        try {
+          repo.log({ op_id: log.opId, actor: log.actor, operation: p.operation, params: JSON.stringify(p.params), started_at: log.at, ended_at: nowIso(), result: 'failed', error_code: info.code, error_message: info.message });
+        } catch {
+          // the tenant log is best effort after a failure; the deployment log below still records it
+        }
+      }
+      if (!isTenantryError(e)) this.registry.setState(row.tenant_id, 'failed', { operation: p.operation, error: info.message });
+      this.finishLog(log.opId, err);
+      throw err;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // apps: resolve, publish, unpublish, catalog, info, repair
+
+  /** An app named by GUID or by (unique, case-insensitive) name, in the catalog or installed in a tenant. */
+  resolveAppId(key: string, tenant?: TenantRepository): string {
+    if (GUID_PATTERN.test(key)) return key.toLowerCase();
+    const ids = new Set(this.catalogRepo.byName(key).map((r) => r.app_id));
+    if (tenant) for (const a of tenant.installed()) if (a.name.toLowerCase() === key.toLowerCase()) ids.add(a.app_id);
+    if (tenant) for (const a of tenant.archives()) if (a.app_name.toLowerCase() === key.toLowerCase()) ids.add(a.app_id);
+    if (ids.size === 1) return [...ids][0] as string;
+    if (ids.size > 1) throw new TenantryError('BAD_INPUT', `the name "${key}" is ambiguous: ${[...ids].join(', ')}; name the app by id`, { app: key, ids: [...ids] });
+    throw new TenantryError('NOT_PUBLISHED', `no extension named "${key}" is published in deployment "${this.name}"`, { app: key });
+  }
+
+  private publishedVersion(appId: string, version: string | undefined): { row: CatalogRow; def: AppDefinition } {
+    const cache = this.loadCatalog();
+    const versions = [...cache.values()].filter((e) => e.row.app_id === appId);
+    if (versions.length === 0) throw new TenantryError('NOT_PUBLISHED', `extension ${appId} is not published in deployment "${this.name}"`, { appId });
+    if (version !== undefined) {
+      const e = cache.get(`${appId}@${version}`);
+      if (!e) {
+        const name = versions[0]?.row.name ?? appId;
+        throw new TenantryError('NOT_PUBLISHED', `"${name}" ${version} is not published in deployment "${this.name}"; published: ${versions.map((v) => v.row.version).join(', ')}`, {
+          appId,
+          version,
+          published: versions.map((v) => v.row.version),
+        });
+      }
+      return e;
+    }
+    return versions.reduce((best, e) => (compareVersions(e.row.version, best.row.version) > 0 ? e : best));
+  }
+
+  private readForPublish(bytes: Uint8Array, opts: PublishOptions) {
+    const info = readPackage(bytes, opts.trustedPublicKeys ? { verify: opts.skipVerification ? 'skip' : 'require', trustedPublicKeys: opts.trustedPublicKeys } : { verify: opts.skipVerification ? 'skip' : 'require' }, opts.fileName);
+    return { info, def: lowerIds(info.definition) };
+  }
+
+  publish(bytes: Uint8Array, opts: PublishOptions = {}): PublishResult {
+    const params = { fileName: opts.fileName ?? null, size: bytes.length, skipVerification: opts.skipVerification ?? false };
+    let opId = '';
+    const r = this.deploymentOp('app.publish', params, opts.actor, (id) => {
+      opId = id;
+      const { info, def } = this.readForPublish(bytes, opts);
+      const checked = this.checkPublish(info, def, opts, []);
+      if (checked.row) this.insertCatalogRow(checked.row, bytes, def);
+      return checked.result;
+    });
+    return { ...r, opId };
+  }
+
+  /** Decides unchanged / refused / to publish, compiling against the catalog plus `pending` (publishMany). */
+  private checkPublish(
+    info: { sha256: string; size: number; signature?: { publicKey: string; keyId: string } | undefined },
+    def: AppDefinition,
+    opts: PublishOptions,
+    pending: readonly AppDefinition[],
+  ): { result: Omit<PublishResult, 'opId'>; row: CatalogRow | null } {
+    const m = def.manifest;
+    const existing = this.catalogRepo.get(m.id, m.version);
+    const skipped = opts.skipVerification === true && info.signature === undefined;
+    if (existing) {
+      if (existing.sha256 === info.sha256) return { result: { app: appRef(def), status: 'unchanged', sha256: info.sha256, skippedVerification: skipped }, row: null };
+      throw new TenantryError(
+        'ALREADY_PUBLISHED',
+        `${opts.fileName ? `${opts.fileName}: ` : ''}${describeApp(m)} is already published with different contents (sha256 ${existing.sha256.slice(0, 12)}..., this package ${info.sha256.slice(0, 12)}...); publish a new version`,
+        { app: appRef(def), publishedSha256: existing.sha256, sha256: info.sha256 },
+      );
+    }
+    const problems = compileApp(def, this.app, [...this.catalogAccess().all(), ...pending]);
+    if (problems.length > 0) throw problemsError(def, problems, opts.fileName);
+    const row: CatalogRow = {
+      app_id: m.id,
+      version: m.version,
+      name: m.name,
+      publisher: m.publisher,
+      sha256: info.sha256,
+      size: info.size,
+      definition: JSON.stringify(def),
+      signed: info.signature ? 1 : 0,
+      skipped_verification: skipped ? 1 : 0,
+      signer_key_id: info.signature?.keyId ?? null,
+      published_at: nowIso(),
+      published_by: opts.actor ?? SYSTEM_ACTOR,
+      problems: '[]',
+    };
+    return { result: { app: appRef(def), status: 'published', sha256: info.sha256, skippedVerification: skipped }, row };
+  }
+
+  private insertCatalogRow(row: CatalogRow, bytes: Uint8Array, def: AppDefinition): void {
+    this.catalogRepo.insert(row, bytes);
+    this.catalogCache?.set(`${row.app_id}@${row.version}`, { row, def });
+  }
+
+  /**
+   * Publishes several packages: all are read and validated first (nothing is published if one fails), ordered by
+   * their dependencies (a cycle is refused naming it), compiled in that order, then inserted in one transaction.
+   */
+  publishMany(files: readonly { bytes: Uint8Array; fileName?: string }[], opts: Omit<PublishOptions, 'fileName'> = {}): { results: (Omit<PublishResult, 'opId'> & { fileName: string | null })[]; opId: string } {
+    let opId = '';
+    const results = this.deploymentOp('app.publishMany', { files: files.map((f) => f.fileName ?? null), skipVerification: opts.skipVerification ?? false }, opts.actor, (id) => {
+      opId = id;
+      const withName = (fileName: string | undefined): PublishOptions => (fileName === undefined ? { ...opts } : { ...opts, fileName });
+      const read = files.map((f) => ({ ...this.readForPublish(f.bytes, withName(f.fileName)), file: f }));
+      const seen = new Map<string, string>();
+      for (const r of read) {
+        const k = `${r.def.manifest.id}@${r.def.manifest.version}`;
+        const prev = seen.get(k);
+        if (prev !== undefined) throw new TenantryError('BAD_INPUT', `${describeApp(r.def.manifest)} is given twice (${prev || 'a package'} and ${r.file.fileName ?? 'another package'})`, { app: appRef(r.def) });
+        seen.set(k, r.file.fileName ?? '');
+      }
+      // Graph nodes per package; a dependency edge goes to every given version of the depended-on app.
+      const nodes = read.map((r, i) => ({ id: `${r.def.manifest.id}#${i}`, name: `"${r.def.manifest.name}" ${r.def.manifest.version}`, dependencies: [] as { id: string }[], r }));
+      for (const n of nodes) {
+        n.dependencies = n.r.def.manifest.dependencies.flatMap((d) => nodes.filter((o) => o.r.def.manifest.id === d.id.toLowerCase() && o !== n).map((o) => ({ id: o.id })));
+      }
+      let ordered: typeof read;
+      try {
+        ordered = dependencyOrder(nodes).map((n) => n.r);
+      } catch (e) {
+        if (e instanceof DependencyCycleError) throw new TenantryError('DEPENDENCY_CYCLE', `the packages depend on each other in a cycle: ${e.cycle.join(' -> ')}`, { cycle: e.cycle });
+        throw e;
+      }
+      const pending: AppDefinition[] = [];
+      const toInsert: { row: CatalogRow; bytes: Uint8Array; def: AppDefinition }[] = [];
+      const out: (Omit<PublishResult, 'opId'> & { fileName: string | null })[] = [];
+      for (const r of ordered) {
+        const checked = this.checkPublish(r.info, r.def, withName(r.file.fileName), pending);
+        if (checked.row) {
+          pending.push(r.def);
+          toInsert.push({ row: checked.row, bytes: r.file.bytes, def: r.def });
+        }
+        out.push({ ...checked.result, fileName: r.file.fileName ?? null });
+      }
+      this.db.transaction(() => {
+        for (const t of toInsert) this.catalogRepo.insert(t.row, t.bytes);
+      })();
+      this.catalogCache = null;
+      return out;
+    });
+    return { results, opId };
+  }
+
+  unpublish(appKey: string, version: string, opts: { actor?: string } = {}): { app: AppRef; opId: string } {
+    let opId = '';
+    const app = this.deploymentOp('app.unpublish', { app: appKey, version }, opts.actor, (id) => {
+      opId = id;
+      const appId = this.resolveAppId(appKey);
+      const { row, def } = this.publishedVersion(appId, version);
+      const tenants = this.registry.tenantsWithAppVersion(appId, version);
+      if (tenants.length > 0) {
+        throw new TenantryError('APP_IN_USE', `${describeApp(def.manifest)} is installed in ${tenants.length} tenant(s): ${tenants.slice(0, 20).join(', ')}${tenants.length > 20 ? ', ...' : ''}; uninstall it there first`, {
+          app: appRef(def),
+          tenants,
+        });
+      }
+      const all = this.catalogAccess().all();
+      const others = all.filter((d) => !(d.manifest.id === appId && d.manifest.version === version));
+      const dependents = others.filter((d) =>
+        d.manifest.dependencies.some(
+          (dep) => dep.id.toLowerCase() === appId && isAtLeast(version, dep.version) && !others.some((o) => o.manifest.id === appId && isAtLeast(o.manifest.version, dep.version)),
+        ),
+      );
+      if (dependents.length > 0) {
+        throw new TenantryError('APP_IN_USE', `${describeApp(def.manifest)} is needed by published ${dependents.map((d) => describeApp(d.manifest)).join(', ')}; unpublish them first`, {
+          app: appRef(def),
+          dependents: dependents.map(appRef),
+        });
+      }
+      this.catalogRepo.delete(row.app_id, row.version);
+      this.catalogCache = null;
+      return appRef(def);
+    });
+    return { app, opId };
+  }
+
+  catalog(): CatalogEntry[] {
+    const counts = this.registry.countsByAppVersion();
+    return this.catalogRepo.list().map((r) => {
+      const def = this.loadCatalog().get(`${r.app_id}@${r.version}`)?.def;
+      return {
+        id: r.app_id,
+        name: r.name,
+        publisher: r.publisher,
+        version: r.version,
+        sha256: r.sha256,
+        size: r.size,
+        signed: r.signed === 1,
+        skippedVerification: r.skipped_verification === 1,
+        signerKeyId: r.signer_key_id,
+        publishedAt: r.published_at,
+        publishedBy: r.published_by,
+        dependencies: (def?.manifest.dependencies ?? []).map((d) => ({ id: d.id, name: d.name, publisher: d.publisher, version: d.version })),
+        tenantCount: counts.get(`${r.app_id}@${r.version}`) ?? 0,
+        problems: JSON.parse(r.problems) as { code: string; message: string }[],
+      };
+    });
+  }
+
+  /** The package bytes of a published version (to copy it to another deployment before a move). */
+  packageBytes(appKey: string, version: string): Buffer {
+    const appId = this.resolveAppId(appKey);
+    const bytes = this.catalogRepo.package(appId, version);
+    if (!bytes) throw new TenantryError('NOT_PUBLISHED', `${appKey} ${version} is not published in deployment "${this.name}"`, { appId, version });
+    return bytes;
+  }
+
+  packageInfo(bytes: Uint8Array, fileName?: string): OperationOutput<'app.info'> {
+    const info = readPackage(bytes, { verify: 'skip' }, fileName);
+    const def = info.definition;
+    const id = def.manifest.id.toLowerCase();
+    return {
+      manifest: def.manifest,
+      sha256: info.sha256,
+      size: info.size,
+      signed: info.signature !== undefined,
+      signerKeyId: info.signature?.keyId ?? null,
+      objects: def.objects.map((o) => ('extends' in o ? { type: o.type, id: o.id, name: o.name, extends: o.extends } : { type: o.type, id: o.id, name: o.name })),
+      tableData: def.tableData.map((t) => ({ table: t.table, rows: t.rows.length })),
+      publishedVersions: this.catalogRepo.versions(id).map((r) => r.version),
+    };
+  }
+
+  appTenants(appKey: string): OperationOutput<'app.tenants'> {
+    const appId = this.resolveAppId(appKey);
+    const versions = this.catalogRepo.versions(appId);
+    const first = versions[0];
+    const rows = this.registry.tenantsWithApp(appId);
+    return {
+      app: { id: appId, name: first?.name ?? appKey, publisher: first?.publisher ?? '' },
+      tenants: rows.map((r) => ({ tenantId: r.tenant_id, version: r.version, dataVersion: r.data_version, syncState: r.sync_state })),
+    };
+  }
+
+  /** Recompiles published versions against the current application and records what no longer compiles. */
+  repair(appKey?: string, version?: string, opts: { actor?: string } = {}): OperationOutput<'app.repair'> {
+    let opId = '';
+    const results = this.deploymentOp('app.repair', { app: appKey ?? null, version: version ?? null }, opts.actor, (id) => {
+      opId = id;
+      return this.repairAll(appKey === undefined ? undefined : this.resolveAppId(appKey), version);
+    });
+    return { results, opId };
+  }
+
+  private repairAll(appId?: string, version?: string): OperationOutput<'app.repair'>['results'] {
+    const all = this.catalogAccess().all();
+    const targets = all.filter((d) => (appId === undefined || d.manifest.id === appId) && (version === undefined || d.manifest.version === version));
+    if (appId !== undefined && targets.length === 0) throw new TenantryError('NOT_PUBLISHED', `${appId}${version ? ` ${version}` : ''} is not published`, { appId, version });
+    const out: OperationOutput<'app.repair'>['results'] = [];
+    this.db.transaction(() => {
+      for (const def of targets) {
+        const others = all.filter((d) => d !== def);
+        const problems = compileApp(def, this.app, others).map((p) => ({ code: p.code, message: p.message }));
+        this.catalogRepo.setProblems(def.manifest.id, def.manifest.version, JSON.stringify(problems));
+        out.push({ app: appRef(def), ok: problems.length === 0, problems });
+      }
+    })();
+    this.catalogCache = null;
+    return out;
+  }
+
+  /** Application upgrade: a new application version; repair every published app; every tenant needs a sync. */
+  setApplication(application: Application, opts: { actor?: string } = {}): OperationOutput<'deployment.setApplication'> {
+    const parsed = ApplicationSchema.safeParse(application);
+    if (!parsed.success) throw new TenantryError('BAD_INPUT', describeIssues('application', parsed.error.issues), { issues: parsed.error.issues });
+    return this.deploymentOp('deployment.setApplication', { name: parsed.data.name, version: parsed.data.version }, opts.actor, () => {
+      const old = this.app;
+      this.app = parsed.data;
+      try {
+        const pending: string[] = [];
+        let repaired: OperationOutput<'app.repair'>['results'] = [];
+        this.db.transaction(() => {
+          this.db.prepare("UPDATE meta SET value = ? WHERE key = 'application'").run(JSON.stringify(parsed.data));
+          repaired = this.repairAll();
+          for (const t of this.registry.list()) {
+            if (t.state === 'dismounted') continue;
+            this.registry.setState(t.tenant_id, 'sync-pending');
+            pending.push(t.tenant_id);
+          }
+        })();
+        for (const id of pending) {
+          const row = this.registry.get(id);
+          if (row) this.tenantRepo(row).setSyncState(null, 'pending');
+          this.reconcileRegistry(id);
+        }
+        this.stores.clear();
+        return { application: { name: parsed.data.name, version: parsed.data.version }, repaired, tenantsSyncPending: pending };
+      } catch (e) {
+        this.app = old;
+        throw e;
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // tenants
+
+  /** A tenant's summary from the registry alone (no tenant connection: lists of thousands stay cheap). */
+  private summary(row: TenantRow): TenantSummary {
+    return {
+      id: row.tenant_id,
+      alternateIds: JSON.parse(row.alternate_ids) as string[],
+      state: row.state,
+      failedOperation: row.failed_operation,
+      applicationVersion: row.application_version,
+      companies: JSON.parse(row.companies) as string[],
+      installedApps: this.registry.apps(row.tenant_id).length,
+      file: row.file,
+      sizeBytes: databaseFileSize(row.file),
+      createdAt: row.created_at,
+      mountedAt: row.mounted_at,
+    };
+  }
+
+  createTenant(tenantId: string, opts: { companies?: string[]; alternateIds?: string[]; actor?: string } = {}): TenantSummary {
+    const id = normalizeTenantId(tenantId);
+    const companies = opts.companies && opts.companies.length > 0 ? opts.companies : [...DEFAULT_COMPANIES];
+    const lower = companies.map((c) => c.toLowerCase());
+    const dup = lower.find((c, i) => lower.indexOf(c) !== i);
+    if (dup !== undefined) throw new TenantryError('BAD_INPUT', `company "${dup}" is listed twice`, { company: dup });
+    return this.deploymentOp('tenant.create', { tenantId: id, companies, alternateIds: opts.alternateIds ?? [] }, opts.actor, (opId) => {
+      if (this.registry.get(id)) throw new TenantryError('TENANT_EXISTS', `tenant "${id}" already exists in deployment "${this.name}"`, { tenantId: id });
+      const file = tenantFileName(this.tenantsDir, id);
+      if (fs.existsSync(file)) throw new TenantryError('TENANT_EXISTS', `a tenant database ${file} exists but is not registered; mount it`, { tenantId: id, file });
+      const temp = `${file}.creating`;
+      removeDatabaseFiles(temp);
+      const at = nowIso();
+      const db = openDatabase(temp, 'tenant', { create: true });
+      try {
+        const repo = new TenantRepository(db);
+        db.transaction(() => {
+          repo.setMeta('format', TENANT_FORMAT);
+          repo.setMeta('tenant_id', id);
+          repo.setMeta('application_name', this.app.name);
+          repo.setMeta('application_version', this.app.version);
+          repo.setMeta('created_at', at);
+          for (const c of companies) repo.addCompany(c, at);
+          const view = mergeView(this.app, []);
+          for (const d of desiredSchema(view, repo.companies(), new Set(['']))) createPhysicalTable(repo, d);
+          repo.log({ op_id: opId, actor: opts.actor ?? SYSTEM_ACTOR, operation: 'tenant.create', params: JSON.stringify({ companies }), started_at: at, ended_at: nowIso(), result: 'succeeded', error_code: null, error_message: null });
+        })();
+        checkpointTruncate(db);
+      } finally {
+        db.close();
+      }
+      fs.renameSync(temp, file);
+      fsyncDir(this.tenantsDir);
+      this.registry.insert({
+        tenant_id: id,
+        file,
+        state: 'operational',
+        failed_operation: null,
+        failed_error: null,
+        alternate_ids: JSON.stringify(opts.alternateIds ?? []),
+        companies: JSON.stringify(companies),
+        application_version: this.app.version,
+        created_at: at,
+        mounted_at: at,
+      });
+      return this.summary(this.tenantRow(id));
+    });
+  }
+
+  listTenants(): TenantSummary[] {
+    return this.registry.list().map((r) => this.summary(r));
+  }
+
+  getTenant(tenantId: string): TenantSummary & { apps: TenantApp[] } {
+    const row = this.tenantRow(tenantId);
+    return { ...this.summary(row), apps: row.state === 'dismounted' ? [] : this.tenantApps(row.tenant_id) };
+  }
+
+  /** Checks a tenant database can be mounted here; returns its id and the state it mounts in. */
+  private mountCheck(repo: TenantRepository, label: string): { tenantId: string; state: TenantState } {
+    if (repo.meta('format') !== TENANT_FORMAT) throw new TenantryError('DEPLOYMENT_INVALID', `${label} is not a Tenantry tenant database`, { file: label });
+    const tenantId = normalizeTenantId(repo.meta('tenant_id') ?? '');
+    const appName = repo.meta('application_name') ?? '';
+    const appVersion = repo.meta('application_version') ?? '';
+    if (appName.toLowerCase() !== this.app.name.toLowerCase() || appVersion !== this.app.version) {
+      throw new TenantryError(
+        'APPLICATION_MISMATCH',
+        `tenant "${tenantId}" uses application "${appName}" ${appVersion}; deployment "${this.name}" runs "${this.app.name}" ${this.app.version}`,
+        { tenantId, tenantApplication: { name: appName, version: appVersion }, deploymentApplication: { name: this.app.name, version: this.app.version } },
+      );
+    }
+    const cache = this.loadCatalog();
+    const installed = repo.installed();
+    const missing = installed.filter((a) => !cache.has(`${a.app_id}@${a.version}`));
+    if (missing.length > 0) {
+      throw new TenantryError(
+        'MOUNT_MISSING_APPS',
+        `tenant "${tenantId}" has extensions installed that are not published in deployment "${this.name}": ${missing.map((a) => `${describeApp(a)} (${a.app_id})`).join(', ')}; publish them, or remove the apps from the tenant`,
+        { tenantId, missing: missing.map((a) => ({ id: a.app_id, name: a.name, publisher: a.publisher, version: a.version })) },
+      );
+    }
+    const state: TenantState = installed.some((a) => a.sync_state === 'pending')
+      ? 'sync-pending'
+      : installed.some((a) => a.data_version !== a.version)
+        ? 'data-upgrade-pending'
+        : 'operational';
+    return { tenantId, state };
+  }
+
+  /** Mounts a dismounted tenant of this deployment, or adopts a tenant database file (copied in). */
+  mount(target: { tenantId: string } | { file: string }, opts: { actor?: string } = {}): TenantSummary {
+    if ('file' in target) return this.importTenantFile(target.file, { actor: opts.actor });
+    const row = this.tenantRow(target.tenantId);
+    checkAllowed(row.state as TenantState, 'mount', row.tenant_id);
+    return this.deploymentOp('tenant.mount', { tenantId: row.tenant_id }, opts.actor, (opId) => {
+      const repo = this.tenantRepo(row);
+      try {
+        const { tenantId, state } = this.mountCheck(repo, row.file);
+        if (tenantId !== row.tenant_id) throw new TenantryError('DEPLOYMENT_INVALID', `${row.file} holds tenant "${tenantId}", not "${row.tenant_id}"`, { file: row.file });
+        repo.log({ op_id: opId, actor: opts.actor ?? SYSTEM_ACTOR, operation: 'tenant.mount', params: '{}', started_at: nowIso(), ended_at: nowIso(), result: 'succeeded', error_code: null, error_message: null });
+        this.db.transaction(() => {
+          this.registry.setState(tenantId, state);
+          this.registry.setMounted(tenantId, nowIso(), this.app.version);
+          this.reconcileRegistry(tenantId);
+        })();
+        return this.summary(this.tenantRow(tenantId));
+      } catch (e) {
+        this.closeTenantDb(row.tenant_id, false);
+        throw e;
+      }
+    });
+  }
+
+  /** Ends the tenant's use here: checkpoint (WAL TRUNCATE), close; the file alone is then a complete copy. */
+  dismount(tenantId: string, opts: { actor?: string } = {}): OperationOutput<'tenant.dismount'> {
+    const row = this.tenantRow(tenantId);
+    checkAllowed(row.state as TenantState, 'dismount', row.tenant_id);
+    let opId = '';
+    this.deploymentOp('tenant.dismount', { tenantId: row.tenant_id }, opts.actor, (id) => {
+      opId = id;
+      const repo = this.tenantRepo(row);
+      repo.log({ op_id: id, actor: opts.actor ?? SYSTEM_ACTOR, operation: 'tenant.dismount', params: '{}', started_at: nowIso(), ended_at: nowIso(), result: 'succeeded', error_code: null, error_message: null });
+      this.closeTenantDb(row.tenant_id, true);
+      this.db.transaction(() => {
+        this.registry.setState(row.tenant_id, 'dismounted');
+        this.registry.setMounted(row.tenant_id, null);
+      })();
+    });
+    return { tenantId: row.tenant_id, file: row.file, state: 'dismounted', opId };
+  }
+
+  /** Remove-NAVAppsForTenant: for a dismounted tenant, uninstall every app using the tenant's own definitions. */
+  removeAppsForTenant(tenantId: string, opts: { doNotSaveData?: boolean; acknowledge?: boolean; actor?: string } = {}): OperationOutput<'tenant.removeApps'> {
+    const r = this.tenantOp(
+      { operation: 'tenant.removeApps', stateOp: 'remove-apps', faultOp: 'remove-apps', tenantId, actor: opts.actor, params: { doNotSaveData: opts.doNotSaveData ?? false }, catalog: false },
+      (ctx) => removeAllApps(ctx, { doNotSaveData: opts.doNotSaveData ?? false, acknowledge: opts.acknowledge ?? false }),
+    );
+    const id = normalizeTenantId(tenantId);
+    const repo = this.tenantDbs.get(id);
+    const archives = repo ? this.archiveEntries(repo).filter((a) => r.value.archives.includes(a.archiveId)) : [];
+    // The tenant stays dismounted: close (and checkpoint) what the operation opened.
+    this.closeTenantDb(id, true);
+    return { tenantId: id, removed: r.value.uninstalled, archives, rowsDiscarded: r.value.rowsDiscarded, opId: r.opId };
+  }
+
+  tenantApps(tenantId: string): TenantApp[] {
+    const row = this.tenantRow(tenantId);
+    checkAllowed(row.state as TenantState, 'info', row.tenant_id);
+    if (row.state === 'dismounted') {
+      return this.registry.apps(row.tenant_id).map((a) => ({ id: a.app_id, name: '', publisher: '', version: a.version, dataVersion: a.data_version, syncState: a.sync_state as 'synced' | 'pending', installedAt: '', upgradeAvailable: null, archivedVersions: [] }));
+    }
+    const repo = this.tenantRepo(row);
+    const archives = repo.archives();
+    const cache = [...this.loadCatalog().values()];
+    return repo.installed().map((a) => {
+      const newer = cache.filter((e) => e.row.app_id === a.app_id && compareVersions(e.row.version, a.version) > 0).map((e) => e.row.version);
+      const best = newer.reduce<string | null>((b, v) => (b === null || compareVersions(v, b) > 0 ? v : b), null);
+      return {
+        id: a.app_id,
+        name: a.name,
+        publisher: a.publisher,
+        version: a.version,
+        dataVersion: a.data_version,
+        syncState: a.sync_state,
+        installedAt: a.installed_at,
+        upgradeAvailable: best,
+        archivedVersions: [...new Set(archives.filter((x) => x.app_id === a.app_id).map((x) => x.version))],
+      };
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // install / uninstall / upgrade / sync
+
+  install(tenantIds: readonly string[], appKey: string, opts: { version?: string; installDependencies?: boolean; loadData?: boolean; actor?: string } = {}): PerTenantInstall[] {
+    const appId = this.resolveAppId(appKey);
+    const { def } = this.publishedVersion(appId, opts.version);
+    const out: PerTenantInstall[] = [];
+    for (const t of tenantIds) {
+      try {
+        const r = this.tenantOp(
+          {
+            operation: 'tenant.install',
+            stateOp: 'install',
+            faultOp: 'install',
+            tenantId: t,
+            actor: opts.actor,
+            params: { appId, version: def.manifest.version, installDependencies: opts.installDependencies ?? false, loadData: opts.loadData ?? true },
+          },
+          (ctx) => installInTenant(ctx, def, { installDependencies: opts.installDependencies ?? false, loadData: opts.loadData ?? true }),
+        );
+        out.push({ tenantId: normalizeTenantId(t), ok: true, opId: r.opId, installed: r.value.installed, action: r.value.action });
+      } catch (e) {
+        out.push({ tenantId: String(t).toLowerCase(), ok: false, opId: '', installed: [], action: null, error: toErrorInfo(e) });
+      }
+    }
+    return out;
+  }
+
+  /** Install in one tenant; throws on refusal (convenient for scripts and tests). */
+  installOne(tenantId: string, appKey: string, opts: { version?: string; installDependencies?: boolean; loadData?: boolean; actor?: string } = {}): PerTenantInstall {
+    const appId = this.resolveAppId(appKey);
+    const { def } = this.publishedVersion(appId, opts.version);
+    const r = this.tenantOp(
+      {
+        operation: 'tenant.install',
+        stateOp: 'install',
+        faultOp: 'install',
+        tenantId,
+        actor: opts.actor,
+        params: { appId, version: def.manifest.version, installDependencies: opts.installDependencies ?? false, loadData: opts.loadData ?? true },
+      },
+      (ctx) => installInTenant(ctx, def, { installDependencies: opts.installDependencies ?? false, loadData: opts.loadData ?? true }),
+    );
+    return { tenantId: normalizeTenantId(tenantId), ok: true, opId: r.opId, installed: r.value.installed, action: r.value.action };
+  }
+
+  uninstall(tenantId: string, appKey: string, opts: { uninstallDependents?: boolean; doNotSaveData?: boolean; acknowledge?: boolean; actor?: string } = {}): OperationOutput<'tenant.uninstall'> {
+    const row = this.tenantRow(tenantId);
+    const appId = row.state === 'dismounted' ? appKey.toLowerCase() : this.resolveAppId(appKey, this.tenantRepo(row));
+    const r = this.tenantOp(
+      {
+        operation: 'tenant.uninstall',
+        stateOp: 'uninstall',
+        faultOp: 'uninstall',
+        tenantId,
+        actor: opts.actor,
+        params: { appId, uninstallDependents: opts.uninstallDependents ?? false, doNotSaveData: opts.doNotSaveData ?? false },
+      },
+      (ctx) =>
+        uninstallInTenant(ctx, appId, {
+          uninstallDependents: opts.uninstallDependents ?? false,
+          doNotSaveData: opts.doNotSaveData ?? false,
+          acknowledge: opts.acknowledge ?? false,
+        }),
+    );
+    const repo = this.tenantRepo(this.tenantRow(tenantId));
+    const archives = this.archiveEntries(repo).filter((a) => r.value.archives.includes(a.archiveId));
+    return { tenantId: row.tenant_id, uninstalled: r.value.uninstalled, archives, rowsDiscarded: r.value.rowsDiscarded, opId: r.opId };
+  }
+
+  upgrade(tenantIds: string | readonly string[], appKey: string, opts: { version?: string; actor?: string } = {}): PerTenantUpgrade[] {
+    const ids = typeof tenantIds === 'string' ? [tenantIds] : tenantIds;
+    const appId = this.resolveAppId(appKey);
+    const { def } = this.publishedVersion(appId, opts.version);
+    const out: PerTenantUpgrade[] = [];
+    for (const t of ids) {
+      try {
+        const r = this.tenantOp(
+          { operation: 'tenant.upgrade', stateOp: 'upgrade', faultOp: 'upgrade', tenantId: t, actor: opts.actor, params: { appId, version: def.manifest.version } },
+          (ctx) => upgradeInTenant(ctx, def),
+        );
+        out.push({ tenantId: normalizeTenantId(t), ok: true, opId: r.opId, ...r.value });
+      } catch (e) {
+        out.push({ tenantId: String(t).toLowerCase(), ok: false, opId: '', from: null, to: def.manifest.version, action: null, stepsRun: [], error: toErrorInfo(e) });
+      }
+    }
+    return out;
+  }
+
+  /** Upgrade in one tenant; throws on refusal. */
+  upgradeOne(tenantId: string, appKey: string, opts: { version?: string; actor?: string } = {}): UpgradeResult & { opId: string } {
+    const appId = this.resolveAppId(appKey);
+    const { def } = this.publishedVersion(appId, opts.version);
+    const r = this.tenantOp(
+      { operation: 'tenant.upgrade', stateOp: 'upgrade', faultOp: 'upgrade', tenantId, actor: opts.actor, params: { appId, version: def.manifest.version } },
+      (ctx) => upgradeInTenant(ctx, def),
+    );
+    return { ...r.value, opId: r.opId };
+  }
+
+  sync(tenantId: string, appKey: string | undefined, opts: { mode?: SyncMode; acknowledge?: boolean; actor?: string } = {}): OperationOutput<'tenant.sync'> {
+    const mode = opts.mode ?? 'add';
+    const row = this.tenantRow(tenantId);
+    checkAllowed(row.state as TenantState, 'sync', row.tenant_id);
+    const appId = appKey === undefined ? null : this.resolveAppId(appKey, this.tenantRepo(row));
+    const r = this.tenantOp(
+      { operation: 'tenant.sync', stateOp: 'sync', faultOp: 'sync', tenantId, actor: opts.actor, params: { appId, mode, acknowledge: opts.acknowledge ?? false } },
+      (ctx) => {
+        const report = syncTenant(ctx, appId, mode, opts.acknowledge ?? false);
+        // check-only must change nothing: the log row is the only write and it is fine to keep.
+        return report;
+      },
+    );
+    let state = this.tenantRow(tenantId).state;
+    if (r.value.applied && (mode === 'add' || mode === 'force') && r.value.full && state === 'sync-pending') {
+      this.registry.setState(row.tenant_id, 'operational');
+      this.registry.setApplicationVersion(row.tenant_id, this.app.version);
+      state = 'operational';
+    }
+    const repo = this.tenantRepo(this.tenantRow(tenantId));
+    const all = this.archiveEntries(repo);
+    return {
+      tenantId: row.tenant_id,
+      mode,
+      applied: r.value.applied,
+      changes: r.value.changes,
+      rowsLost: r.value.rowsLost,
+      archives: all.filter((a) => r.value.archives.includes(a.archiveId)),
+      discarded: r.value.discarded.map((a) => this.archiveEntry(a, 0)),
+      state,
+      opId: r.opId,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // the merged view, permission sets, subscribers, logs
+
+  private readRepo(tenantId: string, op: TenantOperation): { row: TenantRow; repo: TenantRepository } {
+    const row = this.tenantRow(tenantId);
+    checkAllowed(row.state as TenantState, op, row.tenant_id);
+    return { row, repo: this.tenantRepo(row) };
+  }
+
+  private view(tenantId: string, repo: TenantRepository): MergedView {
+    return this.recordStore(tenantId, repo).view;
+  }
+
+  private recordStore(tenantId: string, repo: TenantRepository): RecordStore {
+    let s = this.stores.get(tenantId);
+    if (!s) {
+      s = new RecordStore(repo, mergeView(this.app, installedDefinitions(repo)));
+      this.stores.set(tenantId, s);
+    }
+    return s;
+  }
+
+  mergedView(tenantId: string): OperationOutput<'tenant.objects'> {
+    const { row, repo } = this.readRepo(tenantId, 'info');
+    const view = this.view(row.tenant_id, repo);
+    const names = new Map<string, string>([['', this.app.name], ...repo.installed().map((a) => [a.app_id, a.name] as [string, string])]);
+    return {
+      objects: view.objects.map((o) => ({ type: o.type, id: o.id, name: o.name, ownerAppId: o.ownerAppId, ownerAppName: names.get(o.ownerAppId) ?? '', ...(o.extends !== undefined ? { extends: o.extends } : {}) })),
+      tables: view.tables.map((t) => ({
+        id: t.id,
+        name: t.name,
+        ownerAppId: t.ownerAppId,
+        dataPerCompany: t.dataPerCompany,
+        primaryKey: t.primaryKey,
+        extendedBy: t.extendedBy,
+        fields: t.fields.map((f) => ({ name: f.name, fieldId: f.id, type: f.type, ...(f.length !== undefined ? { length: f.length } : {}), ownerAppId: f.ownerAppId })),
+      })),
+    };
+  }
+
+  permissionSets(tenantId: string): OperationOutput<'tenant.permissionSets'> {
+    const { repo } = this.readRepo(tenantId, 'info');
+    const names = new Map(repo.installed().map((a) => [a.app_id, a.name]));
+    return {
+      permissionSets: repo.permissionSets().map((p) => ({
+        id: p.ps_id,
+        name: p.name,
+        caption: p.caption,
+        ownerAppId: p.app_id,
+        appName: names.get(p.app_id) ?? '',
+        grantedAt: p.granted_at,
+        permissions: JSON.parse(p.permissions) as Record<string, unknown>[],
+      })),
+    };
+  }
+
+  subscribers(tenantId: string): OperationOutput<'tenant.subscribers'> {
+    const { repo } = this.readRepo(tenantId, 'info');
+    return {
+      subscribers: repo.subscribers().map((s) => ({
+        ownerAppId: s.app_id,
+        appName: s.app_name,
+        codeunitId: s.codeunit_id,
+        codeunit: s.codeunit,
+        name: s.name,
+        event: s.event,
+        table: s.table_name,
+        stage: s.stage,
+        order: s.ord,
+        action: s.action === null ? null : (JSON.parse(s.action) as Record<string, unknown>),
+      })),
+    };
+  }
+
+  tenantLog(tenantId: string, limit = 100): LogEntry[] {
+    const row = this.tenantRow(tenantId);
+    if (row.state === 'dismounted') return this.log({ tenantId: row.tenant_id, limit });
+    const repo = this.tenantRepo(row);
+    return repo.logEntries(limit).map((r) => ({
+      opId: r.op_id,
+      actor: r.actor,
+      operation: r.operation,
+      tenantId: row.tenant_id,
+      params: JSON.parse(r.params) as Record<string, unknown>,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      result: r.result,
+      errorCode: r.error_code,
+      errorMessage: r.error_message,
+    }));
+  }
+
+  log(opts: { tenantId?: string; limit?: number } = {}): LogEntry[] {
+    const rows: LogRow[] = this.opLog.list(opts.limit ?? 100, opts.tenantId === undefined ? undefined : normalizeTenantId(opts.tenantId));
+    return rows.map((r) => ({
+      opId: r.op_id,
+      actor: r.actor,
+      operation: r.operation,
+      tenantId: r.tenant_id,
+      params: JSON.parse(r.params) as Record<string, unknown>,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      result: r.result,
+      errorCode: r.error_code,
+      errorMessage: r.error_message,
+    }));
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // archive
+
+  private archiveEntry(a: ArchiveRow, bytes: number): ArchiveEntry {
+    return {
+      archiveId: a.archive_id,
+      appId: a.app_id,
+      appName: a.app_name,
+      publisher: a.publisher,
+      version: a.version,
+      company: a.company_name,
+      table: a.table_name,
+      tableId: a.table_id,
+      kind: a.kind,
+      rows: a.row_count,
+      bytes,
+      archivedAt: a.archived_at,
+      reason: a.reason,
+    };
+  }
+
+  private archiveEntries(repo: TenantRepository): ArchiveEntry[] {
+    return repo.archives().map((a) => this.archiveEntry(a, tableBytes(repo.db, `archive_${a.archive_id}`)));
+  }
+
+  archiveList(tenantId: string): ArchiveEntry[] {
+    const { repo } = this.readRepo(tenantId, 'archive-read');
+    return this.archiveEntries(repo);
+  }
+
+  private archiveRow(repo: TenantRepository, tenantId: string, archiveId: number): ArchiveRow {
+    const a = repo.archive(archiveId);
+    if (!a) throw new TenantryError('ARCHIVE_NOT_FOUND', `tenant "${tenantId}" has no archive ${archiveId}`, { tenantId, archiveId });
+    return a;
+  }
+
+  private archiveData(repo: TenantRepository, a: ArchiveRow, offset: number, limit: number): { columns: { name: string; fieldId: number; type: string }[]; rows: RecordValues[] } {
+    const cols = parseColumns(a.columns);
+    const sql = `SELECT ${[RID, ...cols.map((c) => quoted({ kind: 'column', fieldId: c.fieldId }))].join(', ')} FROM ${quoted({ kind: 'archive', archiveId: a.archive_id })} ORDER BY ${RID} LIMIT ? OFFSET ?`;
+    const raw = repo.db.prepare(sql).raw(true).all(limit, offset) as unknown[][];
+    const rows = raw.map((r) => {
+      const out: RecordValues = { _rid: Number(r[0]) };
+      cols.forEach((c, i) => {
+        const v = r[i + 1];
+        out[c.name] = v === null || v === undefined ? null : fromStored(c.type, v);
+      });
+      return out;
+    });
+    return { columns: [{ name: '_rid', fieldId: 0, type: 'BigInteger' }, ...cols.map((c) => ({ name: c.name, fieldId: c.fieldId, type: c.type }))], rows };
+  }
+
+  archiveRows(tenantId: string, archiveId: number, opts: { offset?: number; limit?: number } = {}): OperationOutput<'archive.rows'> {
+    const { row, repo } = this.readRepo(tenantId, 'archive-read');
+    const a = this.archiveRow(repo, row.tenant_id, archiveId);
+    const data = this.archiveData(repo, a, opts.offset ?? 0, opts.limit ?? 100);
+    return { archive: this.archiveEntry(a, tableBytes(repo.db, `archive_${a.archive_id}`)), columns: data.columns, rows: data.rows, total: a.row_count };
+  }
+
+  exportCsv(tenantId: string, archiveId: number): OperationOutput<'archive.export'> {
+    const { row, repo } = this.readRepo(tenantId, 'archive-read');
+    const a = this.archiveRow(repo, row.tenant_id, archiveId);
+    const data = this.archiveData(repo, a, 0, Number.MAX_SAFE_INTEGER);
+    const headers = data.columns.map((c) => c.name);
+    const csv = toCsv(headers, data.rows.map((r) => headers.map((h) => r[h] as JsonValue)));
+    const safe = `${a.app_name}-${a.version}-${a.table_name}-${a.company_name}`.replace(/[^A-Za-z0-9._-]+/g, '_');
+    return { fileName: `${row.tenant_id}-archive-${a.archive_id}-${safe}.csv`, csv, rows: data.rows.length };
+  }
+
+  /** Discards archived data; refused unless confirmRows equals the exact number of rows that will be lost. */
+  discardArchive(tenantId: string, target: { archiveId: number } | { appId: string }, opts: { confirmRows?: number; actor?: string } = {}): OperationOutput<'archive.discard'> {
+    const { row, repo } = this.readRepo(tenantId, 'archive-discard');
+    const appId = 'appId' in target ? this.resolveAppId(target.appId, repo) : null;
+    const r = this.tenantOp(
+      { operation: 'archive.discard', stateOp: 'archive-discard', faultOp: 'discard', tenantId, actor: opts.actor, params: { ...target, confirmRows: opts.confirmRows ?? null }, catalog: false },
+      (ctx) => {
+        const list = appId === null ? [this.archiveRow(ctx.repo, row.tenant_id, (target as { archiveId: number }).archiveId)] : ctx.repo.archivesByApp(appId);
+        if (list.length === 0) throw new TenantryError('ARCHIVE_NOT_FOUND', `tenant "${row.tenant_id}" has no archived data of ${appId}`, { tenantId: row.tenant_id, appId });
+        const rows = list.reduce((s, a) => s + a.row_count, 0);
+        if (opts.confirmRows !== rows) {
+          throw new TenantryError(
+            'ACK_REQUIRED',
+            `discarding ${list.length === 1 ? `archive ${list[0]?.archive_id} (${list[0]?.table_name} of "${list[0]?.app_name}" ${list[0]?.version})` : `${list.length} archives of "${list[0]?.app_name}"`} deletes ${rows} rows for good; confirm with confirmRows = ${rows}`,
+            { tenantId: row.tenant_id, rows, archives: list.map((a) => a.archive_id) },
+          );
+        }
+        const entries = list.map((a) => this.archiveEntry(a, tableBytes(ctx.repo.db, `archive_${a.archive_id}`)));
+        for (const a of list) dropArchive(ctx.repo, a);
+        return { entries, rows };
+      },
+    );
+    void repo;
+    return { discarded: r.value.entries, rows: r.value.rows, opId: r.opId };
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // records
+
+  private recordWrite<T>(tenantId: string, body: (store: RecordStore) => T): T {
+    const { row, repo } = this.readRepo(tenantId, 'record-write');
+    const store = this.recordStore(row.tenant_id, repo);
+    return repo.db.transaction(() => body(store))();
+  }
+
+  insertRecord(tenantId: string, company: string, table: string, values: RecordValues): { rid: number; record: RecordValues } {
+    return this.recordWrite(tenantId, (s) => {
+      const r = s.insert(s.layout(company, table), values);
+      if (!r) throw new Error('internal: insert returned nothing');
+      return r;
+    });
+  }
+
+  /** Bulk insert in one transaction (all or nothing). */
+  insertMany(tenantId: string, company: string, table: string, rows: readonly RecordValues[]): { inserted: number } {
+    return this.recordWrite(tenantId, (s) => {
+      const l = s.layout(company, table);
+      for (const r of rows) s.insert(l, r);
+      return { inserted: rows.length };
+    });
+  }
+
+  modifyRecord(tenantId: string, company: string, table: string, key: RecordValues, changes: RecordValues): { rid: number; record: RecordValues } {
+    return this.recordWrite(tenantId, (s) => s.modify(s.layout(company, table), key, changes));
+  }
+
+  deleteRecord(tenantId: string, company: string, table: string, key: RecordValues): { rid: number; deleted: true } {
+    return this.recordWrite(tenantId, (s) => ({ rid: s.delete(s.layout(company, table), key), deleted: true as const }));
+  }
+
+  readPage(tenantId: string, company: string, table: string, opts: { offset?: number; limit?: number; orderBy?: string; descending?: boolean } = {}): OperationOutput<'record.page'> {
+    const { row, repo } = this.readRepo(tenantId, 'record-read');
+    const store = this.recordStore(row.tenant_id, repo);
+    const l = store.layout(company, table);
+    const page = store.page(l, { offset: opts.offset ?? 0, limit: opts.limit ?? 100, orderBy: opts.orderBy, descending: opts.descending ?? false });
+    return {
+      columns: l.fields.map((f) => ({ name: f.field.name, fieldId: f.field.id, type: f.field.type, ...(f.field.length !== undefined ? { length: f.field.length } : {}), ownerAppId: f.field.ownerAppId })),
+      rows: page.rows,
+      total: page.total,
+    };
+  }
+
+  /** For tests and benchmarks: the SQL of a page query and the tenant connection to EXPLAIN it with. */
+  pageQueryFor(tenantId: string, company: string, table: string, orderBy?: string): { db: Database.Database; sql: string } {
+    const { row, repo } = this.readRepo(tenantId, 'record-read');
+    const store = this.recordStore(row.tenant_id, repo);
+    return { db: repo.db, sql: store.pageSql(store.layout(company, table), orderBy) };
+  }
+
+  /** For tests: the open tenant database handle. */
+  tenantDatabase(tenantId: string): Database.Database {
+    return this.tenantRepo(this.tenantRow(tenantId)).db;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // move
+
+  destinationFacts(): DestinationFacts {
+    return {
+      name: this.name,
+      application: { name: this.app.name, version: this.app.version },
+      catalog: this.catalogRepo.list().map((r) => ({ id: r.app_id, name: r.name, publisher: r.publisher, version: r.version })),
+      tenantIds: this.registry.ids(),
+    };
+  }
+
+  precheckMove(tenantId: string, destination: DestinationFacts): MovePrecheckReport {
+    const row = this.tenantRow(tenantId);
+    checkAllowed(row.state as TenantState, 'info', row.tenant_id);
+    let installed: AppRef[];
+    if (row.state === 'dismounted') {
+      installed = this.registry.apps(row.tenant_id).map((a) => ({ id: a.app_id, name: this.loadCatalog().get(`${a.app_id}@${a.version}`)?.row.name ?? a.app_id, publisher: '', version: a.version }));
+    } else {
+      installed = this.tenantRepo(row).installed().map((a) => ({ id: a.app_id, name: a.name, publisher: a.publisher, version: a.version }));
+    }
+    return movePrecheck({
+      tenantId: row.tenant_id,
+      source: { name: this.name, application: { name: this.app.name, version: this.app.version } },
+      destination,
+      installed,
+      sizeBytes: databaseFileSize(row.file),
+    });
+  }
+
+  /** Dismounts the tenant and returns its file, size and SHA-256 (the file is then safe to copy). */
+  exportTenantFile(tenantId: string, opts: { actor?: string } = {}): ExportedTenantFile {
+    const row = this.tenantRow(tenantId);
+    if (row.state !== 'dismounted') this.dismount(row.tenant_id, opts);
+    const { sha256, size } = sha256File(row.file);
+    return { tenantId: row.tenant_id, path: row.file, size, sha256 };
+  }
+
+  /**
+   * Adopts a tenant database file: copy into tenants/ through a temp file (+ fsync + rename), verify the SHA-256,
+   * integrity_check, then mount. Any failure removes what was copied; the source file is never written.
+   */
+  importTenantFile(file: string, opts: { expectedSha256?: string; actor?: string; faultOp?: string } = {}): TenantSummary {
+    const src = path.resolve(file);
+    const faultOp = opts.faultOp ?? 'import';
+    return this.deploymentOp('tenant.import', { file: src, expectedSha256: opts.expectedSha256 ?? null }, opts.actor, (opId) => {
+      if (!fs.existsSync(src)) throw new TenantryError('NOT_FOUND', `${src} does not exist`, { file: src });
+      const temp = path.join(this.tenantsDir, `.import-${crypto.randomUUID()}.sqlite`);
+      let placed: string | null = null;
+      try {
+        const { sha256 } = copyWithSha256(src, temp);
+        faultPoint(faultOp, 'after-copy');
+        if (opts.expectedSha256 !== undefined && sha256 !== opts.expectedSha256.toLowerCase()) {
+          throw new TenantryError('MOVE_FAILED', `${src}: the copy's SHA-256 ${sha256} differs from the expected ${opts.expectedSha256}`, { file: src, sha256, expected: opts.expectedSha256 });
+        }
+        const db = openDatabase(temp, 'tenant');
+        let tenantId: string;
+        let state: TenantState;
+        let companies: string[] = [];
+        try {
+          const check = integrityCheck(db);
+          if (check !== 'ok') throw new TenantryError('MOVE_FAILED', `${src}: integrity check failed: ${check}`, { file: src });
+          const repo = new TenantRepository(db);
+          ({ tenantId, state } = this.mountCheck(repo, src));
+          companies = repo.companies().map((c) => c.name);
+          if (this.registry.get(tenantId)) throw new TenantryError('TENANT_EXISTS', `tenant "${tenantId}" already exists in deployment "${this.name}"`, { tenantId });
+          repo.log({ op_id: opId, actor: opts.actor ?? SYSTEM_ACTOR, operation: 'tenant.mount', params: JSON.stringify({ file: src }), started_at: nowIso(), ended_at: nowIso(), result: 'succeeded', error_code: null, error_message: null });
+          checkpointTruncate(db);
+        } finally {
+          db.close();
+        }
+        faultPoint(faultOp, 'after-verify');
+        const final = tenantFileName(this.tenantsDir, tenantId);
+        if (fs.existsSync(final)) throw new TenantryError('TENANT_EXISTS', `${final} exists already`, { tenantId, file: final });
+        fs.renameSync(temp, final);
+        placed = final;
+        fsyncDir(this.tenantsDir);
+        faultPoint(faultOp, 'after-rename');
+        const at = nowIso();
+        this.db.transaction(() => {
+          this.registry.insert({ tenant_id: tenantId, file: final, state, failed_operation: null, failed_error: null, alternate_ids: '[]', companies: JSON.stringify(companies), application_version: this.app.version, created_at: at, mounted_at: at });
+          this.reconcileRegistry(tenantId);
+        })();
+        faultPoint(faultOp, 'after-mount');
+        return this.summary(this.tenantRow(tenantId));
+      } catch (e) {
+        removeDatabaseFiles(temp);
+        if (placed !== null) {
+          const id = path.basename(placed, '.sqlite');
+          this.closeTenantDb(id, false);
+          if (!this.registry.get(id)) removeDatabaseFiles(placed);
+        }
+        throw e;
+      }
+    });
+  }
+
+  /** Removes a tenant that now lives elsewhere: registry row and file. */
+  private forgetTenant(tenantId: string): void {
+    const row = this.registry.get(tenantId);
+    this.closeTenantDb(tenantId, false);
+    removeDatabaseFiles(row?.file ?? tenantFileName(this.tenantsDir, tenantId));
+    if (row) this.registry.remove(tenantId);
+  }
+
+  /** Called by a source deployment during recovery: is the tenant mounted and sound here? */
+  hasMountedTenant(tenantId: string): boolean {
+    const row = this.registry.get(tenantId);
+    if (!row || row.state === 'dismounted' || !fs.existsSync(row.file)) return false;
+    try {
+      const repo = this.tenantRepo(row);
+      return integrityCheck(repo.db) === 'ok' && repo.meta('tenant_id') === tenantId;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Called by a source deployment when a move is undone: drop a copy that was placed but never registered. */
+  discardUnregisteredCopy(tenantId: string): void {
+    if (this.registry.get(tenantId)) return;
+    removeDatabaseFiles(tenantFileName(this.tenantsDir, tenantId));
+  }
+
+  /**
+   * Moves a tenant to another deployment: pre-check (nothing changes if it fails) -> dismount -> copy with
+   * SHA-256 -> verify -> mount on the destination -> verify -> remove here. The move journal makes it recoverable:
+   * on failure, and on the next open after a crash, the tenant is mounted back here as it was, unless the
+   * destination has it mounted and verified; then the removal here is finished.
+   */
+  moveTenant(tenantId: string, dest: Deployment, opts: { actor?: string } = {}): { tenantId: string; report: MovePrecheckReport; sha256: string; size: number; opId: string } {
+    const row = this.tenantRow(tenantId);
+    checkAllowed(row.state as TenantState, 'move', row.tenant_id);
+    if (path.resolve(dest.folder) === path.resolve(this.folder)) throw new TenantryError('BAD_INPUT', 'the destination is this deployment', { destination: dest.folder });
+    const report = this.precheckMove(row.tenant_id, dest.destinationFacts());
+    if (!report.ok) {
+      throw new TenantryError('MOVE_PRECHECK_FAILED', `tenant "${row.tenant_id}" cannot move to "${dest.name}": ${report.problems.join('; ')}`, { report });
+    }
+    let opId = '';
+    return this.deploymentOp('tenant.move', { tenantId: row.tenant_id, destination: dest.folder }, opts.actor, (id) => {
+      opId = id;
+      faultPoint('move', 'after-precheck');
+      this.moves.start({ move_id: id, tenant_id: row.tenant_id, destination: dest.folder, prior_state: row.state, started_at: nowIso() });
+      faultPoint('move', 'after-journal');
+      let phase: MoveRow['phase'] = 'started';
+      try {
+        const exported = this.exportTenantFile(row.tenant_id, opts);
+        this.moves.phase(id, 'dismounted', nowIso(), { sha256: exported.sha256, size: exported.size });
+        phase = 'dismounted';
+        faultPoint('move', 'after-dismount');
+        dest.importTenantFile(exported.path, { expectedSha256: exported.sha256, faultOp: 'move', ...(opts.actor !== undefined ? { actor: opts.actor } : {}) });
+        if (!dest.hasMountedTenant(row.tenant_id)) throw new TenantryError('MOVE_FAILED', `tenant "${row.tenant_id}" did not verify on "${dest.name}" after mount`, { tenantId: row.tenant_id });
+        const there = dest.tenantApps(row.tenant_id).map((a) => `${a.id}@${a.version}`).sort();
+        const here = report.apps.map((a) => `${a.id}@${a.version}`).sort();
+        if (there.join(',') !== here.join(',')) throw new TenantryError('MOVE_FAILED', `tenant "${row.tenant_id}" shows other apps on "${dest.name}" after mount`, { there, here });
+        this.moves.phase(id, 'mounted-on-destination', nowIso());
+        phase = 'mounted-on-destination';
+        faultPoint('move', 'after-destination-verify');
+        this.forgetTenant(row.tenant_id);
+        faultPoint('move', 'after-source-remove');
+        this.moves.finish(id, 'moved', nowIso());
+        return { tenantId: row.tenant_id, report, sha256: exported.sha256, size: exported.size, opId };
+      } catch (e) {
+        if (phase === 'mounted-on-destination') {
+          // The destination has it, verified: finishing the removal here is the way forward.
+          this.forgetTenant(row.tenant_id);
+          this.moves.finish(id, 'moved', nowIso(), (e as Error).message);
+          return { tenantId: row.tenant_id, report, sha256: '', size: 0, opId };
+        }
+        dest.discardUnregisteredCopy(row.tenant_id);
+        if (dest.registry.get(row.tenant_id) && phase !== 'started') {
+          dest.forgetTenant(row.tenant_id);
+        }
+        this.remountAfterFailedMove(row.tenant_id, row.state);
+        this.moves.finish(id, 'rolled-back', nowIso(), (e as Error).message);
+        const info = toErrorInfo(e);
+        throw new TenantryError('MOVE_FAILED', `moving tenant "${row.tenant_id}" to "${dest.name}" failed and was undone: ${info.message}`, { tenantId: row.tenant_id, cause: info });
+      }
+    });
+  }
+
+  private remountAfterFailedMove(tenantId: string, priorState: string): void {
+    const row = this.registry.get(tenantId);
+    if (!row) return;
+    if (row.state === 'dismounted' && priorState !== 'dismounted') {
+      this.registry.setState(tenantId, priorState as TenantState);
+      this.registry.setMounted(tenantId, nowIso());
+    }
+  }
+
+  private recoverMove(m: MoveRow): void {
+    let destHas = false;
+    let dest: Deployment | null = null;
+    try {
+      dest = Deployment.open(m.destination);
+      destHas = dest.hasMountedTenant(m.tenant_id);
+      if (!destHas) dest.discardUnregisteredCopy(m.tenant_id);
+    } catch {
+      destHas = false;
+    } finally {
+      dest?.close();
+    }
+    if (destHas) {
+      this.forgetTenant(m.tenant_id);
+      this.moves.finish(m.move_id, 'moved', nowIso(), 'finished on recovery');
+    } else {
+      this.remountAfterFailedMove(m.tenant_id, m.prior_state);
+      this.moves.finish(m.move_id, 'rolled-back', nowIso(), 'undone on recovery');
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // the contract
+
+  async invoke<N extends OperationName>(op: N, input: OperationInput<N>): Promise<OperationOutput<N>> {
+    const def = OPERATIONS[op] as (typeof OPERATIONS)[OperationName] | undefined;
+    if (!def) throw new TenantryError('BAD_INPUT', `unknown operation "${String(op)}"`, { op });
+    const parsed = def.input.safeParse(input);
+    if (!parsed.success) throw new TenantryError('BAD_INPUT', describeIssues(op, parsed.error.issues), { op, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) });
+    return dispatch(this, op, parsed.data as ParsedInput<N>);
+  }
+}

@@ -1,0 +1,8 @@
+// The deployment database's migrations, in order.
+import type { Migration } from '../../db/migration.js';
+import { m0010Catalog } from './0010-catalog.js';
+import { m0020Tenants } from './0020-tenants.js';
+import { m0030Log } from './0030-log.js';
+import { m0040Moves } from './0040-moves.js';
+
+export const DEPLOYMENT_MIGRATIONS: readonly Migration[] = [m0010Catalog, m0020Tenants, m0030Log, m0040Moves];
