@@ -6,7 +6,7 @@ import path from 'node:path';
 import { buildResult, formatResult, writeResult } from './lib/harness.js';
 import { SCENARIOS } from './scenarios/index.js';
 
-export async function runBench(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+export async function runBench(argv: string[], out: (line: string) => void = console.log, resultsDir?: string): Promise<number> {
   const quick = argv.includes('--quick');
   const names = argv.filter((a) => !a.startsWith('--'));
   const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
@@ -22,7 +22,7 @@ export async function runBench(argv: string[], out: (line: string) => void = con
     try {
       const measured = await s.run({ quick, tmp, log: (l) => out(`  ${l}`) });
       const result = buildResult(s, measured, quick, os.cpus().length);
-      const file = writeResult(result);
+      const file = writeResult(result, resultsDir);
       out(`  ${formatResult(result)}`);
       out(`  -> ${path.relative(process.cwd(), file)}`);
     } catch (e) {

@@ -2,6 +2,7 @@
 import type { Scenario } from '../lib/harness.js';
 import { archiveScenario } from './archive.js';
 import { installFleetScenario } from './install-fleet.js';
+import { moveScenario } from './move.js';
 import { publishCatalogScenario } from './publish-catalog.js';
 
-export const SCENARIOS: Scenario[] = [installFleetScenario, archiveScenario, publishCatalogScenario];
+export const SCENARIOS: Scenario[] = [installFleetScenario, archiveScenario, moveScenario, publishCatalogScenario];

@@ -13,6 +13,13 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 export function processIo(): CliIo {
+  // A reader that stops early (`tenantry info | head`) closes the pipe: stop quietly, as Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
   return {
     stdout: (s) => void process.stdout.write(s),
     stderr: (s) => void process.stderr.write(s),
