@@ -1303,6 +1303,11 @@ export class Deployment implements Invoker {
     return { db: repo.db, sql: store.pageSql(store.layout(company, table), orderBy) };
   }
 
+  /** How many tenant connections are open (bounded by MAX_OPEN_TENANTS). */
+  get openTenantConnections(): number {
+    return this.tenantDbs.size;
+  }
+
   /** For tests: the open tenant database handle. */
   tenantDatabase(tenantId: string): Database.Database {
     return this.tenantRepo(this.tenantRow(tenantId)).db;
@@ -1355,6 +1360,11 @@ export class Deployment implements Invoker {
     const faultOp = opts.faultOp ?? 'import';
     return this.deploymentOp('tenant.import', { file: src, expectedSha256: opts.expectedSha256 ?? null }, opts.actor, (opId) => {
       if (!fs.existsSync(src)) throw new TenantryError('NOT_FOUND', `${src} does not exist`, { file: src });
+      // Never copy a live database: committed pages may still sit in its -wal file.
+      const wal = `${src}-wal`;
+      if (fs.existsSync(wal) && fs.statSync(wal).size > 0) {
+        throw new TenantryError('TENANT_STATE', `${src} has a non-empty ${path.basename(wal)}: it is in use or was not dismounted cleanly; dismount it first`, { file: src });
+      }
       const temp = path.join(this.tenantsDir, `.import-${crypto.randomUUID()}.sqlite`);
       let placed: string | null = null;
       try {

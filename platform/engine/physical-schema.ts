@@ -326,7 +326,7 @@ export function dropArchive(repo: TenantRepository, a: ArchiveRow): void {
 }
 
 export function dropPhysicalTable(repo: TenantRepository, row: SchemaRow): void {
-  repo.db.exec(`DROP TABLE ${quoted(row.physical)}`);
+  repo.db.exec(`DROP TABLE IF EXISTS ${quoted(row.physical)}`);
   repo.deleteSchema(row.physical);
 }
 

@@ -87,6 +87,35 @@ describe('tenants', () => {
   });
 });
 
+describe('tenant states and connections', () => {
+  it('an unexpected failure puts the tenant in the failed state naming the operation; a successful repair step clears it', () => {
+    const { d } = setup({ apps: [notesV1()], tenants: ['t1'] });
+    d.installOne('t1', IDS.notes);
+    // Break the tenant behind the engine's back: its companion table disappears.
+    const db = d.tenantDatabase('t1');
+    const companion = (db.prepare("SELECT physical FROM schema_tables WHERE kind = 'fields' LIMIT 1").get() as { physical: string }).physical;
+    db.exec(`DROP TABLE "${companion}"`);
+    expect(() => d.uninstall('t1', IDS.notes)).toThrow(expect.objectContaining({ code: 'INTERNAL', message: expect.stringContaining('tenant "t1"') }));
+    expect(d.getTenant('t1')).toMatchObject({ state: 'failed', failedOperation: 'tenant.uninstall' });
+    expect(d.tenantApps('t1')).toHaveLength(1);
+    expect(() => d.insertRecord('t1', C1, 'Customer', { 'No.': 'X' })).toThrow(expect.objectContaining({ code: 'TENANT_STATE', message: expect.stringContaining('failed') }));
+    // Uninstall without saving data drops what is left and clears the state.
+    d.uninstall('t1', IDS.notes, { doNotSaveData: true, acknowledge: true });
+    expect(d.getTenant('t1').state).toBe('operational');
+  });
+
+  it('keeps a bounded number of tenant connections open', () => {
+    const { d } = setup({ apps: [notesV1()] });
+    const ids = Array.from({ length: 70 }, (_, i) => `tenant-${i}`);
+    for (const id of ids) d.createTenant(id);
+    const r = d.install(ids, IDS.notes);
+    expect(r.every((x) => x.ok)).toBe(true);
+    expect(d.openTenantConnections).toBeLessThanOrEqual(64);
+    expect(d.tenantApps('tenant-0')).toHaveLength(1);
+    expect(d.listTenants()).toHaveLength(70);
+  });
+});
+
 describe('move', () => {
   function pair(destApps = [coreV1(), notesV1()], destApplication = testApplication()) {
     const src = setup({ apps: [coreV1(), notesV1()], tenants: ['t1', 't2'], name: 'east' });
@@ -141,6 +170,15 @@ describe('move', () => {
     expect(src.d.readPage('t1', C1, 'Customer')).toEqual(before);
     expect(dst.d.listTenants()).toEqual([]);
     expect(fs.readdirSync(path.join(dst.folder, 'tenants')).filter((f) => f.startsWith('.import-'))).toEqual([]);
+  });
+
+  it('importTenantFile refuses a live database (non-empty WAL)', () => {
+    const { src, dst } = pair();
+    src.d.insertRecord('t1', C1, 'Item', { 'No.': 'I1' });
+    const live = path.join(src.folder, 'tenants', 't1.sqlite');
+    expect(fs.statSync(`${live}-wal`).size).toBeGreaterThan(0);
+    expect(() => dst.d.importTenantFile(live)).toThrow(expect.objectContaining({ code: 'TENANT_STATE', message: expect.stringContaining('dismount it first') }));
+    expect(dst.d.listTenants()).toEqual([]);
   });
 
   it('importTenantFile verifies the checksum and leaves nothing behind on mismatch', () => {
