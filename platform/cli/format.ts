@@ -49,7 +49,9 @@ export function appLabel(a: { name: string; publisher: string; version: string }
   return `"${a.name}" by ${a.publisher} ${a.version}`;
 }
 
-export function formatBytes(n: number): string {
+/** null: not measured (archives in the result of the operation that made them; `archive list` measures). */
+export function formatBytes(n: number | null): string {
+  if (n === null) return '-';
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;

@@ -882,7 +882,7 @@ export class Deployment implements Invoker {
     );
     const id = normalizeTenantId(tenantId);
     const repo = this.tenantDbs.get(id);
-    const archives = repo ? this.archiveEntries(repo).filter((a) => r.value.archives.includes(a.archiveId)) : [];
+    const archives = repo ? this.archiveEntries(repo, false).filter((a) => r.value.archives.includes(a.archiveId)) : [];
     // The tenant stays dismounted: close (and checkpoint) what the operation opened.
     this.closeTenantDb(id, true);
     return { tenantId: id, removed: r.value.uninstalled, archives, rowsDiscarded: r.value.rowsDiscarded, opId: r.opId };
@@ -980,7 +980,7 @@ export class Deployment implements Invoker {
         }),
     );
     const repo = this.tenantRepo(this.tenantRow(tenantId));
-    const archives = this.archiveEntries(repo).filter((a) => r.value.archives.includes(a.archiveId));
+    const archives = this.archiveEntries(repo, false).filter((a) => r.value.archives.includes(a.archiveId));
     return { tenantId: row.tenant_id, uninstalled: r.value.uninstalled, archives, rowsDiscarded: r.value.rowsDiscarded, opId: r.opId };
   }
 
@@ -1034,7 +1034,7 @@ export class Deployment implements Invoker {
       state = 'operational';
     }
     const repo = this.tenantRepo(this.tenantRow(tenantId));
-    const all = this.archiveEntries(repo);
+    const all = this.archiveEntries(repo, false);
     return {
       tenantId: row.tenant_id,
       mode,
@@ -1042,7 +1042,7 @@ export class Deployment implements Invoker {
       changes: r.value.changes,
       rowsLost: r.value.rowsLost,
       archives: all.filter((a) => r.value.archives.includes(a.archiveId)),
-      discarded: r.value.discarded.map((a) => this.archiveEntry(a, 0)),
+      discarded: r.value.discarded.map((a) => this.archiveEntry(a, null)),
       state,
       opId: r.opId,
     };
@@ -1159,7 +1159,7 @@ export class Deployment implements Invoker {
   // ------------------------------------------------------------------------------------------------------------
   // archive
 
-  private archiveEntry(a: ArchiveRow, bytes: number): ArchiveEntry {
+  private archiveEntry(a: ArchiveRow, bytes: number | null): ArchiveEntry {
     return {
       archiveId: a.archive_id,
       appId: a.app_id,
@@ -1177,8 +1177,9 @@ export class Deployment implements Invoker {
     };
   }
 
-  private archiveEntries(repo: TenantRepository): ArchiveEntry[] {
-    return repo.archives().map((a) => this.archiveEntry(a, tableBytes(repo.db, `archive_${a.archive_id}`)));
+  /** The archive index; `measure` walks each archive table's pages for its size (a report, not part of an operation). */
+  private archiveEntries(repo: TenantRepository, measure = true): ArchiveEntry[] {
+    return repo.archives().map((a) => this.archiveEntry(a, measure ? tableBytes(repo.db, `archive_${a.archive_id}`) : null));
   }
 
   archiveList(tenantId: string): ArchiveEntry[] {

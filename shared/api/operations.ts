@@ -95,7 +95,9 @@ export const ArchiveEntrySchema = z.object({
   /** 'table': the extension's own table; 'fields': its fields on another table; 'column': one field removed by a force sync. */
   kind: z.enum(['table', 'fields', 'column']),
   rows: z.number(),
-  bytes: z.number(),
+  /** Bytes on disk, measured when the archive is listed; null in the result of the operation that archived it
+   *  (measuring walks the table's pages, and archiving must not grow with the row count). */
+  bytes: z.number().nullable(),
   archivedAt: IsoTimeSchema,
   reason: z.enum(['uninstall', 'force-sync', 'remove-apps']),
 });
