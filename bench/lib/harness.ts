@@ -38,7 +38,7 @@ export interface Summary {
   median: number;
   min: number;
   max: number;
-  /** (p75 - p25) / median, or 0 with fewer than 4 samples. */
+  /** (p75 - p25) / median; with fewer than 4 samples, (max - min) / median. */
   relativeSpread: number;
   runs: number;
 }
@@ -57,7 +57,7 @@ export function summarize(samples: readonly Sample[]): Summary {
     median,
     min: xs[0]!,
     max: xs[xs.length - 1]!,
-    relativeSpread: xs.length >= 4 && median > 0 ? (q(0.75) - q(0.25)) / median : 0,
+    relativeSpread: median > 0 ? (xs.length >= 4 ? q(0.75) - q(0.25) : xs[xs.length - 1]! - xs[0]!) / median : 0,
     runs: xs.length,
   };
 }
