@@ -1,0 +1,43 @@
+// The worker thread that owns one local deployment: every engine call (SQLite, zip, schema work) runs here,
+// so the console's main thread, and with it the window, never blocks on a long install or archive.
+import { parentPort, workerData } from 'node:worker_threads';
+import { toErrorInfo } from '../../../shared/api/errors.js';
+import type { OperationName } from '../../../shared/api/operations.js';
+import { Deployment } from '../../../platform/engine/deployment.js';
+import type { WorkerInit, WorkerRequest, WorkerResponse } from './worker-protocol.js';
+
+const { folder } = workerData as WorkerInit;
+const port = parentPort;
+if (!port) throw new Error('local-worker must run in a worker thread');
+
+let opened: Promise<Deployment> | undefined;
+const deployment = (): Promise<Deployment> => (opened ??= Promise.resolve().then(() => Deployment.open(folder)));
+
+// Requests are handled one at a time, in order: the engine's per-tenant transactions are synchronous anyway.
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (msg: WorkerRequest) => {
+  queue = queue.then(() => handle(msg));
+});
+
+async function handle(msg: WorkerRequest): Promise<void> {
+  let reply: WorkerResponse;
+  try {
+    if (msg.type === 'close') {
+      if (opened) (await opened.catch(() => undefined))?.close();
+      opened = undefined;
+      reply = { id: msg.id, ok: true, value: null };
+    } else {
+      const d = await deployment();
+      const value = await d.invoke(msg.op as OperationName, msg.input as never);
+      reply = { id: msg.id, ok: true, value };
+    }
+  } catch (e) {
+    if (msg.type === 'invoke' && opened) {
+      // A folder that failed to open is retried on the next call (it may have been created since).
+      const failedOpen = await opened.then(() => false, () => true);
+      if (failedOpen) opened = undefined;
+    }
+    reply = { id: msg.id, ok: false, error: toErrorInfo(e) };
+  }
+  port!.postMessage(reply);
+}

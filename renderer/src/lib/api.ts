@@ -1,0 +1,126 @@
+// The only module that talks to the console: through the preload's named functions when running in Electron
+// (window.tenantry), else over HTTP to the browser host with the per-launch session token. Features call
+// `api.call(op, input)` and never know which transport answered.
+import type { ConsoleInput, ConsoleOperationName, ConsoleOutput, JobEvent } from '../../../shared/api/console.js';
+import type { OperationInput, OperationName, OperationOutput } from '../../../shared/api/operations.js';
+
+type PreloadApi = Record<ConsoleOperationName, (input: unknown) => Promise<unknown>> & {
+  onJobEvent(listener: (e: JobEvent) => void): () => void;
+  onMenuCommand?(listener: (command: string) => void): () => void;
+};
+
+declare global {
+  interface Window {
+    tenantry?: PreloadApi;
+  }
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const SESSION_KEY = 'tenantry.session';
+const SESSION_HEADER = 'x-tenantry-session';
+
+/** The browser host hands the token in the URL fragment once; keep it for this tab and drop it from the address bar. */
+function sessionToken(): string | null {
+  const m = /(?:^#|&)session=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  if (m?.[1]) {
+    sessionStorage.setItem(SESSION_KEY, m[1]);
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+    return m[1];
+  }
+  return sessionStorage.getItem(SESSION_KEY);
+}
+
+const preload = window.tenantry;
+const token = preload ? null : sessionToken();
+
+export const transport: 'electron' | 'browser' = preload ? 'electron' : 'browser';
+
+async function httpCall(op: string, input: unknown): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(`./api/${op}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SESSION_HEADER]: token ?? '' },
+      body: JSON.stringify(input ?? {}),
+    });
+  } catch (e) {
+    throw new ApiError('UNAVAILABLE', `the console host cannot be reached (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const body = (await res.json().catch(() => null)) as { ok: boolean; value?: unknown; error?: { code: string; message: string; details?: Record<string, unknown> } } | null;
+  if (!body) throw new ApiError('INTERNAL', `the console host answered ${res.status}`);
+  if (!body.ok) throw new ApiError(body.error?.code ?? 'INTERNAL', body.error?.message ?? 'failed', body.error?.details);
+  return body.value;
+}
+
+export async function call<N extends ConsoleOperationName>(op: N, input: ConsoleInput<N>): Promise<ConsoleOutput<N>> {
+  if (preload) {
+    try {
+      return (await preload[op](input)) as ConsoleOutput<N>;
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      throw new ApiError(err.code ?? 'INTERNAL', err.message ?? String(e));
+    }
+  }
+  return (await httpCall(op, input)) as ConsoleOutput<N>;
+}
+
+/** One operation of the management contract on one connection. */
+export async function callDeployment<N extends OperationName>(connectionId: string, op: N, input: OperationInput<N>): Promise<OperationOutput<N>> {
+  return (await call('deployment.call', { connectionId, op, input })) as OperationOutput<N>;
+}
+
+/** Job progress: IPC events in Electron, server-sent events (read with fetch, reconnecting) in the browser. */
+export function onJobEvent(listener: (e: JobEvent) => void): () => void {
+  if (preload) return preload.onJobEvent(listener);
+  let stopped = false;
+  let controller: AbortController | undefined;
+  const connect = async (): Promise<void> => {
+    while (!stopped) {
+      controller = new AbortController();
+      try {
+        const res = await fetch('./api/events', { headers: { [SESSION_HEADER]: token ?? '' }, signal: controller.signal });
+        if (!res.ok || !res.body) throw new Error(`events: ${res.status}`);
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let cut: number;
+          while ((cut = buffer.indexOf('\n\n')) >= 0) {
+            const frame = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const data = frame
+              .split('\n')
+              .filter((l) => l.startsWith('data: '))
+              .map((l) => l.slice(6))
+              .join('\n');
+            if (data) listener(JSON.parse(data) as JobEvent);
+          }
+        }
+      } catch {
+        // host restarting or tab sleeping: retry below
+      }
+      if (!stopped) await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  void connect();
+  return () => {
+    stopped = true;
+    controller?.abort();
+  };
+}
+
+export function onMenuCommand(listener: (command: string) => void): () => void {
+  return preload?.onMenuCommand ? preload.onMenuCommand(listener) : () => undefined;
+}
