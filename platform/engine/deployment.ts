@@ -7,6 +7,18 @@ import type Database from 'better-sqlite3';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  LOG_WINDOW,
+  DEFAULT_CHANGE_RETENTION,
+  compareCatalogEntries,
+  type ArchiveIndexEntry,
+  type CatalogMirrorEntry,
+  type ChangeDraft,
+  type ChangesPage,
+  type LogMirrorEntry,
+  type Snapshot,
+  type TenantMirror,
+} from '../../shared/api/changes.js';
 import { TenantryError, isTenantryError, toErrorInfo, type ErrorInfo } from '../../shared/api/errors.js';
 import {
   OPERATIONS,
@@ -46,11 +58,14 @@ import { dispatch } from './invoke.js';
 import { desiredSchema, dropArchive, parseColumns, createPhysicalTable, tableBytes } from './physical-schema.js';
 import { RecordStore, type RecordValues } from './records.js';
 import { CatalogRepository, type CatalogRow } from './repositories/catalog-repository.js';
+import { ChangeRepository } from './repositories/change-repository.js';
+import { JobRepository } from './repositories/job-repository.js';
 import { DeploymentLogRepository, type LogRow } from './repositories/log-repository.js';
 import { MoveJournalRepository, type MoveRow } from './repositories/move-journal-repository.js';
 import { nowIso } from './repositories/statement-cache.js';
 import { TenantRegistryRepository, type TenantRow } from './repositories/tenant-registry-repository.js';
 import { TenantRepository, type ArchiveRow } from './repositories/tenant-repository.js';
+import { TokenStore } from './token-store.js';
 import { copyWithSha256, databaseFileSize, fsyncDir, removeDatabaseFiles, sha256File, tenantFileName } from './tenant-files.js';
 import {
   appRef,
@@ -74,9 +89,22 @@ const TENANT_FORMAT = 'tenantry-tenant';
 const SYSTEM_ACTOR = 'system';
 export const MAX_OPEN_TENANTS = 64;
 
-export interface CreateDeploymentOptions {
+export interface OpenDeploymentOptions {
+  /** How many changes the change feed keeps (default DEFAULT_CHANGE_RETENTION). */
+  changeRetention?: number;
+}
+
+export interface CreateDeploymentOptions extends OpenDeploymentOptions {
   application?: Application;
   name?: string;
+}
+
+/** A dismounted tenant's file, ready to be sent (the destination checks the SHA-256). */
+export interface TransferFile {
+  tenantId: string;
+  path: string;
+  size: number;
+  sha256: string;
 }
 
 export interface PublishOptions {
@@ -138,6 +166,39 @@ function lowerIds(def: AppDefinition): AppDefinition {
   };
 }
 
+function archiveIndexOf(repo: TenantRepository): ArchiveIndexEntry[] {
+  return repo.archiveIndex().map((a) => ({
+    archiveId: a.archive_id,
+    appId: a.app_id,
+    appName: a.app_name,
+    publisher: a.publisher,
+    version: a.version,
+    company: a.company_name,
+    table: a.table_name,
+    tableId: a.table_id,
+    kind: a.kind,
+    rows: a.row_count,
+    archivedAt: a.archived_at,
+    reason: a.reason,
+  }));
+}
+
+function logMirror(r: LogRow & { seq: number }): LogMirrorEntry {
+  return {
+    seq: r.seq,
+    opId: r.op_id,
+    actor: r.actor,
+    operation: r.operation,
+    tenantId: r.tenant_id,
+    params: JSON.parse(r.params) as Record<string, unknown>,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    result: r.result,
+    errorCode: r.error_code,
+    errorMessage: r.error_message,
+  };
+}
+
 function problemsError(def: AppDefinition, problems: readonly CompileProblem[], fileName?: string): TenantryError {
   const first = problems[0];
   const code = first?.code ?? 'COMPILE_FAILED';
@@ -153,13 +214,16 @@ export class Deployment implements Invoker {
   private readonly registry: TenantRegistryRepository;
   private readonly opLog: DeploymentLogRepository;
   private readonly moves: MoveJournalRepository;
+  private readonly changes: ChangeRepository;
+  private jobRepo: JobRepository | null = null;
+  private tokenStore: TokenStore | null = null;
   private readonly tenantDbs = new Map<string, TenantRepository>();
   private readonly stores = new Map<string, RecordStore>();
   private catalogCache: Map<string, { row: CatalogRow; def: AppDefinition }> | null = null;
   private app: Application;
   private closed = false;
 
-  private constructor(folder: string, db: Database.Database) {
+  private constructor(folder: string, db: Database.Database, opts: OpenDeploymentOptions = {}) {
     this.folder = folder;
     this.tenantsDir = path.join(folder, TENANTS_DIR);
     this.db = db;
@@ -167,6 +231,7 @@ export class Deployment implements Invoker {
     this.registry = new TenantRegistryRepository(db, this.tenantsDir);
     this.opLog = new DeploymentLogRepository(db);
     this.moves = new MoveJournalRepository(db);
+    this.changes = new ChangeRepository(db, Math.max(1, Math.trunc(opts.changeRetention ?? DEFAULT_CHANGE_RETENTION)));
     this.app = JSON.parse(this.meta('application') ?? 'null') as Application;
   }
 
@@ -193,12 +258,13 @@ export class Deployment implements Invoker {
       put.run('name', opts.name ?? path.basename(abs));
       put.run('created_at', nowIso());
       put.run('application', JSON.stringify(parsed.data));
+      put.run('mirror', '1');
     })();
-    return new Deployment(abs, db);
+    return new Deployment(abs, db, opts);
   }
 
   /** Opens an existing deployment; finishes or undoes what a crash interrupted. */
-  static open(folder: string): Deployment {
+  static open(folder: string, opts: OpenDeploymentOptions = {}): Deployment {
     const abs = path.resolve(folder);
     const file = path.join(abs, DEPLOYMENT_FILE);
     if (!fs.existsSync(file)) throw new TenantryError('DEPLOYMENT_INVALID', `${abs} is not a Tenantry deployment (no ${DEPLOYMENT_FILE})`, { folder: abs });
@@ -209,7 +275,7 @@ export class Deployment implements Invoker {
       throw new TenantryError('DEPLOYMENT_INVALID', `${file} is not a Tenantry deployment database`, { folder: abs });
     }
     fs.mkdirSync(path.join(abs, TENANTS_DIR), { recursive: true });
-    const d = new Deployment(abs, db);
+    const d = new Deployment(abs, db, opts);
     d.recover();
     return d;
   }
@@ -266,13 +332,35 @@ export class Deployment implements Invoker {
       if (row && row.state !== 'dismounted' && fs.existsSync(row.file)) {
         const t = this.tenantRepo(row).logEntry(r.op_id);
         if (t) outcome = { result: t.result, code: t.error_code, message: t.error_message };
-        this.reconcileRegistry(row.tenant_id);
+        this.track([row.tenant_id], () => this.reconcileRegistry(row.tenant_id));
       }
-      if (outcome?.result === 'succeeded') this.opLog.finish(r.op_id, nowIso(), 'succeeded');
-      else if (outcome) this.opLog.finish(r.op_id, nowIso(), 'failed', { code: outcome.code ?? 'INTERNAL', message: outcome.message ?? '' });
+      if (outcome?.result === 'succeeded') this.finishLogRow(r.op_id, 'succeeded');
+      else if (outcome) this.finishLogRow(r.op_id, 'failed', { code: outcome.code ?? 'INTERNAL', message: outcome.message ?? '' });
     }
-    this.opLog.markInterrupted(nowIso());
+    // The rest were interrupted: their tenant transactions rolled back.
+    this.db.transaction(() => {
+      for (const r of this.opLog.running()) {
+        this.finishLogRow(r.op_id, 'failed', { code: 'INTERNAL', message: 'interrupted: the process ended before the operation finished; its tenant transaction was rolled back' });
+      }
+    })();
     for (const m of this.moves.open()) this.recoverMove(m);
+    if (this.meta('mirror') === undefined) this.buildMirror();
+  }
+
+  /**
+   * Once, for a deployment made before the change feed: copy every mounted tenant's archive index (and apps) into
+   * the registry, so the mirrored state is complete from here on.
+   */
+  private buildMirror(): void {
+    for (const row of this.registry.list()) {
+      if (row.state === 'dismounted' || !fs.existsSync(row.file)) continue;
+      try {
+        this.track([row.tenant_id], () => this.reconcileRegistry(row.tenant_id));
+      } catch {
+        // an unreadable tenant keeps its registry row as it was; its next operation reconciles it
+      }
+    }
+    this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('mirror', '1')").run();
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -282,16 +370,197 @@ export class Deployment implements Invoker {
     const opId = crypto.randomUUID();
     const at = nowIso();
     const who = actor ?? SYSTEM_ACTOR;
-    this.opLog.start({ op_id: opId, actor: who, operation, tenant_id: tenantId, params: JSON.stringify(params), started_at: at });
+    this.db.transaction(() => {
+      this.opLog.start({ op_id: opId, actor: who, operation, tenant_id: tenantId, params: JSON.stringify(params), started_at: at });
+      this.logChange(opId);
+    })();
     return { opId, at, actor: who };
   }
 
   private finishLog(opId: string, e?: unknown): void {
-    if (e === undefined) this.opLog.finish(opId, nowIso(), 'succeeded');
-    else {
-      const info = toErrorInfo(e);
-      this.opLog.finish(opId, nowIso(), 'failed', info);
+    if (e === undefined) this.finishLogRow(opId, 'succeeded');
+    else this.finishLogRow(opId, 'failed', toErrorInfo(e));
+  }
+
+  /** Finishes a log row and puts it in the change feed, in one transaction. */
+  private finishLogRow(opId: string, result: 'succeeded' | 'failed', error?: { code: string; message: string }): void {
+    this.db.transaction(() => {
+      this.opLog.finish(opId, nowIso(), result, error);
+      this.logChange(opId);
+    })();
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // the change feed: every change of what a client mirrors (Snapshot) is appended in the transaction that makes it
+
+  private appendChange(change: ChangeDraft): void {
+    this.changes.append(change, nowIso());
+  }
+
+  private logChange(opId: string): void {
+    const r = this.opLog.get(opId);
+    if (r) this.appendChange({ kind: 'log.upserted', ...(r.tenant_id !== null ? { tenantId: r.tenant_id } : {}), data: logMirror(r) });
+  }
+
+  private catalogMirrorEntry(r: CatalogRow, def?: AppDefinition): CatalogMirrorEntry {
+    const d = def ?? this.loadCatalog().get(`${r.app_id}@${r.version}`)?.def;
+    return {
+      id: r.app_id,
+      name: r.name,
+      publisher: r.publisher,
+      version: r.version,
+      sha256: r.sha256,
+      size: r.size,
+      signed: r.signed === 1,
+      skippedVerification: r.skipped_verification === 1,
+      signerKeyId: r.signer_key_id,
+      publishedAt: r.published_at,
+      publishedBy: r.published_by,
+      dependencies: (d?.manifest.dependencies ?? []).map((x) => ({ id: x.id, name: x.name, publisher: x.publisher, version: x.version })),
+      problems: JSON.parse(r.problems) as { code: string; message: string }[],
+    };
+  }
+
+  private appChange(appId: string, version: string, def?: AppDefinition): void {
+    const r = this.catalogRepo.get(appId, version);
+    if (r) this.appendChange({ kind: 'app.upserted', appId: r.app_id, data: this.catalogMirrorEntry(r, def) });
+    else this.appendChange({ kind: 'app.removed', appId: appId.toLowerCase(), data: { id: appId.toLowerCase(), version } });
+  }
+
+  private deploymentMirror(): Snapshot['deployment'] {
+    return { name: this.name, application: { name: this.app.name, publisher: this.app.publisher, version: this.app.version } };
+  }
+
+  private mirrorOfRow(row: TenantRow, apps: readonly { app_id: string; version: string; data_version: string; sync_state: string }[]): TenantMirror {
+    return {
+      id: row.tenant_id,
+      alternateIds: JSON.parse(row.alternate_ids) as string[],
+      state: row.state,
+      failedOperation: row.failed_operation,
+      applicationVersion: row.application_version,
+      companies: JSON.parse(row.companies) as string[],
+      createdAt: row.created_at,
+      mountedAt: row.mounted_at,
+      version: row.version ?? 0,
+      apps: apps.map((a) => ({ id: a.app_id, version: a.version, dataVersion: a.data_version, syncState: a.sync_state })),
+      archives: JSON.parse(row.archives ?? '[]') as ArchiveIndexEntry[],
+    };
+  }
+
+  /** What the change feed mirrors of one tenant, from the registry alone. */
+  private tenantMirror(tenantId: string): TenantMirror | null {
+    const row = this.registry.get(tenantId);
+    return row ? this.mirrorOfRow(row, this.registry.apps(tenantId)) : null;
+  }
+
+  /**
+   * Runs `body` (changes to the registry rows of these tenants) in one deployment transaction. Each tenant whose
+   * mirrored state changed gets its version incremented and a change in the feed, in that same transaction, so a
+   * client following the feed never misses one.
+   */
+  private track<T>(tenantIds: readonly string[], body: () => T): T {
+    return this.db.transaction(() => {
+      const before = tenantIds.map((id) => this.tenantMirror(id));
+      const value = body();
+      tenantIds.forEach((id, i) => this.recordTenantChange(id, before[i] ?? null));
+      return value;
+    })();
+  }
+
+  private recordTenantChange(tenantId: string, before: TenantMirror | null): void {
+    const after = this.tenantMirror(tenantId);
+    if (after === null) {
+      if (before !== null) this.appendChange({ kind: 'tenant.removed', tenantId, data: { id: tenantId } });
+      return;
     }
+    if (before !== null && JSON.stringify({ ...before, version: 0 }) === JSON.stringify({ ...after, version: 0 })) return;
+    let data = after;
+    if (before !== null) {
+      this.registry.bumpVersion(tenantId);
+      data = { ...after, version: after.version + 1 };
+    }
+    this.appendChange({ kind: 'tenant.upserted', tenantId, data });
+  }
+
+  /**
+   * The state a client mirrors, at one seq of the change feed (read in one transaction). With `tenants`, only those
+   * tenants and their log entries (a tenant-scoped reader).
+   */
+  snapshot(scope?: { tenants: ReadonlySet<string> }): Snapshot {
+    return this.db.transaction(() => {
+      const seq = this.changes.latest();
+      const appsByTenant = new Map<string, { app_id: string; version: string; data_version: string; sync_state: string }[]>();
+      for (const a of this.registry.allApps()) {
+        let list = appsByTenant.get(a.tenant_id);
+        if (!list) appsByTenant.set(a.tenant_id, (list = []));
+        list.push(a);
+      }
+      const rows = this.registry.list().filter((r) => scope === undefined || scope.tenants.has(r.tenant_id));
+      const log = scope === undefined ? this.opLog.window(LOG_WINDOW) : this.opLog.windowForTenants(LOG_WINDOW, [...scope.tenants]);
+      return {
+        seq,
+        deployment: this.deploymentMirror(),
+        catalog: this.catalogRepo
+          .list()
+          .map((r) => this.catalogMirrorEntry(r))
+          .sort(compareCatalogEntries),
+        tenants: rows.map((r) => this.mirrorOfRow(r, appsByTenant.get(r.tenant_id) ?? [])),
+        log: log.map(logMirror),
+      };
+    })();
+  }
+
+  /** The changes after `since` (at most `limit`), or snapshotRequired when the feed no longer holds them all. */
+  changesSince(since: number, limit: number, scope?: { tenants: ReadonlySet<string> }): ChangesPage {
+    return this.db.transaction(() => {
+      const latest = this.changes.latest();
+      const oldest = this.changes.oldest();
+      const snapshotRequired = since > latest || (since < latest && (oldest === null || since + 1 < oldest));
+      if (snapshotRequired) return { changes: [], latest, snapshotRequired: true };
+      const changes =
+        scope === undefined ? this.changes.after(since, limit) : this.changes.afterForTenants(since, limit, scope.tenants, (kind) => kind !== 'log.upserted').changes;
+      return { changes, latest, snapshotRequired: false };
+    })();
+  }
+
+  /** The newest seq of the change feed. */
+  get changeSeq(): number {
+    return this.changes.latest();
+  }
+
+  /** Whether a tenant of this id is registered here (mounted or not). */
+  hasTenant(tenantId: string): boolean {
+    return this.registry.get(String(tenantId).toLowerCase()) !== undefined;
+  }
+
+  /** The tenant's version (incremented on every change of its mirrored state). */
+  tenantVersion(tenantId: string): number {
+    return this.tenantRow(tenantId).version ?? 0;
+  }
+
+  /** Versioned writes: STALE_VERSION unless the tenant is at the expected version. */
+  checkVersion(tenantId: string, expected: number): void {
+    const row = this.tenantRow(tenantId);
+    const version = row.version ?? 0;
+    if (version !== expected) {
+      throw new TenantryError('STALE_VERSION', `tenant "${row.tenant_id}" is at version ${version}, not ${expected}: it changed since it was read; read it again and retry`, {
+        tenantId: row.tenant_id,
+        version,
+        expectedVersion: expected,
+      });
+    }
+  }
+
+  /** Jobs of the management server, stored in this deployment's database. */
+  get jobs(): JobRepository {
+    this.jobRepo ??= new JobRepository(this.db);
+    return this.jobRepo;
+  }
+
+  /** API tokens of the management server, stored in this deployment's database. */
+  get tokens(): TokenStore {
+    this.tokenStore ??= new TokenStore(this.db);
+    return this.tokenStore;
   }
 
   /** A deployment-level operation (no tenant transaction): logged, errors normalised. */
@@ -370,6 +639,7 @@ export class Deployment implements Invoker {
       tenantId,
       repo.installed().map((a) => ({ app_id: a.app_id, version: a.version, data_version: a.data_version, sync_state: a.sync_state })),
     );
+    this.registry.setArchives(tenantId, JSON.stringify(archiveIndexOf(repo)));
   }
 
   /**
@@ -406,11 +676,11 @@ export class Deployment implements Invoker {
       })();
       faultPoint(p.faultOp, 'after-commit');
       this.stores.delete(row.tenant_id);
-      this.db.transaction(() => {
+      this.track([row.tenant_id], () => {
         this.reconcileRegistry(row.tenant_id);
         if (row.state === 'failed') this.registry.setState(row.tenant_id, 'operational');
         this.finishLog(log.opId);
-      })();
+      });
       return { value, opId: log.opId };
     } catch (e) {
       this.stores.delete(row.tenant_id);
@@ -423,8 +693,10 @@ export class Deployment implements Invoker {
           // the tenant log is best effort after a failure; the deployment log below still records it
         }
       }
-      if (!isTenantryError(e)) this.registry.setState(row.tenant_id, 'failed', { operation: p.operation, error: info.message });
-      this.finishLog(log.opId, err);
+      this.track([row.tenant_id], () => {
+        if (!isTenantryError(e)) this.registry.setState(row.tenant_id, 'failed', { operation: p.operation, error: info.message });
+        this.finishLog(log.opId, err);
+      });
       throw err;
     }
   }
@@ -519,7 +791,10 @@ export class Deployment implements Invoker {
   }
 
   private insertCatalogRow(row: CatalogRow, bytes: Uint8Array, def: AppDefinition): void {
-    this.catalogRepo.insert(row, bytes);
+    this.db.transaction(() => {
+      this.catalogRepo.insert(row, bytes);
+      this.appChange(row.app_id, row.version, def);
+    })();
     this.catalogCache?.set(`${row.app_id}@${row.version}`, { row, def });
   }
 
@@ -564,7 +839,10 @@ export class Deployment implements Invoker {
         out.push({ ...checked.result, fileName: r.file.fileName ?? null });
       }
       this.db.transaction(() => {
-        for (const t of toInsert) this.catalogRepo.insert(t.row, t.bytes);
+        for (const t of toInsert) {
+          this.catalogRepo.insert(t.row, t.bytes);
+          this.appChange(t.row.app_id, t.row.version, t.def);
+        }
       })();
       this.catalogCache = null;
       return out;
@@ -598,7 +876,10 @@ export class Deployment implements Invoker {
           dependents: dependents.map(appRef),
         });
       }
-      this.catalogRepo.delete(row.app_id, row.version);
+      this.db.transaction(() => {
+        this.catalogRepo.delete(row.app_id, row.version);
+        this.appChange(row.app_id, row.version);
+      })();
       this.catalogCache = null;
       return appRef(def);
     });
@@ -608,23 +889,8 @@ export class Deployment implements Invoker {
   catalog(): CatalogEntry[] {
     const counts = this.registry.countsByAppVersion();
     return this.catalogRepo.list().map((r) => {
-      const def = this.loadCatalog().get(`${r.app_id}@${r.version}`)?.def;
-      return {
-        id: r.app_id,
-        name: r.name,
-        publisher: r.publisher,
-        version: r.version,
-        sha256: r.sha256,
-        size: r.size,
-        signed: r.signed === 1,
-        skippedVerification: r.skipped_verification === 1,
-        signerKeyId: r.signer_key_id,
-        publishedAt: r.published_at,
-        publishedBy: r.published_by,
-        dependencies: (def?.manifest.dependencies ?? []).map((d) => ({ id: d.id, name: d.name, publisher: d.publisher, version: d.version })),
-        tenantCount: counts.get(`${r.app_id}@${r.version}`) ?? 0,
-        problems: JSON.parse(r.problems) as { code: string; message: string }[],
-      };
+      const { problems, ...entry } = this.catalogMirrorEntry(r);
+      return { ...entry, tenantCount: counts.get(`${r.app_id}@${r.version}`) ?? 0, problems };
     });
   }
 
@@ -683,6 +949,7 @@ export class Deployment implements Invoker {
         const others = all.filter((d) => d !== def);
         const problems = compileApp(def, this.app, others).map((p) => ({ code: p.code, message: p.message }));
         this.catalogRepo.setProblems(def.manifest.id, def.manifest.version, JSON.stringify(problems));
+        this.appChange(def.manifest.id, def.manifest.version, def);
         out.push({ app: appRef(def), ok: problems.length === 0, problems });
       }
     })();
@@ -698,21 +965,21 @@ export class Deployment implements Invoker {
       const old = this.app;
       this.app = parsed.data;
       try {
-        const pending: string[] = [];
+        const pending = this.registry
+          .list()
+          .filter((t) => t.state !== 'dismounted')
+          .map((t) => t.tenant_id);
         let repaired: OperationOutput<'app.repair'>['results'] = [];
-        this.db.transaction(() => {
+        this.track(pending, () => {
           this.db.prepare("UPDATE meta SET value = ? WHERE key = 'application'").run(JSON.stringify(parsed.data));
+          this.appendChange({ kind: 'deployment', data: this.deploymentMirror() });
           repaired = this.repairAll();
-          for (const t of this.registry.list()) {
-            if (t.state === 'dismounted') continue;
-            this.registry.setState(t.tenant_id, 'sync-pending');
-            pending.push(t.tenant_id);
-          }
-        })();
+          for (const id of pending) this.registry.setState(id, 'sync-pending');
+        });
         for (const id of pending) {
           const row = this.registry.get(id);
           if (row) this.tenantRepo(row).setSyncState(null, 'pending');
-          this.reconcileRegistry(id);
+          this.track([id], () => this.reconcileRegistry(id));
         }
         this.stores.clear();
         return { application: { name: parsed.data.name, version: parsed.data.version }, repaired, tenantsSyncPending: pending };
@@ -740,6 +1007,7 @@ export class Deployment implements Invoker {
       sizeBytes: databaseFileSize(row.file),
       createdAt: row.created_at,
       mountedAt: row.mounted_at,
+      version: row.version ?? 0,
     };
   }
 
@@ -776,18 +1044,21 @@ export class Deployment implements Invoker {
       }
       fs.renameSync(temp, file);
       fsyncDir(this.tenantsDir);
-      this.registry.insert({
-        tenant_id: id,
-        file,
-        state: 'operational',
-        failed_operation: null,
-        failed_error: null,
-        alternate_ids: JSON.stringify(opts.alternateIds ?? []),
-        companies: JSON.stringify(companies),
-        application_version: this.app.version,
-        created_at: at,
-        mounted_at: at,
-      });
+      this.track([id], () =>
+        this.registry.insert({
+          tenant_id: id,
+          file,
+          state: 'operational',
+          failed_operation: null,
+          failed_error: null,
+          alternate_ids: JSON.stringify(opts.alternateIds ?? []),
+          companies: JSON.stringify(companies),
+          application_version: this.app.version,
+          created_at: at,
+          mounted_at: at,
+          version: 1,
+        }),
+      );
       return this.summary(this.tenantRow(id));
     });
   }
@@ -843,11 +1114,14 @@ export class Deployment implements Invoker {
         const { tenantId, state } = this.mountCheck(repo, row.file);
         if (tenantId !== row.tenant_id) throw new TenantryError('DEPLOYMENT_INVALID', `${row.file} holds tenant "${tenantId}", not "${row.tenant_id}"`, { file: row.file });
         repo.log({ op_id: opId, actor: opts.actor ?? SYSTEM_ACTOR, operation: 'tenant.mount', params: '{}', started_at: nowIso(), ended_at: nowIso(), result: 'succeeded', error_code: null, error_message: null });
-        this.db.transaction(() => {
+        this.track([tenantId], () => {
           this.registry.setState(tenantId, state);
           this.registry.setMounted(tenantId, nowIso(), this.app.version);
           this.reconcileRegistry(tenantId);
-        })();
+          // a copy staged by a move is now the live one here
+          const incoming = this.moves.pendingIncoming(tenantId);
+          if (incoming) this.moves.finishIncoming(incoming.move_id, tenantId, 'mounted', nowIso());
+        });
         return this.summary(this.tenantRow(tenantId));
       } catch (e) {
         this.closeTenantDb(row.tenant_id, false);
@@ -864,12 +1138,16 @@ export class Deployment implements Invoker {
     this.deploymentOp('tenant.dismount', { tenantId: row.tenant_id }, opts.actor, (id) => {
       opId = id;
       const repo = this.tenantRepo(row);
-      repo.log({ op_id: id, actor: opts.actor ?? SYSTEM_ACTOR, operation: 'tenant.dismount', params: '{}', started_at: nowIso(), ended_at: nowIso(), result: 'succeeded', error_code: null, error_message: null });
+      repo.db.transaction(() => {
+        repo.log({ op_id: id, actor: opts.actor ?? SYSTEM_ACTOR, operation: 'tenant.dismount', params: '{}', started_at: nowIso(), ended_at: nowIso(), result: 'succeeded', error_code: null, error_message: null });
+        // The version travels with the file: the version this dismount gives it (a mount elsewhere goes on from there).
+        repo.setMeta('version', String((row.version ?? 0) + 1));
+      })();
       this.closeTenantDb(row.tenant_id, true);
-      this.db.transaction(() => {
+      this.track([row.tenant_id], () => {
         this.registry.setState(row.tenant_id, 'dismounted');
         this.registry.setMounted(row.tenant_id, null);
-      })();
+      });
     });
     return { tenantId: row.tenant_id, file: row.file, state: 'dismounted', opId };
   }
@@ -1029,8 +1307,10 @@ export class Deployment implements Invoker {
     );
     let state = this.tenantRow(tenantId).state;
     if (r.value.applied && (mode === 'add' || mode === 'force') && r.value.full && state === 'sync-pending') {
-      this.registry.setState(row.tenant_id, 'operational');
-      this.registry.setApplicationVersion(row.tenant_id, this.app.version);
+      this.track([row.tenant_id], () => {
+        this.registry.setState(row.tenant_id, 'operational');
+        this.registry.setApplicationVersion(row.tenant_id, this.app.version);
+      });
       state = 'operational';
     }
     const repo = this.tenantRepo(this.tenantRow(tenantId));
@@ -1272,7 +1552,7 @@ export class Deployment implements Invoker {
   insertMany(tenantId: string, company: string, table: string, rows: readonly RecordValues[]): { inserted: number } {
     return this.recordWrite(tenantId, (s) => {
       const l = s.layout(company, table);
-      for (const r of rows) s.insert(l, r);
+      for (const r of rows) s.insert(l, r, { readBack: false });
       return { inserted: rows.length };
     });
   }
@@ -1366,54 +1646,132 @@ export class Deployment implements Invoker {
       if (fs.existsSync(wal) && fs.statSync(wal).size > 0) {
         throw new TenantryError('TENANT_STATE', `${src} has a non-empty ${path.basename(wal)}: it is in use or was not dismounted cleanly; dismount it first`, { file: src });
       }
-      const temp = path.join(this.tenantsDir, `.import-${crypto.randomUUID()}.sqlite`);
-      let placed: string | null = null;
+      const temp = this.newImportPath();
       try {
         const { sha256 } = copyWithSha256(src, temp);
         faultPoint(faultOp, 'after-copy');
-        if (opts.expectedSha256 !== undefined && sha256 !== opts.expectedSha256.toLowerCase()) {
-          throw new TenantryError('MOVE_FAILED', `${src}: the copy's SHA-256 ${sha256} differs from the expected ${opts.expectedSha256}`, { file: src, sha256, expected: opts.expectedSha256 });
-        }
-        const db = openDatabase(temp, 'tenant');
-        let tenantId: string;
-        let state: TenantState;
-        let companies: string[] = [];
-        try {
-          const check = integrityCheck(db);
-          if (check !== 'ok') throw new TenantryError('MOVE_FAILED', `${src}: integrity check failed: ${check}`, { file: src });
-          const repo = new TenantRepository(db);
-          ({ tenantId, state } = this.mountCheck(repo, src));
-          companies = repo.companies().map((c) => c.name);
-          if (this.registry.get(tenantId)) throw new TenantryError('TENANT_EXISTS', `tenant "${tenantId}" already exists in deployment "${this.name}"`, { tenantId });
-          repo.log({ op_id: opId, actor: opts.actor ?? SYSTEM_ACTOR, operation: 'tenant.mount', params: JSON.stringify({ file: src }), started_at: nowIso(), ended_at: nowIso(), result: 'succeeded', error_code: null, error_message: null });
-          checkpointTruncate(db);
-        } finally {
-          db.close();
-        }
-        faultPoint(faultOp, 'after-verify');
-        const final = tenantFileName(this.tenantsDir, tenantId);
-        if (fs.existsSync(final)) throw new TenantryError('TENANT_EXISTS', `${final} exists already`, { tenantId, file: final });
-        fs.renameSync(temp, final);
-        placed = final;
-        fsyncDir(this.tenantsDir);
-        faultPoint(faultOp, 'after-rename');
-        const at = nowIso();
-        this.db.transaction(() => {
-          this.registry.insert({ tenant_id: tenantId, file: final, state, failed_operation: null, failed_error: null, alternate_ids: '[]', companies: JSON.stringify(companies), application_version: this.app.version, created_at: at, mounted_at: at });
-          this.reconcileRegistry(tenantId);
-        })();
-        faultPoint(faultOp, 'after-mount');
-        return this.summary(this.tenantRow(tenantId));
+        return this.adopt(temp, { opId, label: src, sha256, expectedSha256: opts.expectedSha256, actor: opts.actor, faultOp, mount: true });
       } catch (e) {
         removeDatabaseFiles(temp);
-        if (placed !== null) {
-          const id = path.basename(placed, '.sqlite');
-          this.closeTenantDb(id, false);
-          if (!this.registry.get(id)) removeDatabaseFiles(placed);
-        }
         throw e;
       }
     });
+  }
+
+  /** A new temporary file name in tenants/ for a tenant file being received (removed on failure and on the next open). */
+  newImportPath(): string {
+    return path.join(this.tenantsDir, `.import-${crypto.randomUUID()}.sqlite`);
+  }
+
+  /**
+   * Takes a tenant file received into newImportPath() (its SHA-256 computed while it was written) as the destination
+   * of a staged move or an upload: checks the SHA-256 against the sender's, integrity_check, the mount checks and the
+   * tenant id, renames it into place and registers it DISMOUNTED; tenant.mount makes it live. Any failure removes it.
+   */
+  adoptTenantFile(temp: string, opts: { sha256: string; size: number; expectedSha256: string; tenantId: string; moveId?: string; actor?: string }): TenantSummary {
+    const abs = path.resolve(temp);
+    if (path.dirname(abs) !== this.tenantsDir || !path.basename(abs).startsWith('.import-')) {
+      removeDatabaseFiles(abs);
+      throw new TenantryError('BAD_INPUT', `${abs} is not a file received by this deployment`, { file: abs });
+    }
+    const tenantId = normalizeTenantId(opts.tenantId);
+    return this.deploymentOp('tenant.receive', { tenantId, moveId: opts.moveId ?? null, sha256: opts.sha256, size: opts.size }, opts.actor, (opId) =>
+      this.adopt(abs, {
+        opId,
+        label: `the file received for tenant "${tenantId}"`,
+        sha256: opts.sha256,
+        expectedSha256: opts.expectedSha256,
+        expectedTenantId: tenantId,
+        actor: opts.actor,
+        faultOp: 'receive',
+        mount: false,
+        ...(opts.moveId !== undefined ? { moveId: opts.moveId, size: opts.size } : {}),
+      }),
+    );
+  }
+
+  /** Verifies, places and registers a tenant file already copied into tenants/ (see importTenantFile, adoptTenantFile). */
+  private adopt(
+    temp: string,
+    p: { opId: string; label: string; sha256: string; expectedSha256: string | undefined; expectedTenantId?: string; actor: string | undefined; faultOp: string; mount: boolean; moveId?: string; size?: number },
+  ): TenantSummary {
+    let placed: string | null = null;
+    try {
+      if (p.expectedSha256 !== undefined && p.sha256 !== p.expectedSha256.toLowerCase()) {
+        throw new TenantryError('MOVE_FAILED', `${p.label}: the copy's SHA-256 ${p.sha256} differs from the expected ${p.expectedSha256}`, { file: p.label, sha256: p.sha256, expected: p.expectedSha256 });
+      }
+      const db = openDatabase(temp, 'tenant');
+      let tenantId: string;
+      let state: TenantState;
+      let companies: string[] = [];
+      let version = 1;
+      let apps: { app_id: string; version: string; data_version: string; sync_state: string }[] = [];
+      let archives: ArchiveIndexEntry[] = [];
+      try {
+        const check = integrityCheck(db);
+        if (check !== 'ok') throw new TenantryError('MOVE_FAILED', `${p.label}: integrity check failed: ${check}`, { file: p.label });
+        const repo = new TenantRepository(db);
+        ({ tenantId, state } = this.mountCheck(repo, p.label));
+        if (p.expectedTenantId !== undefined && tenantId !== p.expectedTenantId) {
+          throw new TenantryError('BAD_INPUT', `${p.label} holds tenant "${tenantId}", not "${p.expectedTenantId}"`, { tenantId: p.expectedTenantId, fileTenantId: tenantId });
+        }
+        companies = repo.companies().map((c) => c.name);
+        if (this.registry.get(tenantId)) throw new TenantryError('TENANT_EXISTS', `tenant "${tenantId}" already exists in deployment "${this.name}"`, { tenantId });
+        repo.log({
+          op_id: p.opId,
+          actor: p.actor ?? SYSTEM_ACTOR,
+          operation: p.mount ? 'tenant.mount' : 'tenant.receive',
+          params: JSON.stringify(p.mount ? { file: p.label } : { moveId: p.moveId ?? null }),
+          started_at: nowIso(),
+          ended_at: nowIso(),
+          result: 'succeeded',
+          error_code: null,
+          error_message: null,
+        });
+        version = Number(repo.meta('version') ?? '0') + 1;
+        apps = repo.installed().map((a) => ({ app_id: a.app_id, version: a.version, data_version: a.data_version, sync_state: a.sync_state }));
+        archives = archiveIndexOf(repo);
+        checkpointTruncate(db);
+      } finally {
+        db.close();
+      }
+      faultPoint(p.faultOp, 'after-verify');
+      const final = tenantFileName(this.tenantsDir, tenantId);
+      if (fs.existsSync(final)) throw new TenantryError('TENANT_EXISTS', `${final} exists already`, { tenantId, file: final });
+      fs.renameSync(temp, final);
+      placed = final;
+      fsyncDir(this.tenantsDir);
+      faultPoint(p.faultOp, 'after-rename');
+      const at = nowIso();
+      this.track([tenantId], () => {
+        this.registry.insert({
+          tenant_id: tenantId,
+          file: final,
+          state: p.mount ? state : 'dismounted',
+          failed_operation: null,
+          failed_error: null,
+          alternate_ids: '[]',
+          companies: JSON.stringify(companies),
+          application_version: this.app.version,
+          created_at: at,
+          mounted_at: p.mount ? at : null,
+          version,
+          archives: JSON.stringify(archives),
+        });
+        this.registry.replaceApps(tenantId, apps);
+        if (p.moveId !== undefined) this.moves.receive({ move_id: p.moveId, tenant_id: tenantId, sha256: p.sha256, size: p.size ?? 0, received_at: at });
+      });
+      faultPoint(p.faultOp, 'after-mount');
+      return this.summary(this.tenantRow(tenantId));
+    } catch (e) {
+      removeDatabaseFiles(temp);
+      if (placed !== null) {
+        const id = path.basename(placed, '.sqlite');
+        this.closeTenantDb(id, false);
+        if (!this.registry.get(id)) removeDatabaseFiles(placed);
+      }
+      throw e;
+    }
   }
 
   /** Removes a tenant that now lives elsewhere: registry row and file. */
@@ -1421,7 +1779,7 @@ export class Deployment implements Invoker {
     const row = this.registry.get(tenantId);
     this.closeTenantDb(tenantId, false);
     removeDatabaseFiles(row?.file ?? tenantFileName(this.tenantsDir, tenantId));
-    if (row) this.registry.remove(tenantId);
+    if (row) this.track([tenantId], () => this.registry.remove(tenantId));
   }
 
   /** Called by a source deployment during recovery: is the tenant mounted and sound here? */
@@ -1440,6 +1798,121 @@ export class Deployment implements Invoker {
   discardUnregisteredCopy(tenantId: string): void {
     if (this.registry.get(tenantId)) return;
     removeDatabaseFiles(tenantFileName(this.tenantsDir, tenantId));
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // staged moves: the destination is held by another process (a server), reached through the contract
+
+  /**
+   * Phase 1 of a staged move, on the source: journal the move (mode 'staged'), dismount, compute the SHA-256. The
+   * file is then sent (tenantFileForTransfer) and staged dismounted on the destination. completeMove (the decision:
+   * the tenant leaves here) or abortMove (it is mounted back) ends it; so does the next open after a crash, by
+   * undoing it: the destination mounts a staged copy only after completeMove, so undoing is always safe until then.
+   */
+  beginMove(tenantId: string, destination: string, opts: { actor?: string } = {}): OperationOutput<'move.begin'> {
+    const row = this.tenantRow(tenantId);
+    checkAllowed(row.state as TenantState, 'move', row.tenant_id);
+    const open = this.moves.openForTenant(row.tenant_id);
+    if (open) {
+      throw new TenantryError(
+        'TENANT_STATE',
+        `tenant "${row.tenant_id}" has an unfinished move ${open.move_id} to ${open.destination}; complete it (move.complete) or undo it (move.abort) first`,
+        { tenantId: row.tenant_id, moveId: open.move_id, destination: open.destination },
+      );
+    }
+    const log = this.startLog('tenant.move', row.tenant_id, { destination, mode: 'staged' }, opts.actor);
+    let journaled = false;
+    try {
+      this.moves.start({ move_id: log.opId, tenant_id: row.tenant_id, destination, prior_state: row.state, started_at: nowIso(), mode: 'staged' });
+      journaled = true;
+      faultPoint('move-out', 'after-journal');
+      const exported = this.exportTenantFile(row.tenant_id, opts);
+      this.moves.phase(log.opId, 'dismounted', nowIso(), { sha256: exported.sha256, size: exported.size });
+      faultPoint('move-out', 'after-dismount');
+      return { moveId: log.opId, tenantId: row.tenant_id, sha256: exported.sha256, size: exported.size, priorState: row.state, opId: log.opId };
+    } catch (e) {
+      this.remountAfterFailedMove(row.tenant_id, row.state);
+      if (journaled) this.moves.finish(log.opId, 'rolled-back', nowIso(), (e as Error).message);
+      this.finishLog(log.opId, e);
+      throw isTenantryError(e) ? e : new TenantryError('INTERNAL', `moving tenant "${row.tenant_id}" could not start: ${(e as Error).message}`, { tenantId: row.tenant_id });
+    }
+  }
+
+  private stagedMove(tenantId: string, moveId: string): { id: string; m: MoveRow } {
+    const id = normalizeTenantId(tenantId);
+    const m = this.moves.get(moveId);
+    if (!m || m.tenant_id !== id || m.mode !== 'staged') throw new TenantryError('NOT_FOUND', `deployment "${this.name}" has no move ${moveId} of tenant "${id}"`, { tenantId: id, moveId });
+    return { id, m };
+  }
+
+  /** The decision of a staged move: the destination holds a verified copy, so the tenant leaves this deployment. */
+  completeMove(tenantId: string, moveId: string, opts: { actor?: string } = {}): OperationOutput<'move.complete'> {
+    void opts;
+    const { id, m } = this.stagedMove(tenantId, moveId);
+    if (m.outcome === 'moved') return { moveId, tenantId: id, outcome: 'moved' };
+    if (m.outcome === 'rolled-back') {
+      throw new TenantryError('MOVE_FAILED', `the move ${moveId} of tenant "${id}" was undone on deployment "${this.name}" (${m.error ?? 'undone'}); the tenant is mounted here again`, {
+        tenantId: id,
+        moveId,
+      });
+    }
+    if (m.phase !== 'dismounted') throw new TenantryError('MOVE_FAILED', `the move ${moveId} of tenant "${id}" did not get as far as sending the file (${m.phase})`, { tenantId: id, moveId, phase: m.phase });
+    faultPoint('move-out', 'before-complete');
+    this.forgetTenant(id);
+    this.moves.finish(moveId, 'moved', nowIso());
+    this.finishLog(moveId);
+    return { moveId, tenantId: id, outcome: 'moved' };
+  }
+
+  /** Undoes a staged move that was not completed: the tenant is mounted back here as it was. */
+  abortMove(tenantId: string, moveId: string, opts: { reason?: string; actor?: string } = {}): OperationOutput<'move.abort'> {
+    const { id, m } = this.stagedMove(tenantId, moveId);
+    if (m.outcome === 'moved') {
+      throw new TenantryError('MOVE_FAILED', `the move ${moveId} of tenant "${id}" was completed: the tenant now lives on ${m.destination}`, { tenantId: id, moveId, destination: m.destination });
+    }
+    if (m.outcome === null) {
+      const reason = opts.reason ?? 'aborted';
+      this.remountAfterFailedMove(id, m.prior_state);
+      this.moves.finish(moveId, 'rolled-back', nowIso(), reason);
+      this.finishLog(moveId, new TenantryError('MOVE_FAILED', `moving tenant "${id}" to ${m.destination} was undone: ${reason}`, { tenantId: id }));
+    }
+    return { moveId, tenantId: id, outcome: 'rolled-back', state: this.tenantRow(id).state };
+  }
+
+  /** On a destination: drops the copy a staged move put here if it was never mounted (a no-op otherwise). */
+  discardIncoming(tenantId: string, moveId: string, opts: { actor?: string } = {}): OperationOutput<'move.discardIncoming'> {
+    const id = normalizeTenantId(tenantId);
+    const row = this.registry.get(id);
+    const pending = this.moves.pendingIncoming(id);
+    if (!row || !pending || pending.move_id !== moveId || row.state !== 'dismounted') return { tenantId: id, moveId, discarded: false };
+    this.deploymentOp('move.discardIncoming', { tenantId: id, moveId }, opts.actor, () => {
+      this.forgetTenant(id);
+      this.moves.finishIncoming(moveId, id, 'discarded', nowIso());
+    });
+    return { tenantId: id, moveId, discarded: true };
+  }
+
+  /**
+   * A dismounted tenant's file to send (GET /tenants/:id/file). The SHA-256 comes from the open staged move when
+   * there is one (computed while dismounting), otherwise it is computed now.
+   */
+  tenantFileForTransfer(tenantId: string): TransferFile {
+    const row = this.tenantRow(tenantId);
+    if (row.state !== 'dismounted') {
+      throw new TenantryError('TENANT_STATE', `tenant "${row.tenant_id}" is ${row.state}: its file is sent only while it is dismounted (begin a move, or dismount it)`, {
+        tenantId: row.tenant_id,
+        state: row.state,
+      });
+    }
+    const wal = `${row.file}-wal`;
+    if (fs.existsSync(wal) && fs.statSync(wal).size > 0) {
+      throw new TenantryError('TENANT_STATE', `tenant "${row.tenant_id}" has a non-empty ${path.basename(wal)}; mount and dismount it again`, { tenantId: row.tenant_id });
+    }
+    const open = this.moves.openForTenant(row.tenant_id);
+    const size = fs.statSync(row.file).size;
+    if (open?.mode === 'staged' && open.sha256 !== null && open.size === size) return { tenantId: row.tenant_id, path: row.file, size, sha256: open.sha256 };
+    const h = sha256File(row.file);
+    return { tenantId: row.tenant_id, path: row.file, size: h.size, sha256: h.sha256 };
   }
 
   /**
@@ -1503,12 +1976,20 @@ export class Deployment implements Invoker {
     const row = this.registry.get(tenantId);
     if (!row) return;
     if (row.state === 'dismounted' && priorState !== 'dismounted') {
-      this.registry.setState(tenantId, priorState as TenantState);
-      this.registry.setMounted(tenantId, nowIso());
+      this.track([tenantId], () => {
+        this.registry.setState(tenantId, priorState as TenantState);
+        this.registry.setMounted(tenantId, nowIso());
+      });
     }
   }
 
   private recoverMove(m: MoveRow): void {
+    if (m.mode === 'staged') {
+      // Not completed, so the destination holds at most a staged copy it will not mount by itself: undo.
+      this.remountAfterFailedMove(m.tenant_id, m.prior_state);
+      this.moves.finish(m.move_id, 'rolled-back', nowIso(), 'undone on recovery: the process ended before the move was completed');
+      return;
+    }
     let destHas = false;
     let dest: Deployment | null = null;
     try {

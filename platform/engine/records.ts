@@ -224,7 +224,9 @@ export class RecordStore {
     return rid;
   }
 
-  insert(l: TableLayout, values: RecordValues, opts: { fireEvents?: boolean; skipExisting?: boolean } = {}): { rid: number; record: RecordValues } | null {
+  /** Inserts one record. `readBack: false` (bulk loads) skips reading the stored record back; `record` is then the
+   *  values as written before post-operation subscribers. */
+  insert(l: TableLayout, values: RecordValues, opts: { fireEvents?: boolean; skipExisting?: boolean; readBack?: boolean } = {}): { rid: number; record: RecordValues } | null {
     const fire = opts.fireEvents ?? true;
     const record = this.normalize(l, values);
     // Fields not given: their initValue, else blank.
@@ -243,7 +245,7 @@ export class RecordStore {
     }
     const rid = this.writeColumns(l, 0, stored, true);
     if (fire) this.runPost(l, 'record.inserted', rid);
-    return { rid, record: this.readByRid(l, rid) };
+    return { rid, record: opts.readBack === false ? full : this.readByRid(l, rid) };
   }
 
   private runPost(l: TableLayout, event: Event, rid: number): void {
