@@ -1,13 +1,34 @@
-// connect(): from a --deployment argument to an Invoker of the management contract. Every verb that works
-// on one deployment goes through invoke(op, input), so pointing the CLI at a remote deployment later is a
-// new branch here and nothing else.
+// connect(): from a --deployment argument to an Invoker of the management contract. A folder opens the local
+// engine; an http(s) URL gets the remote client (platform/remote), which runs long operations as server jobs.
+// Every verb that works on one deployment goes through invoke(op, input), so both behave the same.
+import fs from 'node:fs';
+import path from 'node:path';
 import { TenantryError } from '../../shared/api/index.js';
 import type { Deployment } from '../engine/deployment.js';
-import type { Connection } from './context.js';
+import type { RemoteClient } from '../remote/client.js';
+import { isUrl, type ConnectOptions, type Connection } from './context.js';
+import { describeJobEvent } from './progress.js';
 
-export async function connect(target: string): Promise<Connection> {
-  if (/^https?:\/\//i.test(target)) {
-    throw new TenantryError('UNAVAILABLE', `remote deployment ${target}: the CLI talks to local deployment folders only (for now)`, { target });
+export async function connect(target: string, opts: ConnectOptions = {}): Promise<Connection> {
+  if (isUrl(target)) {
+    const client = await openRemote(target, opts);
+    return {
+      target,
+      invoke: (op, input) => client.invoke(op, input),
+      close: () => client.close(),
+      runLong: (op, input, progress) => client.runJob(op, input, (e) => {
+        const line = describeJobEvent(e);
+        if (line !== null) progress(line);
+      }),
+      uploadTenantFile: async (file) => {
+        const { tenantIdOfFile } = await import('../engine/tenant-file-id.js');
+        const { sha256File } = await import('../engine/tenant-files.js');
+        const tenantId = tenantIdOfFile(file);
+        const { sha256, size } = sha256File(file);
+        await client.uploadTenantFile(tenantId, fs.createReadStream(file), { sha256, size });
+        return { tenantId };
+      },
+    };
   }
   const deployment = await openLocal(target);
   return {
@@ -17,8 +38,41 @@ export async function connect(target: string): Promise<Connection> {
   };
 }
 
+/** The remote client for a URL (checks the transport rules: https, or http to loopback unless insecureHttp). */
+export async function openRemote(url: string, opts: ConnectOptions): Promise<RemoteClient> {
+  if (!opts.token) throw new TenantryError('UNAUTHORIZED', `${url}: no token given (--token or TENANTRY_TOKEN)`, { url });
+  const { RemoteClient } = await import('../remote/client.js');
+  return new RemoteClient({
+    url,
+    token: opts.token,
+    insecureHttp: opts.insecureHttp ?? false,
+    ...(opts.actor !== undefined ? { actor: opts.actor } : {}),
+    ...(opts.onRetry ? { onRetry: (r: { attempt: number; delayMs: number; reason: string }) => opts.onRetry?.(`retrying ${url} in ${Math.round(r.delayMs)} ms (${r.reason})`) } : {}),
+  });
+}
+
+/** The server that serves a folder, if one does (see platform/server: server.lock). */
+export function servedBy(folder: string): { pid: number; url: string } | null {
+  try {
+    const lock = JSON.parse(fs.readFileSync(path.join(folder, 'server.lock'), 'utf8')) as { pid?: unknown; url?: unknown };
+    if (typeof lock.pid !== 'number' || typeof lock.url !== 'string' || lock.pid === process.pid) return null;
+    process.kill(lock.pid, 0);
+    return { pid: lock.pid, url: lock.url };
+  } catch {
+    // no lock, unreadable, or the process is gone
+    return null;
+  }
+}
+
 /** The local engine itself, for the verbs that need more than the contract (tenant move between two folders). */
 export async function openLocal(folder: string): Promise<Deployment> {
+  const served = servedBy(folder);
+  if (served) {
+    throw new TenantryError('DEPLOYMENT_INVALID', `${folder} is being served by process ${served.pid} at ${served.url}: use --deployment ${served.url} (with a token) while it runs`, {
+      folder,
+      url: served.url,
+    });
+  }
   // Loaded on first use: help and usage errors do not pay for loading the engine.
   const { Deployment } = await import('../engine/deployment.js');
   return Deployment.open(folder);

@@ -2,7 +2,7 @@
 // and the error types that decide the exit code (1 refused or failed, 2 bad usage).
 import os from 'node:os';
 import path from 'node:path';
-import type { Invoker, OperationInput, OperationName, OperationOutput } from '../../shared/api/index.js';
+import { OPERATIONS, type Invoker, type OperationInput, type OperationName, type OperationOutput } from '../../shared/api/index.js';
 import { makeStyle, type Style } from './format.js';
 
 /** The process surface the CLI touches; tests pass their own to run main() in-process. */
@@ -23,18 +23,35 @@ export class UsageError extends Error {
   }
 }
 
-/** An Invoker that holds resources (database handles) until closed. */
+/** An Invoker that holds resources (database handles, sockets) until closed. */
 export interface Connection extends Invoker {
   readonly target: string;
   close(): void;
+  /** Remote deployments: long operations run as server jobs, their progress told line by line. */
+  runLong?<N extends OperationName>(op: N, input: OperationInput<N>, progress: (line: string) => void): Promise<OperationOutput<N>>;
+  /** Remote deployments: upload a tenant database file (staged dismounted; mount it by id after). */
+  uploadTenantFile?(file: string): Promise<{ tenantId: string }>;
 }
 
-export type Connector = (deployment: string) => Promise<Connection>;
+/** How to reach a remote deployment (ignored for folders). */
+export interface ConnectOptions {
+  token?: string;
+  insecureHttp?: boolean;
+  actor?: string;
+  /** Told when a request is retried (network, 5xx, 429). */
+  onRetry?: (line: string) => void;
+}
+
+export type Connector = (deployment: string, opts?: ConnectOptions) => Promise<Connection>;
 
 export interface GlobalOptions {
   deployment?: string;
   json?: boolean;
+  token?: string;
+  insecureHttp?: boolean;
 }
+
+export const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 
 export class CliContext {
   readonly style: Style;
@@ -69,7 +86,19 @@ export class CliContext {
   deploymentTarget(): string {
     const raw = this.globals.deployment ?? this.io.env['TENANTRY_DEPLOYMENT'];
     if (!raw) throw new UsageError('no deployment given: pass --deployment <folder> or set TENANTRY_DEPLOYMENT');
-    return /^https?:\/\//i.test(raw) ? raw : this.resolvePath(raw);
+    return isUrl(raw) ? raw : this.resolvePath(raw);
+  }
+
+  /** The token for a remote deployment: --token, else TENANTRY_TOKEN. */
+  token(): string | undefined {
+    return this.globals.token ?? this.io.env['TENANTRY_TOKEN'];
+  }
+
+  /** How to connect to `target`: a URL needs a token. */
+  connectOptions(target: string, token = this.token()): ConnectOptions {
+    if (!isUrl(target)) return {};
+    if (!token) throw new UsageError(`${target} is a remote deployment: pass --token <token> or set TENANTRY_TOKEN (an admin makes one with "tenantry token new")`);
+    return { token, insecureHttp: this.globals.insecureHttp === true, actor: this.actor, onRetry: (line) => this.io.stderr(`${line}\n`) };
   }
 
   resolvePath(p: string): string {
@@ -77,14 +106,21 @@ export class CliContext {
   }
 
   async invoker(): Promise<Connection> {
-    this.connection ??= await this.connector(this.deploymentTarget());
+    if (!this.connection) {
+      const target = this.deploymentTarget();
+      this.connection = await this.connector(target, this.connectOptions(target));
+    }
     return this.connection;
   }
 
-  /** Runs one operation of the contract; write operations carry the actor for the log. */
+  /**
+   * Runs one operation of the contract; write operations carry the actor for the log. Against a server, long
+   * operations run as jobs with their progress on stderr.
+   */
   async run<N extends OperationName>(op: N, input: OperationInput<N>, write = false): Promise<OperationOutput<N>> {
     const inv = await this.invoker();
     const withActor = write ? ({ ...input, actor: this.actor } as OperationInput<N>) : input;
+    if (OPERATIONS[op].long && inv.runLong) return inv.runLong(op, withActor, (line) => this.io.stderr(`${line}\n`));
     return inv.invoke(op, withActor);
   }
 

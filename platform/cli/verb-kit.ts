@@ -28,7 +28,7 @@ export function action<O>(cmd: Command, env: VerbEnv, handler: VerbHandler<O>): 
   return cmd.action(async (...all: unknown[]) => {
     const command = all[all.length - 1] as Command;
     const globals = command.optsWithGlobals<GlobalOptions>();
-    const ctx = new CliContext(env.io, { deployment: globals.deployment, json: globals.json }, env.connector);
+    const ctx = new CliContext(env.io, { deployment: globals.deployment, json: globals.json, token: globals.token, insecureHttp: globals.insecureHttp }, env.connector);
     env.contexts.push(ctx);
     await handler(ctx, command.processedArgs as string[], command.opts<O & object>() as O);
   });

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { TenantryError, type OperationOutput } from '../../shared/api/index.js';
-import { openLocal } from './connect.js';
-import type { CliContext } from './context.js';
+import { openLocal, openRemote } from './connect.js';
+import { isUrl, type CliContext } from './context.js';
 import { appLabel, formatBytes, renderTable, shortTime, type Cell } from './format.js';
 import { action, collect, example, jsonObject, nonNegativeInt, positiveInt, ReportedFailure, type VerbEnv } from './verb-kit.js';
 
@@ -76,7 +76,13 @@ export function addTenantVerbs(program: Command, env: VerbEnv): void {
       env,
       async (ctx, [arg]) => {
         const isFile = /[\\/]/.test(arg!) || arg!.toLowerCase().endsWith('.sqlite');
-        const out = await ctx.run('tenant.mount', isFile ? { file: ctx.resolvePath(arg!) } : { tenantId: arg! }, true);
+        const conn = await ctx.invoker();
+        let input: { file: string } | { tenantId: string } = isFile ? { file: ctx.resolvePath(arg!) } : { tenantId: arg! };
+        if (isFile && conn.uploadTenantFile) {
+          // A server does not read files of this machine: send the file, then mount it by id.
+          input = { tenantId: (await conn.uploadTenantFile(ctx.resolvePath(arg!))).tenantId };
+        }
+        const out = await ctx.run('tenant.mount', input, true);
         ctx.emit(out, () => `mounted tenant ${out.id} (${out.state}, ${out.installedApps} extension(s))\n`);
       },
     ),
@@ -91,18 +97,20 @@ export function addTenantVerbs(program: Command, env: VerbEnv): void {
     'tenantry tenant dismount contoso-retail',
   );
   example(
-    action<{ to: string; precheckOnly?: boolean }>(
+    action<{ to: string; toToken?: string; precheckOnly?: boolean }>(
       tenant
         .command('move')
-        .description('Move a tenant to another deployment: pre-check, dismount, copy with checksum, verify, mount; rolled back on any failure (Dismount-NAVTenant + Mount-NAVTenant)')
+        .description('Move a tenant to another deployment (folder or server): pre-check, dismount, copy with checksum, verify, mount; rolled back on any failure (Dismount-NAVTenant + Mount-NAVTenant)')
         .argument('<id>', 'tenant id')
-        .requiredOption('--to <folder>', 'the destination deployment folder')
+        .requiredOption('--to <folder|url>', 'the destination deployment folder or server URL')
+        .option('--to-token <token>', 'API token for a destination URL (or TENANTRY_TO_TOKEN; default: the source token)')
         .option('--precheck-only', 'only report whether the move can go ahead; change nothing'),
       env,
-      async (ctx, [id], o) => moveTenant(ctx, id!, ctx.resolvePath(o.to), o.precheckOnly === true),
+      async (ctx, [id], o) => moveTenant(ctx, id!, isUrl(o.to) ? o.to : ctx.resolvePath(o.to), o.precheckOnly === true, o.toToken ?? ctx.io.env['TENANTRY_TO_TOKEN']),
     ),
     'tenantry tenant move contoso-retail --to ./west --precheck-only',
     'tenantry tenant move contoso-retail --to ./west --deployment ./east',
+    'tenantry tenant move contoso-retail --deployment https://east:7049 --token tnt_... --to https://west:7049 --to-token tnt_...',
   );
   example(
     action<{ doNotSaveData?: boolean; yes?: boolean }>(
@@ -391,7 +399,8 @@ function renderPrecheck(ctx: CliContext, r: PrecheckReport): string {
   return `${lines.join('\n')}\n${apps}${[...problems, ...ways].map((l) => `${l}\n`).join('')}`;
 }
 
-async function moveTenant(ctx: CliContext, tenantId: string, destination: string, precheckOnly: boolean): Promise<void> {
+async function moveTenant(ctx: CliContext, tenantId: string, destination: string, precheckOnly: boolean, toToken: string | undefined): Promise<void> {
+  if (isUrl(ctx.deploymentTarget()) || isUrl(destination)) return moveWithServer(ctx, tenantId, destination, precheckOnly, toToken);
   const source = await openLocal(ctx.deploymentTarget());
   try {
     const dest = await openLocal(destination);
@@ -413,5 +422,45 @@ async function moveTenant(ctx: CliContext, tenantId: string, destination: string
     }
   } finally {
     source.close();
+  }
+}
+
+/**
+ * A move with a server on either side (or both): the orchestrator of platform/remote runs here, in the CLI
+ * process, over the contract and the tenant file routes (a local side is the engine in this process).
+ */
+async function moveWithServer(ctx: CliContext, tenantId: string, destination: string, precheckOnly: boolean, toToken: string | undefined): Promise<void> {
+  const [{ localSide }, { remoteSide }, { moveTenantBetween, precheckMove }] = await Promise.all([
+    import('../remote/local-side.js'),
+    import('../remote/remote-side.js'),
+    import('../remote/move.js'),
+  ]);
+  const closers: (() => void)[] = [];
+  const side = async (target: string, token: string | undefined) => {
+    if (isUrl(target)) {
+      const client = await openRemote(target, ctx.connectOptions(target, token));
+      closers.push(() => client.close());
+      return remoteSide(client);
+    }
+    const d = await openLocal(target);
+    closers.push(() => d.close());
+    return localSide(d, { actor: ctx.actor });
+  };
+  try {
+    const source = await side(ctx.deploymentTarget(), ctx.token());
+    const dest = await side(destination, toToken ?? ctx.token());
+    if (precheckOnly) {
+      const report = await precheckMove(source, dest, tenantId);
+      ctx.emit(report, () => renderPrecheck(ctx, report));
+      if (!report.ok) {
+        ctx.io.stderr(`error MOVE_PRECHECK_FAILED: tenant "${report.tenantId}" cannot move to ${destination}: ${report.problems.join('; ')}\n`);
+        throw new ReportedFailure();
+      }
+      return;
+    }
+    const result = await moveTenantBetween(source, dest, tenantId, { actor: ctx.actor, progress: (line) => ctx.io.stderr(`${line}\n`) });
+    ctx.emit(result, () => `moved tenant ${result.tenantId} to ${destination} (${formatBytes(result.size)}, sha256 ${result.sha256.slice(0, 12)}… verified)\n`);
+  } finally {
+    for (const close of closers.reverse()) close();
   }
 }

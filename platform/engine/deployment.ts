@@ -514,8 +514,7 @@ export class Deployment implements Invoker {
   changesSince(since: number, limit: number, scope?: { tenants: ReadonlySet<string> }): ChangesPage {
     return this.db.transaction(() => {
       const latest = this.changes.latest();
-      const oldest = this.changes.oldest();
-      const snapshotRequired = since > latest || (since < latest && (oldest === null || since + 1 < oldest));
+      const snapshotRequired = since > latest || (since < latest && since + 1 < this.changes.windowStart(latest));
       if (snapshotRequired) return { changes: [], latest, snapshotRequired: true };
       const changes =
         scope === undefined ? this.changes.after(since, limit) : this.changes.afterForTenants(since, limit, scope.tenants, (kind) => kind !== 'log.upserted').changes;

@@ -1,5 +1,6 @@
 // The contract: every operation of shared/api/operations.ts is reachable through Deployment.invoke, parses its
 // input first (BAD_INPUT naming the field, nothing changed), and returns plain JSON matching its output schema.
+import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OPERATIONS, OPERATION_NAMES, type OperationInput, type OperationName, type OperationOutput } from '../../shared/api/operations.js';
 import { COMPANIES, IDS, coreV1, coreV2, notesV1, pkg, testApplication, testDeployment } from './test-support/fixtures.js';
@@ -42,6 +43,10 @@ describe('invoke', () => {
     await call('app.publishMany', { packages: [{ package: b64(notesV1()) }, { package: b64(coreV2()) }], skipVerification: true });
     await call('app.info', { package: b64(notesV1()) });
     await call('app.catalog', {});
+    const bytes = await call('app.package', { appId: IDS.core, version: '1.0.0.0' });
+    expect(bytes.sha256).toBe((await d.invoke('app.catalog', {})).apps.find((a) => a.id === IDS.core && a.version === '1.0.0.0')?.sha256);
+    expect(Buffer.from(bytes.package, 'base64').byteLength).toBe(bytes.size);
+    expect(bytes.fileName).toMatch(/_1\.0\.0\.0\.app$/);
     await call('tenant.create', { tenantId: 't1', companies: COMPANIES });
     await call('tenant.create', { tenantId: 't2' });
     await call('tenant.list', {});
@@ -76,6 +81,19 @@ describe('invoke', () => {
     seen.add('move.destinationFacts');
     OPERATIONS['move.destinationFacts'].output.parse(facts);
     await call('move.precheck', { tenantId: 't1', destination: facts });
+    // a staged move, undone, then done (the file copied as a server would receive it)
+    await call('tenant.create', { tenantId: 't3' });
+    const begun = await call('move.begin', { tenantId: 't3', destination: 'west' });
+    await call('move.abort', { tenantId: 't3', moveId: begun.moveId, reason: 'test' });
+    const again = await call('move.begin', { tenantId: 't3', destination: 'west' });
+    const sent = d.tenantFileForTransfer('t3');
+    const temp = dst.d.newImportPath();
+    fs.copyFileSync(sent.path, temp);
+    dst.d.adoptTenantFile(temp, { sha256: sent.sha256, size: sent.size, expectedSha256: again.sha256, tenantId: 't3', moveId: again.moveId });
+    const dropped = await dst.d.invoke('move.discardIncoming', { tenantId: 't3', moveId: again.moveId });
+    expect(dropped.discarded).toBe(true);
+    seen.add('move.discardIncoming');
+    await call('move.complete', { tenantId: 't3', moveId: again.moveId });
     await call('tenant.dismount', { tenantId: 't2' });
     await call('tenant.removeApps', { tenantId: 't2' });
     await call('tenant.mount', { tenantId: 't2' });

@@ -1,7 +1,9 @@
 // invoke(op, input): the contract's operations mapped onto Deployment's methods. Input is already parsed by the
 // operation's schema (defaults filled in); each handler returns plain JSON in the operation's output shape.
+import { createHash } from 'node:crypto';
 import { TenantryError } from '../../shared/api/errors.js';
 import type { OperationName, OperationOutput, ParsedInput } from '../../shared/api/operations.js';
+import { packageFileName } from '../package/index.js';
 import type { Deployment } from './deployment.js';
 
 type Handlers = { [N in OperationName]: (d: Deployment, input: ParsedInput<N>) => OperationOutput<N> };
@@ -21,6 +23,12 @@ const HANDLERS: Handlers = {
   'app.catalog': (d) => ({ apps: d.catalog() }),
   'app.info': (d, i) => d.packageInfo(b64(i.package), i.fileName),
   'app.tenants': (d, i) => d.appTenants(i.appId),
+  'app.package': (d, i) => {
+    const bytes = d.packageBytes(i.appId, i.version);
+    const entry = d.catalog().find((c) => c.id === d.resolveAppId(i.appId) && c.version === i.version);
+    const fileName = packageFileName({ publisher: entry?.publisher ?? 'app', name: entry?.name ?? i.appId, version: i.version });
+    return { package: bytes.toString('base64'), fileName, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.byteLength };
+  },
   'app.repair': (d, i) => d.repair(i.appId, i.version, actor(i)),
   'tenant.list': (d) => ({ tenants: d.listTenants() }),
   'tenant.get': (d, i) => d.getTenant(i.tenantId),
@@ -66,13 +74,34 @@ const HANDLERS: Handlers = {
   'log.list': (d, i) => ({ entries: d.log({ limit: i.limit, ...(i.tenantId !== undefined ? { tenantId: i.tenantId } : {}) }) }),
   'move.destinationFacts': (d) => d.destinationFacts(),
   'move.precheck': (d, i) => d.precheckMove(i.tenantId, i.destination),
+  'move.begin': (d, i) => d.beginMove(i.tenantId, i.destination, actor(i)),
+  'move.complete': (d, i) => d.completeMove(i.tenantId, i.moveId, actor(i)),
+  'move.abort': (d, i) => d.abortMove(i.tenantId, i.moveId, { ...actor(i), ...(i.reason !== undefined ? { reason: i.reason } : {}) }),
+  'move.discardIncoming': (d, i) => d.discardIncoming(i.tenantId, i.moveId, actor(i)),
 };
+
+/**
+ * Versioned writes: an input with expectedVersion (one tenant) or expectedVersions (tenant id -> version) is refused
+ * with STALE_VERSION, before anything changes, unless each named tenant is at that version.
+ */
+function checkVersions(d: Deployment, input: unknown): void {
+  const i = input as { tenantId?: string; tenantIds?: string[]; expectedVersion?: number; expectedVersions?: Record<string, number> };
+  if (i.expectedVersion !== undefined && i.tenantId !== undefined) d.checkVersion(i.tenantId, i.expectedVersion);
+  if (i.expectedVersions !== undefined) {
+    const named = new Set((i.tenantIds ?? []).map((t) => t.toLowerCase()));
+    for (const [t, v] of Object.entries(i.expectedVersions)) {
+      if (!named.has(t.toLowerCase())) throw new TenantryError('BAD_INPUT', `expectedVersions names tenant "${t}", which is not in tenantIds`, { tenantId: t });
+      d.checkVersion(t, v);
+    }
+  }
+}
 
 function actor(i: { actor?: string | undefined }): { actor?: string } {
   return i.actor !== undefined ? { actor: i.actor } : {};
 }
 
 export function dispatch<N extends OperationName>(d: Deployment, op: N, input: ParsedInput<N>): OperationOutput<N> {
+  checkVersions(d, input);
   const h = HANDLERS[op] as (d: Deployment, input: ParsedInput<N>) => OperationOutput<N>;
   return h(d, input);
 }

@@ -19,6 +19,18 @@ export const CONSOLE_OPERATION_NAMES = [
   'audit.list',
   'audit.verify',
   'audit.export',
+  'audit.report',
+  'oplog.search',
+  'snapshots.list',
+  'snapshots.compare',
+  'archive.fleet',
+  'archive.exportCsv',
+  'packages.copy',
+  'moves.precheck',
+  'moves.report',
+  'moves.start',
+  'upgrade.plan',
+  'upgrade.start',
 ] as const;
 export type ConsoleOperationName = (typeof CONSOLE_OPERATION_NAMES)[number];
 

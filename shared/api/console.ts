@@ -10,6 +10,7 @@ import {
   ArchiveEntrySchema,
   ErrorInfoSchema,
   LogEntrySchema,
+  MovePrecheckReportSchema,
   OPERATIONS,
   TenantAppSchema,
   TenantIdSchema,
@@ -190,6 +191,32 @@ export type JobPlan = z.infer<typeof JobPlanSchema>;
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'partial', 'cancelled', 'interrupted'] as const;
 export const JOB_ITEM_STATES = ['pending', 'running', 'succeeded', 'failed', 'cancelled', 'skipped'] as const;
 
+export const JOB_STEP_STATES = ['pending', 'running', 'succeeded', 'failed', 'skipped'] as const;
+
+/** One step of one item of a workflow job (a move: dismount, transfer, verify, mount, verify). */
+export const JobStepSchema = z.object({
+  name: z.string(),
+  label: z.string(),
+  state: z.enum(JOB_STEP_STATES),
+  detail: z.string().optional(),
+  /** transfer steps: bytes done, bytes in all, and the speed */
+  bytes: z.number().optional(),
+  totalBytes: z.number().optional(),
+  bytesPerSecond: z.number().optional(),
+  startedAt: IsoTime.optional(),
+  endedAt: IsoTime.optional(),
+});
+export type JobStep = z.infer<typeof JobStepSchema>;
+
+/** What was read back after an item ended (e.g. a failed move: the tenant's state and apps on the source). */
+export const JobProofSchema = z.object({
+  title: z.string(),
+  ok: z.boolean(),
+  facts: z.array(z.object({ label: z.string(), value: z.string() })),
+  readAt: IsoTime,
+});
+export type JobProof = z.infer<typeof JobProofSchema>;
+
 export const JobItemSchema = z.object({
   idx: z.number().int(),
   connectionId: z.string(),
@@ -201,11 +228,20 @@ export const JobItemSchema = z.object({
   opId: z.string().optional(),
   startedAt: IsoTime.optional(),
   endedAt: IsoTime.optional(),
+  /** workflow jobs: the item's steps */
+  steps: z.array(JobStepSchema).optional(),
+  /** upgrade waves: 1 for the first ring, 2 for the rest */
+  wave: z.number().int().optional(),
+  proof: JobProofSchema.optional(),
 });
 export type JobItem = z.infer<typeof JobItemSchema>;
 
+export const JOB_KINDS = ['bulk', 'move', 'upgrade'] as const;
+
 export const JobSchema = z.object({
   id: z.string(),
+  /** bulk: install/upgrade/uninstall from the matrix; move and upgrade: the wizards */
+  kind: z.enum(JOB_KINDS).optional(),
   title: z.string(),
   state: z.enum(JOB_STATES),
   createdAt: IsoTime,
@@ -217,7 +253,11 @@ export const JobSchema = z.object({
 });
 export type Job = z.infer<typeof JobSchema>;
 
-export const JobDetailSchema = JobSchema.extend({ items: z.array(JobItemSchema) });
+export const JobDetailSchema = JobSchema.extend({
+  items: z.array(JobItemSchema),
+  /** why the job stopped early (a wave stopping at its first failure) */
+  stoppedReason: z.string().optional(),
+});
 export type JobDetail = z.infer<typeof JobDetailSchema>;
 
 /** Progress events: pushed over IPC (webContents.send) or SSE, one per change of a job or of one of its items. */
@@ -251,6 +291,240 @@ export const AuditVerifySchema = z.object({
   firstBad: z.object({ seq: z.number().int(), reason: z.string() }).optional(),
 });
 export type AuditVerify = z.infer<typeof AuditVerifySchema>;
+
+/** Filters of the audit log (search is a substring of actor, action, target, connection, parameters or error). */
+export const AuditFilterSchema = z
+  .object({
+    query: z.string().max(200).optional(),
+    action: z.string().max(100).optional(),
+    result: z.enum(['succeeded', 'failed', 'cancelled']).optional(),
+    connectionId: Id.optional(),
+    since: IsoTime.optional(),
+    until: IsoTime.optional(),
+  })
+  .strict();
+export type AuditFilter = z.infer<typeof AuditFilterSchema>;
+
+/** A deployment's operation log entry as cached by the console (searchable offline). */
+export const OpLogEntrySchema = LogEntrySchema.extend({ connectionId: z.string(), connectionName: z.string() });
+export type OpLogEntry = z.infer<typeof OpLogEntrySchema>;
+
+export const OpLogFilterSchema = z
+  .object({
+    connectionId: Id.optional(),
+    query: z.string().max(200).optional(),
+    result: z.enum(['running', 'succeeded', 'failed']).optional(),
+    tenantId: z.string().max(63).optional(),
+    limit: z.number().int().min(1).max(2000).default(200),
+  })
+  .strict();
+
+export const SnapshotInfoSchema = z.object({
+  id: z.number().int(),
+  connectionId: z.string(),
+  takenAt: IsoTime,
+  tenants: z.number().int(),
+  installed: z.number().int(),
+  archived: z.number().int(),
+});
+export type SnapshotInfo = z.infer<typeof SnapshotInfoSchema>;
+
+export const SNAPSHOT_CHANGE_KINDS = ['tenant-added', 'tenant-removed', 'moved-in', 'moved-out', 'state-changed', 'installed', 'upgraded', 'downgraded', 'uninstalled', 'archive-added', 'archive-removed'] as const;
+export const SnapshotChangeSchema = z.object({
+  kind: z.enum(SNAPSHOT_CHANGE_KINDS),
+  tenantId: z.string(),
+  appId: z.string().optional(),
+  appName: z.string().optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  /** the other deployment of a move */
+  other: z.string().optional(),
+  description: z.string(),
+});
+export type SnapshotChange = z.infer<typeof SnapshotChangeSchema>;
+
+export const SnapshotCompareSchema = z.object({
+  connectionId: z.string(),
+  connectionName: z.string(),
+  from: SnapshotInfoSchema,
+  to: SnapshotInfoSchema,
+  changes: z.array(SnapshotChangeSchema),
+});
+export type SnapshotCompare = z.infer<typeof SnapshotCompareSchema>;
+
+const FileOutput = z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() });
+
+// ---- the data archive, fleet-wide ------------------------------------------------------------------
+
+/** Whether archived data can come back: the published version an install would pick, and whether upgrade steps run. */
+export const RestoreInfoSchema = z.object({
+  possible: z.boolean(),
+  version: z.string().nullable(),
+  action: z.enum(['restore', 'restore-and-upgrade']).nullable(),
+  /** upgrade steps (codeunit: tag) that would run, when known */
+  upgradeSteps: z.array(z.string()),
+  reason: z.string(),
+});
+export type RestoreInfo = z.infer<typeof RestoreInfoSchema>;
+
+export const FleetArchiveEntrySchema = ArchiveEntrySchema.extend({
+  /** `${connectionId}/${tenantId}/${archiveId}` */
+  key: z.string(),
+  connectionId: z.string(),
+  connectionName: z.string(),
+  tenantId: z.string(),
+  restore: RestoreInfoSchema,
+});
+export type FleetArchiveEntry = z.infer<typeof FleetArchiveEntrySchema>;
+
+export const SourceStatusSchema = z.object({
+  connectionId: z.string(),
+  name: z.string(),
+  live: z.boolean(),
+  asOf: IsoTime.nullable(),
+  error: ErrorInfoSchema.optional(),
+});
+export type SourceStatus = z.infer<typeof SourceStatusSchema>;
+
+export const ArchiveFleetSchema = z.object({
+  live: z.boolean(),
+  deployments: z.array(SourceStatusSchema),
+  entries: z.array(FleetArchiveEntrySchema),
+});
+export type ArchiveFleet = z.infer<typeof ArchiveFleetSchema>;
+
+// ---- tenant moves ----------------------------------------------------------------------------------
+
+export const MoveRequestSchema = z
+  .object({ sourceId: Id, destinationId: Id, tenantIds: z.array(TenantIdSchema).min(1, 'choose at least one tenant').max(50) })
+  .strict()
+  .refine((m) => m.sourceId !== m.destinationId, 'the destination must be another deployment than the source');
+export type MoveRequest = z.infer<typeof MoveRequestSchema>;
+
+const DeploymentSide = z.object({
+  connectionId: z.string(),
+  name: z.string(),
+  kind: z.enum(['local', 'remote']),
+  application: z.object({ name: z.string(), version: z.string() }).nullable(),
+  catalogSize: z.number().int(),
+  tenantCount: z.number().int(),
+});
+
+export const MovePrecheckTenantSchema = z.object({
+  tenantId: z.string(),
+  state: TenantStateSchema.nullable(),
+  companies: z.array(z.string()),
+  sizeBytes: z.number(),
+  report: MovePrecheckReportSchema.nullable(),
+  /** the apps that are not on the destination at the installed version, and whether the source's catalog has them */
+  publishable: z.array(AppRefSchema.extend({ available: z.boolean() })),
+  /** installed apps that depend on the absent ones: uninstalling first removes them too (their data archived) */
+  dependents: z.array(AppRefSchema),
+  error: ErrorInfoSchema.optional(),
+});
+export type MovePrecheckTenant = z.infer<typeof MovePrecheckTenantSchema>;
+
+export const MovePrecheckSchema = z.object({
+  at: IsoTime,
+  source: DeploymentSide,
+  destination: DeploymentSide,
+  /** false when this console cannot move between these two deployments yet, with the reason */
+  supported: z.boolean(),
+  unsupportedReason: z.string().optional(),
+  ok: z.boolean(),
+  tenants: z.array(MovePrecheckTenantSchema),
+});
+export type MovePrecheck = z.infer<typeof MovePrecheckSchema>;
+
+export const PackageCopyResultSchema = z.object({
+  results: z.array(
+    z.object({ id: z.string(), name: z.string(), version: z.string(), status: z.enum(['published', 'unchanged', 'failed']), error: ErrorInfoSchema.optional() }),
+  ),
+});
+
+// ---- upgrade wizard --------------------------------------------------------------------------------
+
+export const UpgradeTargetSchema = z.object({ connectionId: Id, tenantId: TenantIdSchema }).strict();
+export type UpgradeTarget = z.infer<typeof UpgradeTargetSchema>;
+
+export const UpgradeRequestSchema = z
+  .object({
+    appId: Id,
+    version: VersionSchema,
+    targets: z.array(UpgradeTargetSchema).min(1, 'select at least one tenant').max(10_000),
+  })
+  .strict();
+
+export const SchemaDiffChangeSchema = z.object({
+  kind: z.string(),
+  table: z.string(),
+  tableId: z.number(),
+  field: z.string().optional(),
+  fieldId: z.number().optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  destructive: z.boolean(),
+  description: z.string(),
+});
+
+export const UpgradePlanDeploymentSchema = z.object({
+  connectionId: z.string(),
+  name: z.string(),
+  published: z.boolean(),
+  dependencies: z.array(z.object({ id: z.string(), name: z.string(), change: z.enum(['added', 'removed', 'raised', 'unchanged']), from: z.string().nullable(), to: z.string().nullable() })),
+  /** per version tenants upgrade from: the schema changes to the target version */
+  schema: z.array(z.object({ fromVersion: z.string(), changes: z.array(SchemaDiffChangeSchema) })),
+  /** 'definitions': computed from both packages; otherwise why the schema could not be compared */
+  schemaSource: z.enum(['definitions', 'unavailable']),
+  schemaNote: z.string().optional(),
+  steps: z.array(z.object({ codeunit: z.string(), tag: z.string(), fromMin: z.string().nullable(), fromMax: z.string().nullable() })),
+});
+
+export const UpgradePlanTenantSchema = z.object({
+  connectionId: z.string(),
+  connectionName: z.string(),
+  tenantId: z.string(),
+  fromVersion: z.string().nullable(),
+  dataVersion: z.string().nullable(),
+  /** not installed: archived data is restored, then upgraded */
+  restores: z.boolean(),
+  action: z.enum(['upgrade', 'skip', 'blocked']),
+  reason: z.string().optional(),
+  destructive: z.array(SchemaDiffChangeSchema),
+  rowsLost: z.array(z.object({ company: z.string(), table: z.string(), field: z.string().optional(), rows: z.number().int() })),
+  stepsToRun: z.array(z.string()),
+  missingDependencies: z.array(z.object({ id: z.string(), name: z.string(), version: z.string(), installed: z.string().nullable() })),
+});
+export type UpgradePlanTenant = z.infer<typeof UpgradePlanTenantSchema>;
+
+export const UpgradePlanSchema = z.object({
+  appId: z.string(),
+  appName: z.string(),
+  publisher: z.string(),
+  version: z.string(),
+  /** the engine upgrades in add-sync: destructive changes block; force-sync is not offered by the contract yet */
+  syncMode: z.literal('add'),
+  forceSyncAvailable: z.boolean(),
+  deployments: z.array(UpgradePlanDeploymentSchema),
+  tenants: z.array(UpgradePlanTenantSchema),
+  runnable: z.number().int(),
+  blocked: z.number().int(),
+  skipped: z.number().int(),
+  rowsLost: z.number().int(),
+});
+export type UpgradePlan = z.infer<typeof UpgradePlanSchema>;
+
+export const UpgradeStartSchema = z
+  .object({
+    appId: Id,
+    version: VersionSchema,
+    targets: z.array(UpgradeTargetSchema).min(1, 'select at least one tenant').max(10_000),
+    /** waves: the first `ringSize` targets run first; any failure stops the job before the next tenant */
+    waves: z.boolean().default(false),
+    ringSize: z.number().int().min(1).max(10_000).default(1),
+  })
+  .strict();
+export type UpgradeStart = z.infer<typeof UpgradeStartSchema>;
 
 // ---- deployment calls ------------------------------------------------------------------------------
 
@@ -289,6 +563,8 @@ export const TenantDetailSchema = z.object({
   subscribers: OPERATIONS['tenant.subscribers'].output.shape.subscribers,
   log: z.array(LogEntrySchema),
   archive: z.array(ArchiveEntrySchema),
+  /** offline, for a tenant whose detail was never read: built from the cached fleet snapshot and operation log */
+  summaryOnly: z.boolean().optional(),
 });
 export type TenantDetail = z.infer<typeof TenantDetailSchema>;
 
@@ -369,16 +645,55 @@ export const CONSOLE_OPERATIONS = {
   'jobs.get': { input: z.object({ jobId: Id }).strict(), output: JobDetailSchema, kind: 'read' },
   'jobs.cancel': { input: z.object({ jobId: Id }).strict(), output: JobSchema, kind: 'write' },
   'audit.list': {
-    input: z.object({ limit: z.number().int().min(1).max(1000).default(100), beforeSeq: z.number().int().optional() }).strict(),
-    output: z.object({ entries: z.array(AuditEntrySchema), total: z.number().int() }),
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(100), beforeSeq: z.number().int().optional(), filter: AuditFilterSchema.optional() }).strict(),
+    output: z.object({ entries: z.array(AuditEntrySchema), total: z.number().int(), matched: z.number().int() }),
     kind: 'read',
   },
   'audit.verify': { input: Empty, output: AuditVerifySchema, kind: 'read' },
   'audit.export': {
     input: z.object({ format: z.enum(['jsonl', 'csv']).default('jsonl') }).strict(),
-    output: z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
+    output: FileOutput,
     kind: 'read',
   },
+  'audit.report': {
+    input: z
+      .object({
+        format: z.enum(['html', 'csv']).default('html'),
+        filter: AuditFilterSchema.optional(),
+        /** the deployments' operation logs (from the cache) */
+        operationLogs: z.boolean().default(true),
+        compare: z.object({ connectionId: Id, fromId: z.number().int(), toId: z.number().int() }).strict().optional(),
+      })
+      .strict(),
+    output: FileOutput,
+    kind: 'read',
+  },
+  'oplog.search': {
+    input: OpLogFilterSchema,
+    output: z.object({ entries: z.array(OpLogEntrySchema), matched: z.number().int(), sources: z.array(SourceStatusSchema) }),
+    kind: 'read',
+  },
+  'snapshots.list': { input: ConnRef, output: z.object({ snapshots: z.array(SnapshotInfoSchema) }), kind: 'read' },
+  'snapshots.compare': { input: z.object({ connectionId: Id, fromId: z.number().int(), toId: z.number().int() }).strict(), output: SnapshotCompareSchema, kind: 'read' },
+  'archive.fleet': { input: z.object({ refresh: z.boolean().default(true) }).strict(), output: ArchiveFleetSchema, kind: 'read' },
+  'archive.exportCsv': {
+    input: z.object({ connectionId: Id, tenantId: TenantIdSchema, archiveId: z.number().int().min(1) }).strict(),
+    output: FileOutput.extend({ rows: z.number().int() }),
+    kind: 'read',
+  },
+  'packages.copy': {
+    input: z
+      .object({ fromId: Id, toId: Id, apps: z.array(z.object({ id: Id, version: VersionSchema }).strict()).min(1).max(200) })
+      .strict()
+      .refine((c) => c.fromId !== c.toId, 'copy between two different deployments'),
+    output: PackageCopyResultSchema,
+    kind: 'write',
+  },
+  'moves.precheck': { input: MoveRequestSchema, output: MovePrecheckSchema, kind: 'read' },
+  'moves.report': { input: MoveRequestSchema, output: FileOutput, kind: 'read' },
+  'moves.start': { input: MoveRequestSchema, output: z.object({ jobId: z.string() }), kind: 'write' },
+  'upgrade.plan': { input: UpgradeRequestSchema, output: UpgradePlanSchema, kind: 'read' },
+  'upgrade.start': { input: UpgradeStartSchema, output: z.object({ jobId: z.string() }), kind: 'write' },
 } as const satisfies Record<ConsoleOperationName, ConsoleOperationSpec>;
 
 export type ConsoleInput<N extends ConsoleOperationName> = z.input<(typeof CONSOLE_OPERATIONS)[N]['input']>;

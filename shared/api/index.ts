@@ -2,3 +2,6 @@
 export * from './errors.js';
 export * from './operations.js';
 export * from './console.js';
+export * from './changes.js';
+export * from './jobs.js';
+export * from './http.js';

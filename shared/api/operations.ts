@@ -70,6 +70,9 @@ export const TenantSummarySchema = z.object({
   sizeBytes: z.number(),
   createdAt: IsoTimeSchema,
   mountedAt: IsoTimeSchema.nullable(),
+  /** Incremented on every change of the tenant's administrative state (state, apps, archives, companies, mount);
+   *  pass it back as `expectedVersion` for a versioned write. Always set by the engine (optional for older peers). */
+  version: z.number().int().optional(),
 });
 export type TenantSummary = z.infer<typeof TenantSummarySchema>;
 
@@ -164,6 +167,11 @@ const Base64Schema = z.string().min(1).max(200_000_000).regex(/^[A-Za-z0-9+/]*={
 const PackageInput = { package: Base64Schema, fileName: z.string().max(260).optional() };
 const Paging = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(100) };
 const Actor = { actor: ActorSchema.optional() };
+/** Versioned writes: refused with STALE_VERSION when the tenant's version is not this one (see TenantSummary.version). */
+const Expected = { expectedVersion: z.number().int().min(0).optional() };
+/** Versioned writes over several tenants: tenant id -> expected version (tenants not named are not checked). */
+const ExpectedMany = { expectedVersions: z.record(z.string(), z.number().int().min(0)).optional() };
+const MoveIdSchema = z.string().min(1).max(100);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The operations
@@ -270,6 +278,14 @@ export const OPERATIONS = {
     long: false,
     tenantScoped: false,
   }),
+  /** The bytes of a published version (to publish it on another deployment, e.g. before a tenant move). */
+  'app.package': op({
+    input: z.object({ appId: AppKeySchema, version: VersionSchema }).strict(),
+    output: z.object({ package: z.string(), fileName: z.string(), sha256: z.string(), size: z.number() }),
+    kind: 'read',
+    long: false,
+    tenantScoped: false,
+  }),
   'app.repair': op({
     input: z.object({ appId: AppKeySchema.optional(), version: VersionSchema.optional(), ...Actor }).strict(),
     output: z.object({
@@ -315,6 +331,7 @@ export const OPERATIONS = {
         tenantId: TenantIdSchema.optional(),
         /** ...or a tenant database file to adopt (copied into the deployment). */
         file: z.string().min(1).max(4096).optional(),
+        ...Expected,
         ...Actor,
       })
       .strict()
@@ -325,14 +342,14 @@ export const OPERATIONS = {
     tenantScoped: true,
   }),
   'tenant.dismount': op({
-    input: z.object({ tenantId: TenantIdSchema, ...Actor }).strict(),
+    input: z.object({ tenantId: TenantIdSchema, ...Expected, ...Actor }).strict(),
     output: z.object({ tenantId: z.string(), file: z.string(), state: TenantStateSchema, opId: z.string() }),
     kind: 'write',
     long: false,
     tenantScoped: true,
   }),
   'tenant.removeApps': op({
-    input: z.object({ tenantId: TenantIdSchema, doNotSaveData: z.boolean().default(false), acknowledge: z.boolean().default(false), ...Actor }).strict(),
+    input: z.object({ tenantId: TenantIdSchema, doNotSaveData: z.boolean().default(false), acknowledge: z.boolean().default(false), ...Expected, ...Actor }).strict(),
     output: z.object({ tenantId: z.string(), removed: z.array(AppRefSchema), archives: z.array(ArchiveEntrySchema), rowsDiscarded: z.number(), opId: z.string() }),
     kind: 'write',
     long: true,
@@ -353,6 +370,7 @@ export const OPERATIONS = {
         version: VersionSchema.optional(),
         installDependencies: z.boolean().default(false),
         loadData: z.boolean().default(true),
+        ...ExpectedMany,
         ...Actor,
       })
       .strict(),
@@ -377,6 +395,7 @@ export const OPERATIONS = {
         uninstallDependents: z.boolean().default(false),
         doNotSaveData: z.boolean().default(false),
         acknowledge: z.boolean().default(false),
+        ...Expected,
         ...Actor,
       })
       .strict(),
@@ -393,7 +412,7 @@ export const OPERATIONS = {
   }),
   'tenant.upgrade': op({
     input: z
-      .object({ tenantIds: z.array(TenantIdSchema).min(1).max(100_000), appId: AppKeySchema, version: VersionSchema.optional(), ...Actor })
+      .object({ tenantIds: z.array(TenantIdSchema).min(1).max(100_000), appId: AppKeySchema, version: VersionSchema.optional(), ...ExpectedMany, ...Actor })
       .strict(),
     output: z.object({
       results: z.array(
@@ -417,6 +436,7 @@ export const OPERATIONS = {
         appId: AppKeySchema.optional(),
         mode: z.enum(['add', 'force', 'clean', 'check-only']).default('add'),
         acknowledge: z.boolean().default(false),
+        ...Expected,
         ...Actor,
       })
       .strict(),
@@ -528,6 +548,7 @@ export const OPERATIONS = {
         appId: AppKeySchema.optional(),
         /** Must equal the exact number of rows that will be discarded. */
         confirmRows: z.number().int().min(0).optional(),
+        ...Expected,
         ...Actor,
       })
       .strict()
@@ -538,7 +559,7 @@ export const OPERATIONS = {
     tenantScoped: true,
   }),
   'record.insert': op({
-    input: z.object({ tenantId: TenantIdSchema, company: CompanyNameSchema, table: z.string().min(1).max(80), values: RecordValuesSchema, ...Actor }).strict(),
+    input: z.object({ tenantId: TenantIdSchema, company: CompanyNameSchema, table: z.string().min(1).max(80), values: RecordValuesSchema, ...Expected, ...Actor }).strict(),
     output: z.object({ rid: z.number(), record: RecordValuesSchema }),
     kind: 'write',
     long: false,
@@ -546,7 +567,7 @@ export const OPERATIONS = {
   }),
   'record.insertMany': op({
     input: z
-      .object({ tenantId: TenantIdSchema, company: CompanyNameSchema, table: z.string().min(1).max(80), rows: z.array(RecordValuesSchema).min(1).max(100_000), ...Actor })
+      .object({ tenantId: TenantIdSchema, company: CompanyNameSchema, table: z.string().min(1).max(80), rows: z.array(RecordValuesSchema).min(1).max(100_000), ...Expected, ...Actor })
       .strict(),
     output: z.object({ inserted: z.number() }),
     kind: 'write',
@@ -555,7 +576,7 @@ export const OPERATIONS = {
   }),
   'record.modify': op({
     input: z
-      .object({ tenantId: TenantIdSchema, company: CompanyNameSchema, table: z.string().min(1).max(80), key: RecordValuesSchema, changes: RecordValuesSchema, ...Actor })
+      .object({ tenantId: TenantIdSchema, company: CompanyNameSchema, table: z.string().min(1).max(80), key: RecordValuesSchema, changes: RecordValuesSchema, ...Expected, ...Actor })
       .strict(),
     output: z.object({ rid: z.number(), record: RecordValuesSchema }),
     kind: 'write',
@@ -563,7 +584,7 @@ export const OPERATIONS = {
     tenantScoped: true,
   }),
   'record.delete': op({
-    input: z.object({ tenantId: TenantIdSchema, company: CompanyNameSchema, table: z.string().min(1).max(80), key: RecordValuesSchema, ...Actor }).strict(),
+    input: z.object({ tenantId: TenantIdSchema, company: CompanyNameSchema, table: z.string().min(1).max(80), key: RecordValuesSchema, ...Expected, ...Actor }).strict(),
     output: z.object({ rid: z.number(), deleted: z.literal(true) }),
     kind: 'write',
     long: false,
@@ -604,6 +625,39 @@ export const OPERATIONS = {
     input: z.object({ tenantId: TenantIdSchema, destination: DestinationFactsSchema }).strict(),
     output: MovePrecheckReportSchema,
     kind: 'read',
+    long: false,
+    tenantScoped: true,
+  }),
+  // A move between deployments that do not share a process (a server on either side) runs in two phases with the
+  // SOURCE's move journal as the one decision point: begin (journal + dismount) -> the file travels and is staged,
+  // dismounted, on the destination -> complete (the source forgets it) -> the destination mounts it. Until complete,
+  // undoing (abort) is always safe, because the destination never mounts a staged copy on its own.
+  'move.begin': op({
+    input: z.object({ tenantId: TenantIdSchema, destination: z.string().min(1).max(2048), ...Expected, ...Actor }).strict(),
+    output: z.object({ moveId: z.string(), tenantId: z.string(), sha256: z.string(), size: z.number(), priorState: TenantStateSchema, opId: z.string() }),
+    kind: 'write',
+    long: false,
+    tenantScoped: true,
+  }),
+  'move.complete': op({
+    input: z.object({ tenantId: TenantIdSchema, moveId: MoveIdSchema, ...Actor }).strict(),
+    output: z.object({ moveId: z.string(), tenantId: z.string(), outcome: z.literal('moved') }),
+    kind: 'write',
+    long: false,
+    tenantScoped: true,
+  }),
+  'move.abort': op({
+    input: z.object({ tenantId: TenantIdSchema, moveId: MoveIdSchema, reason: z.string().max(2000).optional(), ...Actor }).strict(),
+    output: z.object({ moveId: z.string(), tenantId: z.string(), outcome: z.literal('rolled-back'), state: TenantStateSchema }),
+    kind: 'write',
+    long: false,
+    tenantScoped: true,
+  }),
+  /** On a destination: drop a copy staged by an upload of this move that was never mounted (no-op when there is none). */
+  'move.discardIncoming': op({
+    input: z.object({ tenantId: TenantIdSchema, moveId: MoveIdSchema, ...Actor }).strict(),
+    output: z.object({ tenantId: z.string(), moveId: z.string(), discarded: z.boolean() }),
+    kind: 'write',
     long: false,
     tenantScoped: true,
   }),

@@ -39,6 +39,19 @@ export class DeploymentLogRepository {
       .stmt("UPDATE op_log SET ended_at = ?, result = 'failed', error_code = 'INTERNAL', error_message = 'interrupted: the process ended before the operation finished; its tenant transaction was rolled back' WHERE result = 'running'")
       .run(endedAt).changes;
   }
+  /** One entry with its position in the log (the change feed carries it). */
+  get(opId: string): (LogRow & { seq: number }) | undefined {
+    return this.s.stmt('SELECT * FROM op_log WHERE op_id = ?').get(opId) as (LogRow & { seq: number }) | undefined;
+  }
+  /** The newest entries with their seq, newest first (the mirrored log window). */
+  window(limit: number): (LogRow & { seq: number })[] {
+    return this.s.stmt('SELECT * FROM op_log ORDER BY seq DESC LIMIT ?').all(limit) as (LogRow & { seq: number })[];
+  }
+  windowForTenants(limit: number, tenants: readonly string[]): (LogRow & { seq: number })[] {
+    return this.s
+      .stmt('SELECT * FROM op_log WHERE tenant_id IN (SELECT value FROM json_each(?)) ORDER BY seq DESC LIMIT ?')
+      .all(JSON.stringify(tenants), limit) as (LogRow & { seq: number })[];
+  }
   list(limit: number, tenantId?: string): LogRow[] {
     if (tenantId === undefined) return this.s.stmt('SELECT * FROM op_log ORDER BY seq DESC LIMIT ?').all(limit) as LogRow[];
     return this.s.stmt('SELECT * FROM op_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT ?').all(tenantId, limit) as LogRow[];

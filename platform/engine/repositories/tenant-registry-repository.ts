@@ -17,6 +17,10 @@ export interface TenantRow {
   application_version: string;
   created_at: string;
   mounted_at: string | null;
+  /** Incremented on every change of what the change feed mirrors of this tenant (see Deployment.track). */
+  version?: number;
+  /** JSON ArchiveIndexEntry[]: the tenant's archive index, copied from the tenant database. */
+  archives?: string;
 }
 
 export interface TenantAppRow {
@@ -43,12 +47,21 @@ export class TenantRegistryRepository {
     return row && { ...row, file: path.join(this.tenantsDir, row.file) };
   }
   insert(row: TenantRow): void {
-    row = { ...row, file: path.basename(row.file) };
+    row = { ...row, file: path.basename(row.file), version: row.version ?? 1, archives: row.archives ?? '[]' };
     this.s
       .stmt(
-        'INSERT INTO tenants (tenant_id, file, state, failed_operation, failed_error, alternate_ids, companies, application_version, created_at, mounted_at) VALUES (@tenant_id, @file, @state, @failed_operation, @failed_error, @alternate_ids, @companies, @application_version, @created_at, @mounted_at)',
+        'INSERT INTO tenants (tenant_id, file, state, failed_operation, failed_error, alternate_ids, companies, application_version, created_at, mounted_at, version, archives) VALUES (@tenant_id, @file, @state, @failed_operation, @failed_error, @alternate_ids, @companies, @application_version, @created_at, @mounted_at, @version, @archives)',
       )
       .run(row);
+  }
+  setArchives(tenantId: string, archives: string): void {
+    this.s.stmt('UPDATE tenants SET archives = ? WHERE tenant_id = ? AND archives <> ?').run(archives, tenantId, archives);
+  }
+  bumpVersion(tenantId: string): void {
+    this.s.stmt('UPDATE tenants SET version = version + 1 WHERE tenant_id = ?').run(tenantId);
+  }
+  version(tenantId: string): number | undefined {
+    return (this.s.stmt('SELECT version FROM tenants WHERE tenant_id = ?').get(tenantId) as { version: number } | undefined)?.version;
   }
   get(tenantId: string): TenantRow | undefined {
     return this.resolve(this.s.stmt('SELECT * FROM tenants WHERE tenant_id = ?').get(tenantId) as TenantRow | undefined);
@@ -84,6 +97,10 @@ export class TenantRegistryRepository {
       const ins = this.s.stmt('INSERT INTO tenant_apps (tenant_id, app_id, version, data_version, sync_state) VALUES (?, ?, ?, ?, ?)');
       for (const a of apps) ins.run(tenantId, a.app_id, a.version, a.data_version, a.sync_state);
     })();
+  }
+  /** Every tenant's apps at once (the snapshot of a fleet of thousands in one query). */
+  allApps(): TenantAppRow[] {
+    return this.s.stmt('SELECT * FROM tenant_apps ORDER BY tenant_id, app_id').all() as TenantAppRow[];
   }
   apps(tenantId: string): TenantAppRow[] {
     return this.s.stmt('SELECT * FROM tenant_apps WHERE tenant_id = ? ORDER BY app_id').all(tenantId) as TenantAppRow[];

@@ -208,6 +208,12 @@ export class TenantRepository {
         .run(row).lastInsertRowid,
     );
   }
+  /** The archive index without the large columns (definition, columns), for the registry's copy. */
+  archiveIndex(): Pick<ArchiveRow, 'archive_id' | 'app_id' | 'app_name' | 'publisher' | 'version' | 'company_name' | 'table_name' | 'table_id' | 'kind' | 'row_count' | 'archived_at' | 'reason'>[] {
+    return this.s
+      .stmt('SELECT archive_id, app_id, app_name, publisher, version, company_name, table_name, table_id, kind, row_count, archived_at, reason FROM archives ORDER BY archive_id')
+      .all() as ReturnType<TenantRepository['archiveIndex']>;
+  }
   archives(): ArchiveRow[] {
     return this.s.stmt('SELECT * FROM archives ORDER BY archive_id').all() as ArchiveRow[];
   }
