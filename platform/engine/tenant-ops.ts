@@ -48,6 +48,26 @@ export interface OpContext {
   catalog: CatalogAccess | null;
 }
 
+/**
+ * Conflicts depend only on the application and the id+version of each extension (published bytes never change
+ * under one id and version), so installing into many tenants with the same extensions checks them once.
+ */
+const conflictMemo = new WeakMap<Application, Map<string, ReturnType<typeof findConflicts>>>();
+const CONFLICT_MEMO_LIMIT = 1000;
+
+function conflictsOf(candidate: AppDefinition, installed: readonly AppDefinition[], application: Application): ReturnType<typeof findConflicts> {
+  const key = [candidate, ...installed].map((d) => `${d.manifest.id.toLowerCase()}@${d.manifest.version}`).join('|');
+  let memo = conflictMemo.get(application);
+  if (!memo) conflictMemo.set(application, (memo = new Map()));
+  let found = memo.get(key);
+  if (!found) {
+    found = findConflicts(candidate, installed, application);
+    if (memo.size >= CONFLICT_MEMO_LIMIT) memo.clear();
+    memo.set(key, found);
+  }
+  return found;
+}
+
 export function appRef(def: AppDefinition): AppRef {
   const m = def.manifest;
   return { id: m.id.toLowerCase(), name: m.name, publisher: m.publisher, version: m.version };
@@ -127,7 +147,7 @@ function installApp(ctx: OpContext, def: AppDefinition, loadData: boolean): { ac
       );
     }
   }
-  const conflicts = findConflicts(def, installed, ctx.application);
+  const conflicts = conflictsOf(def, installed, ctx.application);
   if (conflicts.length > 0) {
     throw new TenantryError('CONFLICT', `tenant "${ctx.tenantId}": ${conflicts.map((c) => c.message).join('; ')}`, { tenantId: ctx.tenantId, conflicts });
   }
@@ -386,7 +406,7 @@ export function upgradeInTenant(ctx: OpContext, target: AppDefinition): UpgradeR
       });
     }
   }
-  const conflicts = findConflicts(target, others, ctx.application);
+  const conflicts = conflictsOf(target, others, ctx.application);
   if (conflicts.length > 0) throw new TenantryError('CONFLICT', `tenant "${ctx.tenantId}": ${conflicts.map((c) => c.message).join('; ')}`, { tenantId: ctx.tenantId, conflicts });
   faultPoint(ctx.op, 'before-schema');
   const view = mergeView(ctx.application, [...others, target]);
