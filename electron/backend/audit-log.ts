@@ -2,7 +2,7 @@
 // append-only and tamper-evident: each entry's hash is SHA-256 over the previous entry's hash and the
 // entry's canonical JSON, so changing, removing or reordering any entry breaks the chain from there on.
 import { createHash } from 'node:crypto';
-import type { AuditEntry, AuditVerify } from '../../shared/api/console.js';
+import type { AuditEntry, AuditFilter, AuditVerify } from '../../shared/api/console.js';
 import { canonicalJson } from './canonical-json.js';
 import { toCsv } from './csv.js';
 import type { Db } from './db.js';
@@ -104,6 +104,9 @@ export class AuditLog {
       page: db.prepare<[number, number], Row>('SELECT * FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit'),
       all: db.prepare<[], Row>('SELECT * FROM audit ORDER BY seq'),
+      // One statement for every filter combination: a NULL parameter switches its condition off.
+      filtered: db.prepare<Record<string, string | number | null>, Row>(`SELECT * FROM audit WHERE seq < @before AND ${FILTER_SQL} ORDER BY seq DESC LIMIT @limit`),
+      countFiltered: db.prepare<Record<string, string | number | null>, { n: number }>(`SELECT count(*) AS n FROM audit WHERE ${FILTER_SQL}`),
     };
   }
 
@@ -133,11 +136,26 @@ export class AuditLog {
     }).immediate();
   }
 
-  list(limit: number, beforeSeq?: number): { entries: AuditEntry[]; total: number } {
+  list(limit: number, beforeSeq?: number, filter?: AuditFilter): { entries: AuditEntry[]; total: number; matched: number } {
+    const total = this.stmts.count.get()?.n ?? 0;
+    if (!filter || !hasFilter(filter)) {
+      return { entries: this.stmts.page.all(beforeSeq ?? Number.MAX_SAFE_INTEGER, limit).map(toEntry), total, matched: total };
+    }
+    const p = filterParams(filter);
     return {
-      entries: this.stmts.page.all(beforeSeq ?? Number.MAX_SAFE_INTEGER, limit).map(toEntry),
-      total: this.stmts.count.get()?.n ?? 0,
+      entries: this.stmts.filtered.all({ ...p, before: beforeSeq ?? Number.MAX_SAFE_INTEGER, limit }).map(toEntry),
+      total,
+      matched: this.stmts.countFiltered.get(p)?.n ?? 0,
     };
+  }
+
+  /** Every entry matching the filter, oldest first (for a report). */
+  matching(filter: AuditFilter | undefined): AuditEntry[] {
+    if (!filter || !hasFilter(filter)) return this.stmts.all.all().map(toEntry);
+    return this.stmts.filtered
+      .all({ ...filterParams(filter), before: Number.MAX_SAFE_INTEGER, limit: -1 })
+      .map(toEntry)
+      .reverse();
   }
 
   /** Walks the whole chain; the first entry that does not verify is named with the reason. */
@@ -155,6 +173,29 @@ export class AuditLog {
     const body = rows.map((e) => [e.seq, e.at, e.actor, e.action, e.connectionName, e.target, canonicalJson(e.params), e.result, e.error, e.opId, e.jobId, e.prevHash, e.hash]);
     return { fileName: `tenantry-audit-${stamp}.csv`, mimeType: 'text/csv', content: toCsv(header, body) };
   }
+}
+
+const FILTER_SQL = `(@action IS NULL OR action = @action)
+  AND (@result IS NULL OR result = @result)
+  AND (@connection_id IS NULL OR connection_id = @connection_id)
+  AND (@since IS NULL OR at >= @since)
+  AND (@until IS NULL OR at <= @until)
+  AND (@q IS NULL OR actor LIKE @q ESCAPE '\\' OR action LIKE @q ESCAPE '\\' OR coalesce(target, '') LIKE @q ESCAPE '\\'
+       OR coalesce(connection_name, '') LIKE @q ESCAPE '\\' OR params LIKE @q ESCAPE '\\' OR coalesce(error, '') LIKE @q ESCAPE '\\'
+       OR coalesce(op_id, '') LIKE @q ESCAPE '\\' OR coalesce(job_id, '') LIKE @q ESCAPE '\\')`;
+
+const hasFilter = (f: AuditFilter): boolean => Boolean(f.query?.trim() || f.action || f.result || f.connectionId || f.since || f.until);
+
+function filterParams(f: AuditFilter): Record<string, string | null> {
+  const q = f.query?.trim();
+  return {
+    action: f.action || null,
+    result: f.result ?? null,
+    connection_id: f.connectionId ?? null,
+    since: f.since || null,
+    until: f.until || null,
+    q: q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+  };
 }
 
 function verifyChain(rows: Iterable<Row>): AuditVerify {

@@ -18,18 +18,26 @@ import {
   type TenantDetail,
 } from '../../shared/api/console.js';
 import { TenantryError, toErrorInfo, type ErrorInfo, type Result } from '../../shared/api/errors.js';
-import { OPERATIONS, describeIssues, type OperationName } from '../../shared/api/operations.js';
+import { OPERATIONS, describeIssues, type ArchiveEntry, type LogEntry, type OperationInput, type OperationName, type OperationOutput, type TenantApp } from '../../shared/api/operations.js';
+import { ArchiveService } from './archive-service.js';
 import { AuditLog } from './audit-log.js';
-import { SnapshotCache } from './cache.js';
+import { MirrorCache, SnapshotCache } from './cache.js';
 import { ConnectionsRepository } from './connections-repository.js';
 import { openConsoleDb, type Db } from './db.js';
-import type { Driver } from './drivers/driver.js';
+import type { Driver, InvokeOptions } from './drivers/driver.js';
 import { LocalDriver } from './drivers/local-driver.js';
 import { RemoteDriver, checkTransport } from './drivers/remote-driver.js';
-import { fleetOf, mergeExtensions, readDeployment, type DeploymentRead, type ExtensionFacts } from './fleet.js';
+import { fleetOf, mergeExtensions, readDeployment, type DeploymentRead, type ExtensionFacts, type LiveRead } from './fleet.js';
+import { OpLogCache, SnapshotHistory } from './history.js';
+import { RemoteSync } from './remote-sync.js';
 import { JobService } from './jobs.js';
+import { MoveService } from './move-service.js';
+import { PackageDefinitions } from './package-definitions.js';
 import { buildPlan } from './plan.js';
+import { auditReportCsv, auditReportHtml, type AuditReportInput } from './reports.js';
 import { fileKeySecretBox, type SecretBox } from './secret-box.js';
+import type { ServiceContext } from './service-context.js';
+import { UpgradeService } from './upgrade-service.js';
 
 export interface ConsoleServicesOptions {
   /** the console's own folder: console.sqlite, and the key file when no OS keychain is given */
@@ -42,6 +50,11 @@ export interface ConsoleServicesOptions {
 
 const FLEET_KEY = 'fleet';
 const OVERVIEW_KEY = 'overview';
+const ARCHIVE_KEY = 'archives';
+const TENANTS_KEY = 'tenants';
+
+/** What an offline tenant summary needs of each tenant beyond the fleet snapshot. */
+type TenantFacts = Record<string, { sizeBytes: number; createdAt: string; mountedAt: string | null; alternateIds: string[]; applicationVersion: string; file: string }>;
 const tenantKey = (tenantId: string): string => `tenant:${tenantId.toLowerCase()}`;
 
 export function defaultActor(): string {
@@ -52,13 +65,38 @@ export function defaultActor(): string {
   }
 }
 
+/** Calls to a connection while it is suspended (a local move has its folder open) wait, then go to a fresh driver. */
+class GatedDriver implements Driver {
+  constructor(
+    readonly kind: 'local' | 'remote',
+    private readonly gate: Promise<void>,
+    private readonly next: () => Driver,
+  ) {}
+  async invoke<N extends OperationName>(op: N, input: OperationInput<N>, opts?: InvokeOptions): Promise<OperationOutput<N>> {
+    await this.gate;
+    return this.next().invoke(op, input, opts);
+  }
+  async close(): Promise<void> {
+    // nothing of its own to release
+  }
+}
+
 export class ConsoleServices {
   readonly db: Db;
   readonly audit: AuditLog;
   readonly jobs: JobService;
+  readonly history: SnapshotHistory;
+  readonly opLogs: OpLogCache;
   private readonly connections: ConnectionsRepository;
   private readonly cache: SnapshotCache;
+  /** remote deployments: the mirror of each server's change feed, and its follower */
+  private readonly mirrors: MirrorCache;
+  private readonly syncs = new Map<string, RemoteSync>();
   private readonly drivers = new Map<string, Driver>();
+  private readonly gates = new Map<string, Promise<void>>();
+  private readonly archives: ArchiveService;
+  private readonly moves: MoveService;
+  private readonly upgrades: UpgradeService;
   private readonly reads = new Map<string, DeploymentRead>();
   private readonly actor: string;
   private readonly secrets: SecretBox;
@@ -70,6 +108,7 @@ export class ConsoleServices {
     this.actor = opts.actor ?? defaultActor();
     this.connections = new ConnectionsRepository(this.db, this.secrets);
     this.cache = new SnapshotCache(this.db);
+    this.mirrors = new MirrorCache(this.db);
     this.audit = new AuditLog(this.db);
     this.jobs = new JobService(this.db, {
       driverFor: (id) => this.driverFor(id),
@@ -78,6 +117,23 @@ export class ConsoleServices {
       actor: this.actor,
       audit: this.audit,
     });
+    this.history = new SnapshotHistory(this.db);
+    this.opLogs = new OpLogCache(this.db);
+    const ctx: ServiceContext = {
+      actor: this.actor,
+      connections: () => this.connections.list(),
+      connection: (id) => this.connections.get(id),
+      driverFor: (id) => this.driverFor(id),
+      appName: (cid, appId) => this.appName(cid, appId),
+      cache: this.cache,
+      audit: this.audit,
+      jobs: this.jobs,
+      definitions: new PackageDefinitions(),
+      suspend: (id) => this.suspend(id),
+    };
+    this.archives = new ArchiveService(ctx);
+    this.moves = new MoveService(ctx);
+    this.upgrades = new UpgradeService(ctx);
   }
 
   onJobEvent(listener: (e: JobEvent) => void): () => void {
@@ -149,7 +205,7 @@ export class ConsoleServices {
         return this.cancelJob((input as ConsoleParsedInput<'jobs.cancel'>).jobId);
       case 'audit.list': {
         const a = input as ConsoleParsedInput<'audit.list'>;
-        return this.audit.list(a.limit, a.beforeSeq);
+        return this.audit.list(a.limit, a.beforeSeq, a.filter);
       }
       case 'audit.verify':
         return this.audit.verify();
@@ -158,6 +214,37 @@ export class ConsoleServices {
         this.audit.append({ actor: this.actor, action: 'audit.export', params: { format: (input as ConsoleParsedInput<'audit.export'>).format, fileName: out.fileName }, result: 'succeeded' });
         return out;
       }
+      case 'audit.report':
+        return this.auditReport(i);
+      case 'oplog.search':
+        return this.searchOpLogs(i);
+      case 'snapshots.list':
+        return { snapshots: this.history.list(this.connections.get((input as ConsoleParsedInput<'snapshots.list'>).connectionId).id) };
+      case 'snapshots.compare': {
+        const a = input as ConsoleParsedInput<'snapshots.compare'>;
+        return this.history.compare(this.connections.get(a.connectionId).id, a.fromId, a.toId, (id) => this.connectionName(id));
+      }
+      case 'archive.fleet':
+        return this.archives.fleet((input as ConsoleParsedInput<'archive.fleet'>).refresh);
+      case 'archive.exportCsv':
+        return this.archives.exportCsv(i);
+      case 'packages.copy':
+        return this.moves.copyPackages(i);
+      case 'moves.precheck':
+        return this.moves.precheck(i);
+      case 'moves.report':
+        return this.moves.report(i);
+      case 'moves.start': {
+        const m = input as ConsoleParsedInput<'moves.start'>;
+        return this.startWorkflow('moves.start', input, () => this.moves.start(i), m.sourceId, m.tenantIds.join(','));
+      }
+      case 'upgrade.plan':
+        return this.upgrades.plan(i);
+      case 'upgrade.start': {
+        const u = input as ConsoleParsedInput<'upgrade.start'>;
+        const conns = [...new Set(u.targets.map((t) => t.connectionId))];
+        return this.startWorkflow('upgrade.start', input, () => this.upgrades.start(i), conns.length === 1 ? conns[0]! : null, u.targets.map((t) => t.tenantId).join(','));
+      }
     }
     throw new TenantryError('BAD_INPUT', `"${String(op)}" is not an operation of the console`);
   }
@@ -165,6 +252,8 @@ export class ConsoleServices {
   // ---- connections -------------------------------------------------------------------------------
 
   private driverFor(connectionId: string): Driver {
+    const gate = this.gates.get(connectionId);
+    if (gate) return new GatedDriver(this.connections.get(connectionId).kind, gate, () => this.driverFor(connectionId));
     const existing = this.drivers.get(connectionId);
     if (existing) return existing;
     const c = this.connections.get(connectionId);
@@ -182,6 +271,19 @@ export class ConsoleServices {
     const d = this.drivers.get(id);
     this.drivers.delete(id);
     await d?.close();
+  }
+
+  /** Stops a connection's engine (after what it is doing) and holds new calls until released. */
+  private async suspend(id: string): Promise<() => void> {
+    for (let g = this.gates.get(id); g; g = this.gates.get(id)) await g;
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    this.gates.set(id, gate);
+    await this.dropDriver(id);
+    return () => {
+      if (this.gates.get(id) === gate) this.gates.delete(id);
+      open();
+    };
   }
 
   private connectionName(id: string): string {
@@ -244,6 +346,11 @@ export class ConsoleServices {
     const c = this.connections.update(id, changes);
     await this.dropDriver(id);
     this.reads.delete(id);
+    // Another server's feed has other seqs: the mirror of the old one must not be followed from there.
+    if (c.kind === 'remote' && c.url !== before.url) {
+      this.syncs.delete(id);
+      this.mirrors.clear(id);
+    }
     this.audit.append({ actor: this.actor, action: 'connections.update', connectionId: c.id, connectionName: c.name, params: input, result: 'succeeded' });
     return c;
   }
@@ -252,6 +359,7 @@ export class ConsoleServices {
     const c = this.connections.get(input.id);
     await this.dropDriver(input.id);
     this.reads.delete(input.id);
+    this.syncs.delete(input.id);
     const removed = this.connections.remove(input.id);
     this.audit.append({ actor: this.actor, action: 'connections.remove', connectionId: c.id, connectionName: c.name, params: { id: input.id }, result: 'succeeded' });
     return { removed };
@@ -275,17 +383,46 @@ export class ConsoleServices {
 
   // ---- reads with the offline cache --------------------------------------------------------------
 
+  /**
+   * A live read: a local folder is read whole each time; a remote server is followed through its change feed
+   * (remote-sync.ts), so only what changed since the last read travels, and the read is built from the mirror.
+   */
+  private readLive(c: Connection): Promise<LiveRead> {
+    if (c.kind !== 'remote') return readDeployment(c, this.driverFor(c.id));
+    let sync = this.syncs.get(c.id);
+    if (!sync) {
+      sync = new RemoteSync(this.mirrors, c.id, () => {
+        const d = this.driverFor(c.id);
+        if (!(d instanceof RemoteDriver)) throw new TenantryError('UNAVAILABLE', `${c.name} is busy (suspended for a move); try again when it ends`, { connectionId: c.id });
+        return d;
+      });
+      this.syncs.set(c.id, sync);
+    }
+    return sync.read(c);
+  }
+
   /** Reads one deployment live; on failure falls back to its cached read, marked not live with the error. */
   private async readOrCached(c: Connection): Promise<DeploymentRead> {
     try {
-      const read = await readDeployment(c, this.driverFor(c.id));
-      this.cache.put(c.id, FLEET_KEY, read, read.snapshot.asOf ?? undefined);
-      this.reads.set(c.id, read);
+      const read = this.remember(c, await this.readLive(c));
       return read;
     } catch (e) {
       const cached = this.cachedRead(c);
       return { ...cached, snapshot: { ...cached.snapshot, error: toErrorInfo(e) } };
     }
+  }
+
+  /** Keeps a live read: the cache (offline views), the snapshot history (compare) and the operation log (search). */
+  private remember(c: Connection, live: LiveRead): DeploymentRead {
+    const { log, tenantSummaries, ...read } = live;
+    this.cache.put(c.id, FLEET_KEY, read, read.snapshot.asOf ?? undefined);
+    const facts: TenantFacts = {};
+    for (const t of tenantSummaries) facts[t.id] = { sizeBytes: t.sizeBytes, createdAt: t.createdAt, mountedAt: t.mountedAt, alternateIds: t.alternateIds, applicationVersion: t.applicationVersion, file: t.file };
+    this.cache.put(c.id, TENANTS_KEY, facts, read.snapshot.asOf ?? undefined);
+    this.reads.set(c.id, read);
+    this.history.record(c.id, read);
+    this.opLogs.upsert(c.id, log);
+    return read;
   }
 
   /** refresh=false answers from the cache alone (instantly, marked not live), e.g. to paint before a slow read. */
@@ -314,11 +451,9 @@ export class ConsoleServices {
 
   private async overview(connectionId: string): Promise<DeploymentOverview> {
     const c = this.connections.get(connectionId);
-    const d = this.driverFor(connectionId);
     try {
-      const [read, log] = await Promise.all([readDeployment(c, d), d.invoke('log.list', { limit: 25 })]);
-      this.cache.put(c.id, FLEET_KEY, read);
-      this.reads.set(c.id, read);
+      const read = this.remember(c, await this.readLive(c));
+      const log = { entries: this.opLogs.search({ connectionId: c.id, limit: 25 }, () => c.name).entries };
       const ov = overviewOf(c, read, log.entries);
       this.cache.put(c.id, OVERVIEW_KEY, ov, read.snapshot.asOf ?? undefined);
       return ov;
@@ -368,9 +503,61 @@ export class ConsoleServices {
       // A refusal about the tenant itself (unknown id) is an answer, not an outage: do not serve a stale copy.
       if (error.code === 'TENANT_NOT_FOUND' || error.code === 'BAD_INPUT') throw e;
       const cached = this.cache.get<TenantDetail>(c.id, tenantKey(tenantId));
-      if (!cached) throw new TenantryError(error.code, `${c.name} cannot be reached and tenant "${tenantId}" is not in the cache: ${error.message}`, { connectionId: c.id, tenantId });
-      return { ...cached.value, live: false, asOf: cached.takenAt, error };
+      if (cached) return { ...cached.value, live: false, asOf: cached.takenAt, error };
+      const summary = this.summaryDetail(c, tenantId, error);
+      if (!summary) throw new TenantryError(error.code, `${c.name} cannot be reached and tenant "${tenantId}" is not in the cache: ${error.message}`, { connectionId: c.id, tenantId });
+      return summary;
     }
+  }
+
+  /**
+   * Offline, a tenant whose detail was never read: what the cached fleet snapshot, archive list and operation log
+   * know of it (state, companies, installed and archived versions, its operations), marked summaryOnly.
+   */
+  private summaryDetail(c: Connection, tenantId: string, error: ErrorInfo): TenantDetail | null {
+    const fleet = this.cache.get<DeploymentRead>(c.id, FLEET_KEY);
+    const t = fleet?.value.snapshot.tenants.find((x) => x.tenantId.toLowerCase() === tenantId.toLowerCase());
+    if (!fleet || !t) return null;
+    const read = fleet.value;
+    const named = (appId: string): { name: string; publisher: string } => {
+      const a = read.catalog.find((x) => x.id === appId) ?? read.archivedApps.find((x) => x.id === appId);
+      return { name: a?.name ?? appId, publisher: a?.publisher ?? '' };
+    };
+    const apps: TenantApp[] = read.snapshot.cells
+      .filter((cell) => cell.tenantKey === t.key && cell.installed)
+      .map((cell) => ({ id: cell.appId, ...named(cell.appId), version: cell.installed!, dataVersion: cell.installed!, syncState: cell.syncPending ? 'pending' : 'synced', installedAt: '', upgradeAvailable: cell.upgradeTo ?? null, archivedVersions: cell.archived }));
+    const archive: ArchiveEntry[] = (this.cache.get<{ entries: (ArchiveEntry & { tenantId: string })[] }>(c.id, ARCHIVE_KEY)?.value.entries ?? []).filter((a) => a.tenantId === t.tenantId);
+    const log: LogEntry[] = this.opLogs.search({ connectionId: c.id, tenantId: t.tenantId, limit: 200 }, () => c.name).entries.map(({ connectionId: _c, connectionName: _n, ...e }) => e);
+    const more = this.cache.get<TenantFacts>(c.id, TENANTS_KEY)?.value[t.tenantId];
+    return {
+      connectionId: c.id,
+      connectionName: c.name,
+      tenantId: t.tenantId,
+      asOf: fleet.takenAt,
+      live: false,
+      error,
+      summaryOnly: true,
+      tenant: {
+        id: t.tenantId,
+        alternateIds: more?.alternateIds ?? [],
+        state: t.state,
+        failedOperation: t.failedOperation ?? null,
+        applicationVersion: more?.applicationVersion ?? read.snapshot.application?.version ?? '',
+        companies: t.companies,
+        installedApps: apps.length,
+        file: more?.file ?? '',
+        sizeBytes: more?.sizeBytes ?? 0,
+        createdAt: more?.createdAt ?? '',
+        mountedAt: more?.mountedAt ?? null,
+        apps,
+      },
+      apps,
+      objects: { objects: [], tables: [] },
+      permissionSets: [],
+      subscribers: [],
+      log,
+      archive,
+    };
   }
 
   // ---- operations --------------------------------------------------------------------------------
@@ -394,6 +581,43 @@ export class ConsoleServices {
       }
       throw e;
     }
+  }
+
+  private startWorkflow(action: string, params: unknown, start: () => string, connectionId: string | null, target: string): { jobId: string } {
+    const jobId = start();
+    this.audit.append({ actor: this.actor, action, connectionId, connectionName: connectionId ? this.connectionName(connectionId) : null, target, params, result: 'succeeded', jobId });
+    return { jobId };
+  }
+
+  private searchOpLogs(f: ConsoleParsedInput<'oplog.search'>): ConsoleOutput<'oplog.search'> {
+    const conns = this.connections.list().filter((c) => !f.connectionId || c.id === f.connectionId);
+    const { entries, matched } = this.opLogs.search(f, (id) => this.connectionName(id));
+    const sources = conns.map((c) => {
+      const live = this.reads.get(c.id);
+      const cached = this.cache.get<DeploymentRead>(c.id, FLEET_KEY);
+      return { connectionId: c.id, name: c.name, live: Boolean(live?.snapshot.live && live.snapshot.asOf === cached?.value.snapshot.asOf), asOf: cached?.takenAt ?? null };
+    });
+    return { entries, matched, sources };
+  }
+
+  private auditReport(input: ConsoleParsedInput<'audit.report'>): ConsoleOutput<'audit.report'> {
+    const generatedAt = new Date().toISOString();
+    const report: AuditReportInput = {
+      generatedAt,
+      actor: this.actor,
+      filter: input.filter,
+      verify: this.audit.verify(),
+      entries: this.audit.matching(input.filter),
+      opLog: input.operationLogs ? this.searchOpLogs({ limit: 2000, ...(input.filter?.connectionId ? { connectionId: input.filter.connectionId } : {}), ...(input.filter?.query ? { query: input.filter.query } : {}) }) : null,
+      compare: input.compare ? this.history.compare(this.connections.get(input.compare.connectionId).id, input.compare.fromId, input.compare.toId, (id) => this.connectionName(id)) : null,
+    };
+    const stamp = generatedAt.replace(/[:.]/g, '-');
+    const out =
+      input.format === 'html'
+        ? { fileName: `tenantry-audit-report-${stamp}.html`, mimeType: 'text/html', content: auditReportHtml(report) }
+        : { fileName: `tenantry-audit-report-${stamp}.csv`, mimeType: 'text/csv', content: auditReportCsv(report) };
+    this.audit.append({ actor: this.actor, action: 'audit.report', params: { format: input.format, filter: input.filter ?? null, entries: report.entries.length, fileName: out.fileName }, result: 'succeeded' });
+    return out;
   }
 
   private startJob(spec: ConsoleParsedInput<'jobs.start'>): { jobId: string } {

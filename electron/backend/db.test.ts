@@ -25,7 +25,7 @@ describe('console database', () => {
     const db = openConsoleDb(file);
     expect(db.pragma('user_version', { simple: true })).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
     const tables = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all();
-    expect(tables.map((t) => t.name).sort()).toEqual(['audit', 'cache', 'connections', 'job_items', 'jobs']);
+    expect(tables.map((t) => t.name).sort()).toEqual(['audit', 'cache', 'connections', 'job_items', 'jobs', 'op_log', 'snapshots']);
     for (const t of tables) expect(t.sql).toMatch(/STRICT/);
     db.close();
   });

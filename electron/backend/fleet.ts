@@ -30,7 +30,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t:
 const APP_OPERATIONS = /install|uninstall|upgrade|sync/i;
 
 /** For each "tenant/appId", the newest log entry about it, when that entry failed. */
-function lastFailures(entries: readonly LogEntry[], resolveApp: (key: string) => string | undefined): Map<string, FleetCell['lastFailed']> {
+export function lastFailures(entries: readonly LogEntry[], resolveApp: (key: string) => string | undefined): Map<string, FleetCell['lastFailed']> {
   const newest = new Map<string, LogEntry>();
   const sorted = [...entries].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
   for (const e of sorted) {
@@ -57,7 +57,14 @@ function lastFailures(entries: readonly LogEntry[], resolveApp: (key: string) =>
   return failed;
 }
 
-export async function readDeployment(conn: Connection, d: Driver, now = new Date().toISOString()): Promise<DeploymentRead> {
+/** A live read also brings the deployment's recent operation log (kept apart: the cache holds the read itself). */
+export interface LiveRead extends DeploymentRead {
+  log: LogEntry[];
+  /** the tenants as listed (size, mount time): kept for offline tenant summaries */
+  tenantSummaries: OperationOutput<'tenant.list'>['tenants'];
+}
+
+export async function readDeployment(conn: Connection, d: Driver, now = new Date().toISOString()): Promise<LiveRead> {
   const [info, catalog, tenantList, log] = await Promise.all([
     d.invoke('deployment.info', {}),
     d.invoke('app.catalog', {}),
@@ -137,6 +144,8 @@ export async function readDeployment(conn: Connection, d: Driver, now = new Date
     },
     catalog: catalog.apps,
     archivedApps: [...archivedApps.values()],
+    log: log.entries,
+    tenantSummaries: tenantList.tenants,
   };
 }
 

@@ -3,14 +3,15 @@
 // tenants, and its outcome stays readable in the console database (a job cut off by a restart reads
 // 'interrupted', never 'running').
 import { randomUUID } from 'node:crypto';
-import type { Job, JobDetail, JobEvent, JobItem, JobSpec, JobTarget } from '../../shared/api/console.js';
+import type { Job, JobDetail, JobEvent, JobItem, JobProof, JobSpec, JobStep, JobTarget } from '../../shared/api/console.js';
 import { TenantryError, toErrorInfo } from '../../shared/api/errors.js';
 import type { AuditLog } from './audit-log.js';
 import type { Db } from './db.js';
-import type { Driver } from './drivers/driver.js';
+import { serverJobSteps, type Driver } from './drivers/driver.js';
 
 interface JobRow {
   id: string;
+  kind: NonNullable<Job['kind']>;
   title: string;
   spec: string;
   state: Job['state'];
@@ -20,6 +21,7 @@ interface JobRow {
   total: number;
   done: number;
   cancel_requested: number;
+  stopped_reason: string | null;
 }
 interface ItemRow {
   job_id: string;
@@ -33,10 +35,14 @@ interface ItemRow {
   op_id: string | null;
   started_at: string | null;
   ended_at: string | null;
+  steps: string | null;
+  wave: number | null;
+  proof: string | null;
 }
 
 const toJob = (r: JobRow): Job => ({
   id: r.id,
+  kind: r.kind,
   title: r.title,
   state: r.state,
   createdAt: r.created_at,
@@ -57,6 +63,9 @@ const toItem = (r: ItemRow): JobItem => ({
   ...(r.op_id !== null ? { opId: r.op_id } : {}),
   ...(r.started_at !== null ? { startedAt: r.started_at } : {}),
   ...(r.ended_at !== null ? { endedAt: r.ended_at } : {}),
+  ...(r.steps !== null ? { steps: JSON.parse(r.steps) as JobStep[] } : {}),
+  ...(r.wave !== null ? { wave: r.wave } : {}),
+  ...(r.proof !== null ? { proof: JSON.parse(r.proof) as JobProof } : {}),
 });
 
 export interface JobContext {
@@ -74,11 +83,43 @@ export interface ItemOutcome {
   opId?: string;
 }
 
+/** One item of a workflow job (a tenant to move or upgrade), with the steps it will go through. */
+export interface WorkflowItem {
+  connectionId: string;
+  tenantId: string;
+  label: string;
+  wave?: number;
+  steps?: JobStep[];
+}
+
+/** What a workflow item's runner may report while it works: its steps (with transfer progress) and a read-back proof. */
+export interface ItemReporter {
+  step(name: string, patch: Partial<Omit<JobStep, 'name'>>): void;
+  proof(proof: JobProof): void;
+  /** true once cancellation was asked for (a runner may stop between its own steps) */
+  cancelRequested(): boolean;
+}
+
+export interface WorkflowSpec {
+  kind: 'move' | 'upgrade';
+  title: string;
+  /** stored with the job, for the record */
+  spec: unknown;
+  items: WorkflowItem[];
+  /** waves: the first failure stops the job; the items not yet run are skipped, and the job says why */
+  stopOnFailure: boolean;
+  run(item: WorkflowItem, idx: number, report: ItemReporter): Promise<ItemOutcome>;
+  /** the audit entry of one finished item */
+  audit(item: WorkflowItem, outcome: ItemOutcome): { action: string; params: unknown };
+}
+
 const now = (): string => new Date().toISOString();
 
 /** Runs one target of a job through the contract; throws nothing, reports what happened. */
-export async function runTarget(spec: JobSpec, t: JobTarget, ctx: JobContext): Promise<ItemOutcome> {
+export async function runTarget(spec: JobSpec, t: JobTarget, ctx: JobContext, report?: ItemReporter): Promise<ItemOutcome> {
   const d = ctx.driverFor(t.connectionId);
+  // A remote deployment runs the operation as a server job: its events become a step of this item.
+  const progress = serverJobSteps(report);
   const actor = ctx.actor;
   try {
     if (spec.action === 'install') {
@@ -91,7 +132,7 @@ export async function runTarget(spec: JobSpec, t: JobTarget, ctx: JobContext): P
         ...(t.version ? { version: t.version } : {}),
         installDependencies: spec.installDependencies,
         actor,
-      });
+      }, progress);
       const r = out.results[0];
       if (!r) return { state: 'failed', message: 'the engine returned no result', errorCode: 'INTERNAL' };
       if (!r.ok) return { state: 'failed', message: r.error?.message ?? 'failed', errorCode: r.error?.code ?? 'INTERNAL', ...(r.opId ? { opId: r.opId } : {}) };
@@ -99,7 +140,7 @@ export async function runTarget(spec: JobSpec, t: JobTarget, ctx: JobContext): P
       return { state: 'succeeded', message: `${r.action === 'installed' || r.action === null ? 'installed' : r.action} ${names}`, opId: r.opId };
     }
     if (spec.action === 'upgrade') {
-      const out = await d.invoke('tenant.upgrade', { tenantIds: [t.tenantId], appId: t.appId, ...(t.version ? { version: t.version } : {}), actor });
+      const out = await d.invoke('tenant.upgrade', { tenantIds: [t.tenantId], appId: t.appId, ...(t.version ? { version: t.version } : {}), actor }, progress);
       const r = out.results[0];
       if (!r) return { state: 'failed', message: 'the engine returned no result', errorCode: 'INTERNAL' };
       if (!r.ok) return { state: 'failed', message: r.error?.message ?? 'failed', errorCode: r.error?.code ?? 'INTERNAL', ...(r.opId ? { opId: r.opId } : {}) };
@@ -108,7 +149,7 @@ export async function runTarget(spec: JobSpec, t: JobTarget, ctx: JobContext): P
     }
     const apps = await d.invoke('tenant.apps', { tenantId: t.tenantId });
     if (!apps.apps.some((a) => a.id.toLowerCase() === t.appId.toLowerCase())) return { state: 'skipped', message: 'not installed' };
-    const out = await d.invoke('tenant.uninstall', { tenantId: t.tenantId, appId: t.appId, uninstallDependents: spec.uninstallDependents, actor });
+    const out = await d.invoke('tenant.uninstall', { tenantId: t.tenantId, appId: t.appId, uninstallDependents: spec.uninstallDependents, actor }, progress);
     const rows = out.archives.reduce((n, a) => n + a.rows, 0);
     return {
       state: 'succeeded',
@@ -132,11 +173,15 @@ export class JobService {
   ) {
     this.stmts = {
       insertJob: db.prepare(
-        `INSERT INTO jobs (id, title, spec, state, created_at, total) VALUES (@id, @title, @spec, 'queued', @created_at, @total)`,
+        `INSERT INTO jobs (id, kind, title, spec, state, created_at, total) VALUES (@id, @kind, @title, @spec, 'queued', @created_at, @total)`,
       ),
       insertItem: db.prepare(
-        `INSERT INTO job_items (job_id, idx, connection_id, tenant_id, label, state) VALUES (@job_id, @idx, @connection_id, @tenant_id, @label, 'pending')`,
+        `INSERT INTO job_items (job_id, idx, connection_id, tenant_id, label, state, steps, wave) VALUES (@job_id, @idx, @connection_id, @tenant_id, @label, 'pending', @steps, @wave)`,
       ),
+      setSteps: db.prepare<[string, string, number]>(`UPDATE job_items SET steps = ? WHERE job_id = ? AND idx = ?`),
+      setProof: db.prepare<[string, string, number]>(`UPDATE job_items SET proof = ? WHERE job_id = ? AND idx = ?`),
+      stopRest: db.prepare<[string, string, string]>(`UPDATE job_items SET state = 'skipped', message = ?, ended_at = ? WHERE job_id = ? AND state = 'pending'`),
+      stopped: db.prepare<[string, string]>(`UPDATE jobs SET stopped_reason = ? WHERE id = ?`),
       job: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
       items: db.prepare<[string], ItemRow>('SELECT * FROM job_items WHERE job_id = ? ORDER BY idx'),
       item: db.prepare<[string, number], ItemRow>('SELECT * FROM job_items WHERE job_id = ? AND idx = ?'),
@@ -171,12 +216,51 @@ export class JobService {
     const verb = spec.action[0]!.toUpperCase() + spec.action.slice(1);
     const title = `${verb} ${appNames.length === 1 ? appNames[0] : `${appNames.length} extensions`} on ${spec.targets.length === 1 ? first.tenantId : `${spec.targets.length} tenants`}`;
     this.db.transaction(() => {
-      this.stmts.insertJob.run({ id, title, spec: JSON.stringify(spec), created_at: now(), total: spec.targets.length });
+      this.stmts.insertJob.run({ id, kind: 'bulk', title, spec: JSON.stringify(spec), created_at: now(), total: spec.targets.length });
       spec.targets.forEach((t, idx) =>
-        this.stmts.insertItem.run({ job_id: id, idx, connection_id: t.connectionId, tenant_id: t.tenantId, label: `${spec.action} ${this.ctx.appName(t.connectionId, t.appId)}${t.version ? ` ${t.version}` : ''}` }),
+        this.stmts.insertItem.run({
+          job_id: id,
+          idx,
+          connection_id: t.connectionId,
+          tenant_id: t.tenantId,
+          label: `${spec.action} ${this.ctx.appName(t.connectionId, t.appId)}${t.version ? ` ${t.version}` : ''}`,
+          steps: null,
+          wave: null,
+        }),
       );
     })();
-    const run = this.run(id, spec).finally(() => this.running.delete(id));
+    const items: WorkflowItem[] = spec.targets.map((t) => ({ connectionId: t.connectionId, tenantId: t.tenantId, label: '' }));
+    const run = this.run(id, items, {
+      stopOnFailure: false,
+      run: (_item, idx, report) => runTarget(spec, spec.targets[idx]!, this.ctx, report),
+      audit: (_item, _outcome) => {
+        const t = spec.targets[items.indexOf(_item)]!;
+        return { action: `tenant.${spec.action}`, params: { appId: t.appId, version: t.version, installDependencies: spec.installDependencies, uninstallDependents: spec.uninstallDependents } };
+      },
+    }).finally(() => this.running.delete(id));
+    this.running.set(id, run);
+    return id;
+  }
+
+  /** Starts a workflow job (tenant moves, upgrade waves): items with steps, run one at a time. */
+  startWorkflow(w: WorkflowSpec): string {
+    if (w.items.length === 0) throw new TenantryError('BAD_INPUT', 'nothing to run: no item in the job');
+    const id = randomUUID();
+    this.db.transaction(() => {
+      this.stmts.insertJob.run({ id, kind: w.kind, title: w.title, spec: JSON.stringify(w.spec), created_at: now(), total: w.items.length });
+      w.items.forEach((it, idx) =>
+        this.stmts.insertItem.run({
+          job_id: id,
+          idx,
+          connection_id: it.connectionId,
+          tenant_id: it.tenantId,
+          label: it.label,
+          steps: it.steps ? JSON.stringify(it.steps) : null,
+          wave: it.wave ?? null,
+        }),
+      );
+    })();
+    const run = this.run(id, w.items, w).finally(() => this.running.delete(id));
     this.running.set(id, run);
     return id;
   }
@@ -194,7 +278,7 @@ export class JobService {
   get(jobId: string): JobDetail {
     const r = this.stmts.job.get(jobId);
     if (!r) throw new TenantryError('NOT_FOUND', `no job with id "${jobId}"`, { jobId });
-    return { ...toJob(r), items: this.stmts.items.all(jobId).map(toItem) };
+    return { ...toJob(r), items: this.stmts.items.all(jobId).map(toItem), ...(r.stopped_reason !== null ? { stoppedReason: r.stopped_reason } : {}) };
   }
 
   cancel(jobId: string): Job {
@@ -221,7 +305,40 @@ export class JobService {
     return toJob(this.stmts.job.get(id)!);
   }
 
-  private async run(id: string, spec: JobSpec): Promise<void> {
+  private reporter(id: string, idx: number): ItemReporter {
+    let last = 0;
+    const emit = (force: boolean): void => {
+      // Transfer progress can come fast: events at most every 100 ms, but every state change at once.
+      const t = Date.now();
+      if (!force && t - last < 100) return;
+      last = t;
+      this.emit(this.jobNow(id), toItem(this.stmts.item.get(id, idx)!));
+    };
+    return {
+      step: (name, patch) => {
+        const row = this.stmts.item.get(id, idx)!;
+        const steps = row.steps ? (JSON.parse(row.steps) as JobStep[]) : [];
+        let st = steps.find((x) => x.name === name);
+        if (!st) {
+          st = { name, label: patch.label ?? name, state: 'pending' };
+          steps.push(st);
+        }
+        const changedState = patch.state !== undefined && patch.state !== st.state;
+        Object.assign(st, patch);
+        if (changedState && patch.state === 'running' && !st.startedAt) st.startedAt = now();
+        if (changedState && (patch.state === 'succeeded' || patch.state === 'failed' || patch.state === 'skipped')) st.endedAt = now();
+        this.stmts.setSteps.run(JSON.stringify(steps), id, idx);
+        emit(changedState);
+      },
+      proof: (proof) => {
+        this.stmts.setProof.run(JSON.stringify(proof), id, idx);
+        emit(true);
+      },
+      cancelRequested: () => this.stmts.job.get(id)!.cancel_requested === 1,
+    };
+  }
+
+  private async run(id: string, items: readonly WorkflowItem[], w: Pick<WorkflowSpec, 'run' | 'audit' | 'stopOnFailure'>): Promise<void> {
     const started = now();
     this.stmts.setJob.run({ id, state: 'running', started_at: started, ended_at: null, done: 0 });
     this.emit(this.jobNow(id));
@@ -229,31 +346,45 @@ export class JobService {
     let failed = 0;
     let succeeded = 0;
     let cancelled = false;
-    for (let idx = 0; idx < spec.targets.length; idx++) {
+    let stopped: string | null = null;
+    for (let idx = 0; idx < items.length; idx++) {
       // Cancellation is honoured between tenants: a tenant operation, once begun, ends whole in its transaction.
       if (this.stmts.job.get(id)!.cancel_requested === 1) {
         cancelled = true;
         break;
       }
-      const t = spec.targets[idx]!;
+      const item = items[idx]!;
       this.stmts.itemStart.run(now(), id, idx);
       this.emit(this.jobNow(id), toItem(this.stmts.item.get(id, idx)!));
-      const outcome = await runTarget(spec, t, this.ctx);
+      let outcome: ItemOutcome;
+      try {
+        outcome = await w.run(item, idx, this.reporter(id, idx));
+      } catch (e) {
+        const info = toErrorInfo(e);
+        outcome = { state: 'failed', message: info.message, errorCode: info.code };
+      }
       done++;
       if (outcome.state === 'failed') failed++;
       if (outcome.state === 'succeeded') succeeded++;
+      const stopNow = w.stopOnFailure && outcome.state === 'failed' && idx < items.length - 1;
+      if (stopNow) stopped = `stopped at the first failure (${item.tenantId}): the ${items.length - idx - 1} tenant(s) after it were not run`;
       this.db.transaction(() => {
         this.stmts.itemEnd.run({ job_id: id, idx, state: outcome.state, message: outcome.message, error_code: outcome.errorCode ?? null, op_id: outcome.opId ?? null, ended_at: now() });
         this.stmts.setJob.run({ id, state: 'running', started_at: started, ended_at: null, done });
+        if (stopped !== null) {
+          this.stmts.stopRest.run(`not run: the job stopped at the first failure (${item.tenantId})`, now(), id);
+          this.stmts.stopped.run(stopped, id);
+        }
       })();
       if (outcome.state !== 'skipped') {
+        const a = w.audit(item, outcome);
         this.ctx.audit.append({
           actor: this.ctx.actor,
-          action: `tenant.${spec.action}`,
-          connectionId: t.connectionId,
-          connectionName: this.ctx.connectionName(t.connectionId),
-          target: t.tenantId,
-          params: { appId: t.appId, version: t.version, installDependencies: spec.installDependencies, uninstallDependents: spec.uninstallDependents },
+          action: a.action,
+          connectionId: item.connectionId,
+          connectionName: this.ctx.connectionName(item.connectionId),
+          target: item.tenantId,
+          params: a.params,
           result: outcome.state === 'succeeded' ? 'succeeded' : 'failed',
           error: outcome.state === 'failed' ? `${outcome.errorCode}: ${outcome.message}` : null,
           opId: outcome.opId ?? null,
@@ -261,6 +392,10 @@ export class JobService {
         });
       }
       this.emit(this.jobNow(id), toItem(this.stmts.item.get(id, idx)!));
+      if (stopped !== null) {
+        for (const r of this.stmts.items.all(id)) if (r.idx > idx) this.emit(this.jobNow(id), toItem(r));
+        break;
+      }
     }
     const ended = now();
     const state: Job['state'] = cancelled ? 'cancelled' : failed === 0 ? 'succeeded' : succeeded === 0 && failed === done ? 'failed' : 'partial';
@@ -269,7 +404,7 @@ export class JobService {
       this.stmts.setJob.run({ id, state, started_at: started, ended_at: ended, done });
     })();
     if (cancelled) {
-      this.ctx.audit.append({ actor: this.ctx.actor, action: `job.cancel`, target: null, params: { jobId: id, done, total: spec.targets.length }, result: 'cancelled', jobId: id });
+      this.ctx.audit.append({ actor: this.ctx.actor, action: `job.cancel`, target: null, params: { jobId: id, done, total: items.length }, result: 'cancelled', jobId: id });
     }
     this.emit(this.jobNow(id));
   }

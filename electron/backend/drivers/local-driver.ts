@@ -8,6 +8,15 @@ import type { WorkerInit, WorkerRequest, WorkerResponse } from './worker-protoco
 interface Pending {
   resolve(v: unknown): void;
   reject(e: unknown): void;
+  onStep?: (step: { op: string; name: string; at: number }) => void;
+}
+
+/** What the engine's moveTenant answers. */
+export interface LocalMoveResult {
+  tenantId: string;
+  sha256: string;
+  size: number;
+  opId: string;
 }
 
 /**
@@ -34,6 +43,10 @@ export class LocalDriver implements Driver {
     this.worker.on('message', (m: WorkerResponse) => {
       const p = this.pending.get(m.id);
       if (!p) return;
+      if ('step' in m) {
+        p.onStep?.(m.step);
+        return;
+      }
       this.pending.delete(m.id);
       if (m.ok) p.resolve(m.value);
       else p.reject(new TenantryError(m.error.code as ErrorCode, m.error.message, m.error.details));
@@ -51,16 +64,25 @@ export class LocalDriver implements Driver {
     return this.send({ type: 'invoke', id: this.nextId++, op, input }) as Promise<OperationOutput<N>>;
   }
 
+  /**
+   * Moves a tenant of this deployment to another local deployment folder with the engine's moveTenant (journal,
+   * checksum, verify; undone on failure and on the next open after a crash). The caller must make sure nothing
+   * else has the destination open meanwhile. `onStep` sees each step as the engine reaches it.
+   */
+  moveTenant(tenantId: string, destination: string, opts: { actor?: string; onStep?: (step: { op: string; name: string; at: number }) => void } = {}): Promise<LocalMoveResult> {
+    return this.send({ type: 'move', id: this.nextId++, tenantId, destination, ...(opts.actor !== undefined ? { actor: opts.actor } : {}) }, opts.onStep) as Promise<LocalMoveResult>;
+  }
+
   async close(): Promise<void> {
     if (this.dead) return;
     await this.send({ type: 'close', id: this.nextId++ }).catch(() => undefined);
     await this.worker.terminate();
   }
 
-  private send(msg: WorkerRequest): Promise<unknown> {
+  private send(msg: WorkerRequest, onStep?: Pending['onStep']): Promise<unknown> {
     if (this.dead) return Promise.reject(new TenantryError('UNAVAILABLE', this.dead.message, { folder: this.folder }));
     return new Promise((resolve, reject) => {
-      this.pending.set(msg.id, { resolve, reject });
+      this.pending.set(msg.id, { resolve, reject, ...(onStep ? { onStep } : {}) });
       this.worker.postMessage(msg);
     });
   }

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorInfo } from '../../../shared/api/errors.js';
 import type { OperationName } from '../../../shared/api/operations.js';
 import { Deployment } from '../../../platform/engine/deployment.js';
+import { setStepListener } from '../../../platform/engine/fault.js';
 import type { WorkerInit, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
 const { folder } = workerData as WorkerInit;
@@ -26,6 +27,21 @@ async function handle(msg: WorkerRequest): Promise<void> {
       if (opened) (await opened.catch(() => undefined))?.close();
       opened = undefined;
       reply = { id: msg.id, ok: true, value: null };
+    } else if (msg.type === 'move') {
+      const d = await deployment();
+      // The destination is opened here only for the move (its own worker is stopped meanwhile, see LocalDriver).
+      // Each step the engine reaches is posted at once: the main thread shows it while this thread still works.
+      const dest = Deployment.open(msg.destination);
+      const previous = setStepListener((op, name) => {
+        if (op === 'move') port!.postMessage({ id: msg.id, step: { op, name, at: Date.now() } } satisfies WorkerResponse);
+      });
+      try {
+        const value = d.moveTenant(msg.tenantId, dest, msg.actor !== undefined ? { actor: msg.actor } : {});
+        reply = { id: msg.id, ok: true, value };
+      } finally {
+        setStepListener(previous);
+        dest.close();
+      }
     } else {
       const d = await deployment();
       const value = await d.invoke(msg.op as OperationName, msg.input as never);

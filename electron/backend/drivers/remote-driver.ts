@@ -1,92 +1,109 @@
-// The remote driver: a deployment server over HTTP(S). Each operation is `POST <base>/v1/ops/<name>` with a
-// bearer token and the input as JSON; the answer is `{ok, value}` or `{ok: false, error}`. Network errors and
-// 5xx are retried with exponential backoff and jitter; 4xx never is (the request itself is wrong).
+// The remote driver: a deployment server (platform/server) over HTTP(S), through the platform's RemoteClient
+// (routes of shared/api/http.ts, bearer token, 5xx and network errors retried with backoff and jitter, 429 after
+// Retry-After, never another 4xx). Long operations of the contract run as server jobs, followed over SSE, and
+// their events are handed to the caller (the console's JobService turns them into item steps). It is also the
+// feed source of the offline cache (remote-sync.ts): GET snapshot and GET changes.
+import type { ChangesPage, Snapshot } from '../../../shared/api/changes.js';
 import { TenantryError, type ErrorCode } from '../../../shared/api/errors.js';
+import { isLoopbackHost } from '../../../shared/api/http.js';
 import { OPERATIONS, type OperationInput, type OperationName, type OperationOutput } from '../../../shared/api/operations.js';
-import type { Driver } from './driver.js';
+import { RemoteClient } from '../../../platform/remote/client.js';
+import type { Driver, InvokeOptions } from './driver.js';
 
 export interface RemoteOptions {
   url: string;
   token: string;
+  /** plain http to a host that is not this machine, said explicitly for this connection */
   allowInsecure?: boolean;
-  /** attempts in all, the first included */
+  /** attempts in all for one request on network errors and 5xx, the first included (default 5) */
   attempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
-  timeoutMs?: number;
+  /** a CA certificate to trust for https (a server with its own certificate authority) */
+  ca?: string | Buffer;
+  /** told of every retry (why, and how long it waits) */
+  onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
 }
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /** Plain http is allowed to loopback only, unless the user said so for this connection. */
 export function checkTransport(url: string, allowInsecure: boolean): void {
-  const u = new URL(url);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new TenantryError('BAD_INPUT', `url: "${url}" is not a URL such as https://erp.example.com:7049`, { url });
+  }
   if (u.protocol === 'https:') return;
   if (u.protocol !== 'http:') throw new TenantryError('BAD_INPUT', `url: ${url} must start with https:// (or http:// on this machine)`, { url });
-  if (!LOOPBACK.test(u.hostname) && !allowInsecure) {
-    throw new TenantryError('BAD_INPUT', `url: ${url} uses plain http to ${u.hostname}, which is not this machine: use https, or allow insecure http for this connection explicitly`, { url });
+  if (!isLoopbackHost(u.hostname) && !allowInsecure) {
+    throw new TenantryError('BAD_INPUT', `url: ${url} uses plain http to ${u.hostname}, which is not this machine: the token would travel in clear; use https, or allow insecure http for this connection explicitly`, { url });
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** What the offline cache reads from a deployment server. */
+export interface FeedSource {
+  readonly url: string;
+  changes(since: number, limit: number): Promise<ChangesPage>;
+  snapshot(): Promise<Snapshot>;
+}
 
-export class RemoteDriver implements Driver {
+export class RemoteDriver implements Driver, FeedSource {
   readonly kind = 'remote' as const;
-  private readonly base: string;
-  private readonly attempts: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly timeoutMs: number;
+  readonly url: string;
+  readonly client: RemoteClient;
 
-  constructor(private readonly opts: RemoteOptions) {
+  constructor(opts: RemoteOptions) {
     checkTransport(opts.url, opts.allowInsecure ?? false);
-    this.base = opts.url.replace(/\/+$/, '');
-    this.attempts = opts.attempts ?? 4;
-    this.baseDelayMs = opts.baseDelayMs ?? 250;
-    this.maxDelayMs = opts.maxDelayMs ?? 4000;
-    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.client = new RemoteClient({
+      url: opts.url,
+      token: opts.token,
+      insecureHttp: opts.allowInsecure ?? false,
+      ...(opts.attempts !== undefined ? { attempts: opts.attempts } : {}),
+      ...(opts.baseDelayMs !== undefined ? { baseDelayMs: opts.baseDelayMs } : {}),
+      ...(opts.maxDelayMs !== undefined ? { maxDelayMs: opts.maxDelayMs } : {}),
+      ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+      ...(opts.onRetry !== undefined ? { onRetry: opts.onRetry } : {}),
+    });
+    this.url = this.client.url;
   }
 
-  async invoke<N extends OperationName>(op: N, input: OperationInput<N>): Promise<OperationOutput<N>> {
-    const url = `${this.base}/v1/ops/${op}`;
-    let lastError: TenantryError | undefined;
-    for (let attempt = 1; attempt <= this.attempts; attempt++) {
-      if (attempt > 1) {
-        const backoff = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 2));
-        await sleep(backoff / 2 + Math.random() * (backoff / 2));
+  async invoke<N extends OperationName>(op: N, input: OperationInput<N>, opts?: InvokeOptions): Promise<OperationOutput<N>> {
+    if (!OPERATIONS[op].long) return this.client.invoke(op, input);
+    return this.runJob(op, input, opts);
+  }
+
+  /** A long operation as a server job: started, followed (events resume after a dropped stream), its outcome read. */
+  private async runJob<N extends OperationName>(op: N, input: OperationInput<N>, opts?: InvokeOptions): Promise<OperationOutput<N>> {
+    const jobId = await this.client.startJob(op, input);
+    opts?.onJob?.(jobId);
+    let job;
+    try {
+      job = await this.client.followJob(jobId, (e) => opts?.onEvent?.(e));
+    } catch (e) {
+      if (e instanceof TenantryError && e.code === 'UNAVAILABLE') {
+        // The job runs on the server whether we watch or not: say where its outcome is.
+        throw new TenantryError('UNAVAILABLE', `${this.url}: lost contact while server job ${jobId} (${op}) ran; it may have finished there: its outcome stays readable on the server and in the deployment's log`, { jobId, op, url: this.url });
       }
-      let res: Response;
-      try {
-        res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.opts.token}` },
-          body: JSON.stringify(input ?? {}),
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
-      } catch (e) {
-        lastError = new TenantryError('UNAVAILABLE', `${this.base} cannot be reached: ${e instanceof Error ? e.message : String(e)}`, { url: this.base, attempts: attempt });
-        continue;
-      }
-      const body = await res.json().catch(() => undefined) as { ok?: boolean; value?: unknown; error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined;
-      if (res.status >= 500) {
-        lastError = new TenantryError((body?.error?.code as ErrorCode | undefined) ?? 'UNAVAILABLE', body?.error?.message ?? `${this.base} answered ${res.status}`, { url: this.base, status: res.status, attempts: attempt });
-        continue;
-      }
-      if (!body || typeof body.ok !== 'boolean') {
-        throw new TenantryError('INTERNAL', `${this.base} answered ${res.status} without a result envelope`, { url: this.base, status: res.status });
-      }
-      if (!body.ok) {
-        const code = (body.error?.code as ErrorCode | undefined) ?? (res.status === 401 ? 'UNAUTHORIZED' : res.status === 403 ? 'FORBIDDEN' : 'BAD_INPUT');
-        throw new TenantryError(code, body.error?.message ?? `${this.base} refused ${op} (${res.status})`, body.error?.details);
-      }
-      const parsed = OPERATIONS[op].output.safeParse(body.value);
-      if (!parsed.success) throw new TenantryError('INTERNAL', `${this.base} answered ${op} with a result that does not match the contract`, { op });
-      return parsed.data as OperationOutput<N>;
+      throw e;
     }
-    throw lastError ?? new TenantryError('UNAVAILABLE', `${this.base} cannot be reached`);
+    if (job.state === 'succeeded') {
+      if (!OPERATIONS[op].output.safeParse(job.result).success) throw new TenantryError('INTERNAL', `${this.url} answered ${op} (job ${jobId}) with a result that does not match the contract`, { op, jobId });
+      return job.result as OperationOutput<N>;
+    }
+    const err = job.error ?? { code: 'INTERNAL', message: `server job ${jobId} (${op}) ended ${job.state}` };
+    const details = job.state === 'cancelled' ? { ...(err.details ?? {}), jobId, partialResult: job.result } : { ...(err.details ?? {}), jobId };
+    throw new TenantryError(err.code as ErrorCode, err.message, details);
+  }
+
+  changes(since: number, limit: number): Promise<ChangesPage> {
+    return this.client.changes(since, limit);
+  }
+
+  snapshot(): Promise<Snapshot> {
+    return this.client.snapshot();
   }
 
   async close(): Promise<void> {
-    // fetch keeps no per-driver state to release
+    this.client.close();
   }
 }

@@ -4,5 +4,6 @@ import { migration0010 } from './0010-connections.js';
 import { migration0020 } from './0020-cache.js';
 import { migration0030 } from './0030-audit.js';
 import { migration0040 } from './0040-jobs.js';
+import { migration0050 } from './0050-workflows.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050];

@@ -3,23 +3,31 @@
 import { useEffect, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Icon, type IconName } from '../components/icons.js';
+import { ArchiveView } from '../features/archive/ArchiveView.js';
 import { AuditView } from '../features/audit/AuditView.js';
 import { ConnectionsView } from '../features/connections/ConnectionsView.js';
 import { JobsView } from '../features/jobs/JobsView.js';
 import { MatrixView } from '../features/matrix/MatrixView.js';
+import { MovesView } from '../features/moves/MovesView.js';
 import { OverviewView } from '../features/overview/OverviewView.js';
 import { TenantDetailView } from '../features/tenants/TenantDetailView.js';
+import { UpgradeView } from '../features/upgrade/UpgradeView.js';
 import { onJobEvent, onMenuCommand, transport } from '../lib/api.js';
 import { formatDateTime, formatTime } from '../lib/format.js';
 import { CommandPalette } from './CommandPalette.js';
 import { useStore, type View } from './store.js';
 
 const REFRESH_MS = 20_000;
+/** While a remote deployment is offline, look again this often: the console catches up soon after it is back. */
+const OFFLINE_RETRY_MS = 5_000;
 
 const NAV: { view: View['name']; label: string; icon: IconName }[] = [
   { view: 'matrix', label: 'Matrix', icon: 'grid' },
   { view: 'overview', label: 'Deployments', icon: 'server' },
   { view: 'connections', label: 'Connections', icon: 'plug' },
+  { view: 'archive', label: 'Data archive', icon: 'archive' },
+  { view: 'moves', label: 'Tenant moves', icon: 'move' },
+  { view: 'upgrade', label: 'Upgrades', icon: 'upgrade' },
   { view: 'jobs', label: 'Jobs', icon: 'jobs' },
   { view: 'audit', label: 'Audit log', icon: 'shield' },
 ];
@@ -31,6 +39,9 @@ const TITLES: Record<View['name'], string> = {
   tenant: 'Tenant',
   jobs: 'Jobs',
   audit: 'Audit log',
+  archive: 'Data archive',
+  moves: 'Tenant moves',
+  upgrade: 'Upgrades',
 };
 
 function OfflineBanner(): ReactElement | null {
@@ -102,6 +113,9 @@ export function App(): ReactElement {
       else if (c === 'go-connections') a.navigated({ name: 'connections' });
       else if (c === 'go-jobs') a.navigated({ name: 'jobs' });
       else if (c === 'go-audit') a.navigated({ name: 'audit' });
+      else if (c === 'go-archive') a.navigated({ name: 'archive' });
+      else if (c === 'go-moves') a.navigated({ name: 'moves' });
+      else if (c === 'go-upgrades') a.navigated({ name: 'upgrade' });
     });
     const onKey = (e: KeyboardEvent): void => {
       if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'k') {
@@ -120,6 +134,25 @@ export function App(): ReactElement {
       window.removeEventListener('keydown', onKey);
     };
   }, [a]);
+
+  // A remote deployment is followed through its change feed, so looking again is cheap: on focus, and often while
+  // one is offline (a refresh still in flight is not doubled).
+  const remoteOffline = s.fleet?.deployments.some((d) => d.kind === 'remote' && !d.live) ?? false;
+  useEffect(() => {
+    const again = (): void => {
+      if (!useStore.getState().fleetLoading) void a.fleetRequested();
+    };
+    window.addEventListener('focus', again);
+    const retry = remoteOffline
+      ? setInterval(() => {
+          if (document.visibilityState === 'visible') again();
+        }, OFFLINE_RETRY_MS)
+      : undefined;
+    return () => {
+      window.removeEventListener('focus', again);
+      if (retry !== undefined) clearInterval(retry);
+    };
+  }, [a, remoteOffline]);
 
   useEffect(() => {
     if (!s.toast) return;
@@ -220,6 +253,9 @@ export function App(): ReactElement {
         {view.name === 'tenant' ? <TenantDetailView connectionId={view.connectionId} tenantId={view.tenantId} /> : null}
         {view.name === 'jobs' ? <JobsView /> : null}
         {view.name === 'audit' ? <AuditView /> : null}
+        {view.name === 'archive' ? <ArchiveView initialAppId={view.appId} /> : null}
+        {view.name === 'moves' ? <MovesView key={`${view.sourceId ?? ''}/${(view.tenantIds ?? []).join(',')}`} initialSourceId={view.sourceId} initialTenantIds={view.tenantIds} /> : null}
+        {view.name === 'upgrade' ? <UpgradeView key={`${view.appId ?? ''}/${(view.targets ?? []).length}`} initialAppId={view.appId} initialTargets={view.targets} /> : null}
       </main>
       <CommandPalette />
       {s.toast ? (

@@ -43,8 +43,17 @@ export function CommandPalette(): ReactElement {
           <Command.Item onSelect={run(() => navigated({ name: 'jobs' }))}>
             <Icon name="jobs" /> Jobs
           </Command.Item>
+          <Command.Item onSelect={run(() => navigated({ name: 'archive' }))}>
+            <Icon name="archive" /> Data archive
+          </Command.Item>
+          <Command.Item onSelect={run(() => navigated({ name: 'moves' }))}>
+            <Icon name="move" /> Move tenants
+          </Command.Item>
+          <Command.Item onSelect={run(() => navigated({ name: 'upgrade' }))}>
+            <Icon name="upgrade" /> Upgrade an extension
+          </Command.Item>
           <Command.Item onSelect={run(() => navigated({ name: 'audit' }))}>
-            <Icon name="shield" /> Audit log
+            <Icon name="shield" /> Audit log, operation logs, snapshots
           </Command.Item>
         </Command.Group>
         <Command.Group heading="Actions">

@@ -10,7 +10,12 @@ export type View =
   | { name: 'connections' }
   | { name: 'tenant'; connectionId: string; tenantId: string }
   | { name: 'jobs' }
-  | { name: 'audit' };
+  | { name: 'audit' }
+  | { name: 'archive'; appId?: string }
+  /** the move wizard, optionally with the source and tenants chosen (from the matrix) */
+  | { name: 'moves'; sourceId?: string; tenantIds?: string[] }
+  /** the upgrade wizard, optionally with the extension and tenants chosen (from the matrix) */
+  | { name: 'upgrade'; appId?: string; targets?: { connectionId: string; tenantId: string }[] };
 
 export type Theme = 'dark' | 'light';
 

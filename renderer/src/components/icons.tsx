@@ -55,6 +55,10 @@ const paths: Record<string, ReactElement> = {
   command: <path d="M5.5 2.5a1.5 1.5 0 1 0 0 3h5a1.5 1.5 0 1 0-1.5-1.5v8a1.5 1.5 0 1 0 1.5-1.5h-5A1.5 1.5 0 1 0 7 12V4" />,
   wifiOff: <path d="M2 2l12 12M5.5 8.5a4 4 0 0 1 2.5-1M2.5 5.8A8 8 0 0 1 6 4.2M10.8 5A8 8 0 0 1 13.5 5.8M8 12.5h.01" />,
   archive: <path d="M2.5 3h11v3h-11zM3.5 6v7h9V6M6.5 8.5h3" />,
+  move: <path d="M2.5 5.5h9M9 3l2.5 2.5L9 8M13.5 10.5h-9M7 8l-2.5 2.5L7 13" />,
+  print: <path d="M4.5 6V2.5h7V6M4.5 11.5H3A1 1 0 0 1 2 10.5V7a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v3.5a1 1 0 0 1-1 1h-1.5M4.5 9.5h7v4h-7z" />,
+  history: <path d="M2.5 8a5.5 5.5 0 1 0 1.6-3.9M2.5 2.5v3h3M8 5v3.2l2 1.3" />,
+  list: <path d="M5.5 4h8M5.5 8h8M5.5 12h8M2.5 4h.01M2.5 8h.01M2.5 12h.01" />,
 };
 
 export type IconName = keyof typeof paths;

@@ -2,19 +2,36 @@
 // DOM), sticky header row and tenant column, ARIA grid semantics with aria-activedescendant, keyboard
 // navigation (arrows, Home/End, PageUp/PageDown, Shift to extend, Space to select, Enter to open, Esc to
 // clear, Ctrl+A all) and mouse selection of cells, rows and columns.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactElement } from 'react';
+//
+// Performance (bench/scenarios/matrix-*.ts, 10,000 x 300 in Chromium): rows and columns have fixed sizes, so the
+// visible window is arithmetic on the scroll offset, computed by one scroll listener that renders once per window
+// change (two virtualizers on one scroller rendered twice per diagonal frame and read layout in between). Cells are
+// memoized one by one, so a column entering the window mounts one cell per row instead of re-rendering every
+// visible cell; clicks and hover are delegated to the row, so cells carry no handlers; selection reaches a row
+// only through a stamp that changes when that row's selection does.
+import { createContext, memo, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactElement, type RefObject } from 'react';
+import { flushSync } from 'react-dom';
 import type { FleetCell, FleetExtension, FleetTenant } from '../../../../shared/api/console.js';
 import { cellKey, splitCellKey } from '../../app/store.js';
 import { Icon } from '../../components/icons.js';
 import { StatePill } from '../../components/status.js';
 import { formatTime } from '../../lib/format.js';
 import { describeCell, type MatrixModel, type MatrixRow } from './matrix-model.js';
+import './matrix-grid.css';
 
 export const ROW_H = 34;
 export const HEADER_H = 64;
 export const FIRST_COL_W = 260;
 export const COL_W = 140;
+/** Rows and columns rendered beyond the visible ones, so compositor-driven scrolling rarely shows an empty edge. */
+const ROW_OVERSCAN = 2;
+const COL_OVERSCAN = 1;
+
+/**
+ * The matrix benchmark's baseline (bench/scenarios/matrix-scroll.ts): the same scroller, windowing, rows and
+ * headers, with cells that render nothing. Never set by the console itself.
+ */
+export const BlankCellsContext = createContext(false);
 
 interface Props {
   model: MatrixModel;
@@ -30,12 +47,116 @@ interface Pos {
 }
 
 const cellId = (r: number, c: number): string => (c < 0 ? `m-rh-${r}` : `m-c-${r}-${c}`);
+const colLeft = (c: number): number => FIRST_COL_W + c * COL_W;
+const rowTop = (r: number): number => HEADER_H + r * ROW_H;
 
-function CellContent({ cell, dismounted }: { cell: FleetCell | undefined; dismounted: boolean }): ReactElement {
+// ---- the visible window ----------------------------------------------------------------------------------
+
+/** First and last row and column to render (before clamping to the model's counts). */
+interface GridWindow {
+  r0: number;
+  r1: number;
+  c0: number;
+  c1: number;
+}
+
+const NO_WINDOW: GridWindow = { r0: 0, r1: -1, c0: 0, c1: -1 };
+
+const ROW_BLOCK = 1;
+const COL_BLOCK = 4;
+const down = (n: number, block: number): number => Math.floor(n / block) * block;
+const upEnd = (n: number, block: number): number => (Math.floor(n / block) + 1) * block - 1;
+
+function windowAt(top: number, left: number, width: number, height: number): GridWindow {
+  return {
+    r0: down(Math.max(0, Math.floor(top / ROW_H) - ROW_OVERSCAN), ROW_BLOCK),
+    r1: upEnd(Math.ceil((top + height - HEADER_H) / ROW_H) - 1 + ROW_OVERSCAN, ROW_BLOCK),
+    c0: down(Math.max(0, Math.floor(left / COL_W) - COL_OVERSCAN), COL_BLOCK),
+    c1: upEnd(Math.ceil((left + width - FIRST_COL_W) / COL_W) - 1 + COL_OVERSCAN, COL_BLOCK),
+  };
+}
+
+/**
+ * The window of rows and columns under the scroller's viewport. It re-renders only when the window changes, and
+ * synchronously (flushSync), so the frame that shows a scroll position also shows its rows.
+ */
+function useGridWindow(ref: RefObject<HTMLDivElement | null>): GridWindow {
+  const [win, setWin] = useState<GridWindow>(NO_WINDOW);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    let current = NO_WINDOW;
+    let width = el.clientWidth;
+    let height = el.clientHeight;
+    const update = (sync: boolean): void => {
+      const next = windowAt(el.scrollTop, el.scrollLeft, width, height);
+      if (next.r0 === current.r0 && next.r1 === current.r1 && next.c0 === current.c0 && next.c1 === current.c1) return;
+      current = next;
+      if (sync) flushSync(() => setWin(next));
+      else setWin(next);
+    };
+    update(false);
+    const onScroll = (): void => update(true);
+    el.addEventListener('scroll', onScroll, { passive: true });
+    const ro = new ResizeObserver(() => {
+      width = el.clientWidth;
+      height = el.clientHeight;
+      update(true);
+    });
+    ro.observe(el);
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      ro.disconnect();
+    };
+  }, [ref]);
+  return win;
+}
+
+/** Scrolls as little as possible to show a cell below the sticky header and right of the sticky tenant column. */
+function reveal(el: HTMLElement, p: Pos): void {
+  const top = p.row * ROW_H;
+  if (top < el.scrollTop) el.scrollTop = top;
+  else if (top + ROW_H + HEADER_H > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_H + HEADER_H - el.clientHeight;
+  if (p.col < 0) {
+    el.scrollLeft = 0;
+    return;
+  }
+  const left = p.col * COL_W;
+  if (left < el.scrollLeft) el.scrollLeft = left;
+  else if (left + COL_W + FIRST_COL_W > el.scrollLeft + el.clientWidth) el.scrollLeft = left + COL_W + FIRST_COL_W - el.clientWidth;
+}
+
+// ---- cells and rows --------------------------------------------------------------------------------------
+
+interface CellProps {
+  row: number;
+  col: number;
+  tenantId: string;
+  ext: FleetExtension;
+  cell: FleetCell | undefined;
+  dismounted: boolean;
+  active: boolean;
+  selected: boolean;
+}
+
+/** One cell; mounted when its column or row enters the window and not rendered again unless its own props change. */
+const Cell = memo(function Cell({ row, col, tenantId, ext, cell, dismounted, active, selected }: CellProps): ReactElement {
+  const installed = cell?.installed;
+  const badged = cell !== undefined && (cell.upgradeTo !== undefined || cell.syncPending || cell.archived.length > 0 || cell.lastFailed !== undefined);
+  // One element and one text node for most cells (see matrix-grid.css): the version or a dash is the cell's own
+  // text, the installed dot its ::before; only cells with badges have children.
   return (
-    <>
-      {cell?.installed ? <span className="ver">{cell.installed}</span> : <span className="none">{dismounted ? '·' : '—'}</span>}
-      {cell && (cell.upgradeTo || cell.syncPending || cell.archived.length > 0 || cell.lastFailed) ? (
+    <div
+      // only the active cell needs an id (aria-activedescendant)
+      id={active ? cellId(row, col) : undefined}
+      className={`m-cell ${installed ? 'installed' : 'none'}${badged ? ' badged' : ''}${active ? ' active' : ''}`}
+      role="gridcell"
+      aria-colindex={col + 2}
+      aria-selected={selected}
+      aria-label={describeCell(tenantId, ext, cell)}
+      data-app-id={ext.id}
+    >
+      {badged ? (
         <span className="badges" aria-hidden="true">
           {cell.lastFailed ? <span className="badge danger">fail</span> : null}
           {cell.upgradeTo ? <span className="badge warn">↑ upg</span> : null}
@@ -43,21 +164,70 @@ function CellContent({ cell, dismounted }: { cell: FleetCell | undefined; dismou
           {cell.archived.length > 0 ? <span className="badge archive">arch</span> : null}
         </span>
       ) : null}
-    </>
+      {installed ?? (dismounted ? '·' : '—')}
+    </div>
   );
+});
+
+interface CellBlockProps {
+  /** the block's first column; a block holds COL_BLOCK columns */
+  from: number;
+  row: number;
+  tenant: FleetTenant;
+  rowCells: ReadonlyMap<string, FleetCell> | undefined;
+  columns: FleetExtension[];
+  activeCol: number | undefined;
+  selection: ReadonlySet<string>;
+  selectionStamp: number;
 }
+
+/**
+ * A row's cells of COL_BLOCK columns. Blocks come and go whole as the window moves sideways, so a row changes only
+ * when a block enters or leaves; and a block is a paint layer of its own (matrix-grid.css), so a row that changes
+ * repaints its new block and reuses the painting of the others.
+ */
+const CellBlock = memo(
+  function CellBlock({ from, row, tenant: t, rowCells, columns, activeCol, selection }: CellBlockProps): ReactElement {
+    const out: ReactElement[] = [];
+    const dismounted = t.state === 'dismounted';
+    const anySelected = selection.size > 0;
+    const to = Math.min(from + COL_BLOCK, columns.length);
+    for (let c = from; c < to; c++) {
+      const ext = columns[c]!;
+      out.push(
+        <Cell
+          key={ext.id}
+          row={row}
+          col={c}
+          tenantId={t.tenantId}
+          ext={ext}
+          cell={rowCells?.get(ext.id)}
+          dismounted={dismounted}
+          active={activeCol === c}
+          selected={anySelected && selection.has(cellKey(t.key, ext.id))}
+        />,
+      );
+    }
+    return <div className="m-block">{out}</div>;
+  },
+  (a, b) =>
+    a.from === b.from &&
+    a.row === b.row &&
+    a.tenant === b.tenant &&
+    a.rowCells === b.rowCells &&
+    a.columns === b.columns &&
+    a.activeCol === b.activeCol &&
+    a.selectionStamp === b.selectionStamp,
+);
 
 interface TenantRowProps {
   index: number;
   tenant: FleetTenant;
-  rowCells: Map<string, FleetCell> | undefined;
+  rowCells: ReadonlyMap<string, FleetCell> | undefined;
   columns: FleetExtension[];
-  /** first and last rendered column (virtualized) */
+  /** first and last rendered column: whole blocks */
   colFrom: number;
   colTo: number;
-  top: number;
-  height: number;
-  width: number;
   /** the active column when this row holds the active cell, else undefined */
   activeCol: number | undefined;
   rowSelected: boolean;
@@ -65,6 +235,7 @@ interface TenantRowProps {
   /** bumps when the selection changes in this row, so unchanged rows skip rendering */
   selectionStamp: number;
   on: RowHandlers;
+  blank: boolean;
 }
 
 interface RowHandlers {
@@ -72,38 +243,52 @@ interface RowHandlers {
   open(connectionId: string, tenantId: string): void;
 }
 
-const colLeft = (c: number): number => FIRST_COL_W + c * COL_W;
+/** The data cell an event happened in, with its column, if any. */
+function cellOf(e: MouseEvent): { el: HTMLElement; col: number } | null {
+  const el = (e.target as Element).closest<HTMLElement>('.m-cell');
+  return el ? { el, col: Number(el.getAttribute('aria-colindex')) - 2 } : null;
+}
 
 /** One tenant row; re-renders only when its own cells, selection or visible columns change. */
 const TenantRow = memo(
-  function TenantRow({ index, tenant: t, rowCells, columns, colFrom, colTo, top, height, width, activeCol, rowSelected, selection, on }: TenantRowProps): ReactElement {
-    const cellsOut: ReactElement[] = [];
-    for (let c = colFrom; c <= colTo; c++) {
-      const ext = columns[c]!;
-      const cell = rowCells?.get(ext.id);
-      cellsOut.push(
-        <div
-          key={ext.id}
-          id={cellId(index, c)}
-          className={`m-cell${cell?.installed ? ' installed' : ''}${activeCol === c ? ' active' : ''}`}
-          role="gridcell"
-          aria-colindex={c + 2}
-          aria-selected={selection.has(cellKey(t.key, ext.id))}
-          aria-label={describeCell(t.tenantId, ext, cell)}
-          style={{ left: colLeft(c), width: COL_W }}
-          onClick={(e) => on.cellClick(e, { row: index, col: c })}
-          onMouseEnter={(e) => {
-            // the tooltip is built on hover only: building it for every cell on every scroll frame costs time
-            e.currentTarget.title = describeCell(t.tenantId, ext, cell);
-          }}
-          data-app-id={ext.id}
-        >
-          <CellContent cell={cell} dismounted={t.state === 'dismounted'} />
-        </div>,
-      );
+  function TenantRow({ index, tenant: t, rowCells, columns, colFrom, colTo, activeCol, rowSelected, selection, selectionStamp, on, blank }: TenantRowProps): ReactElement {
+    const blocks: ReactElement[] = [];
+    if (!blank) {
+      for (let from = colFrom; from <= colTo; from += COL_BLOCK) {
+        blocks.push(
+          <CellBlock
+            key={from}
+            from={from}
+            row={index}
+            tenant={t}
+            rowCells={rowCells}
+            columns={columns}
+            activeCol={activeCol !== undefined && activeCol >= from && activeCol < from + COL_BLOCK ? activeCol : undefined}
+            selection={selection}
+            selectionStamp={selectionStamp}
+          />,
+        );
+      }
     }
     return (
-      <div className="m-row" role="row" aria-rowindex={index + 2} style={{ transform: `translateY(${top}px)`, height, width }} data-tenant={t.tenantId}>
+      <div
+        className="m-row"
+        role="row"
+        aria-rowindex={index + 2}
+        // as wide as what it renders, not the whole grid: a row inside the paint cull rect keeps its cached
+        // painting when other rows come and go; a 42,000 px row is repainted whenever any row changes
+        style={{ transform: `translateY(${rowTop(index)}px)`, height: ROW_H, width: blocks.length > 0 ? colLeft(colTo + 1) : FIRST_COL_W }}
+        data-tenant={t.tenantId}
+        onClick={(e) => {
+          const hit = cellOf(e);
+          if (hit) on.cellClick(e, { row: index, col: hit.col });
+        }}
+        onMouseOver={(e) => {
+          // the tooltip is the cell's label, set on hover only: setting it on every cell costs time while scrolling
+          const hit = cellOf(e);
+          if (hit && !hit.el.title) hit.el.title = hit.el.getAttribute('aria-label') ?? '';
+        }}
+      >
         <div
           id={cellId(index, -1)}
           className={`m-rowhead${activeCol === -1 ? ' active' : ''}`}
@@ -129,7 +314,8 @@ const TenantRow = memo(
             <Icon name="open" size={14} />
           </button>
         </div>
-        {cellsOut}
+        {colFrom > 0 && blocks.length > 0 ? <div className="m-skip" aria-hidden="true" style={{ width: colFrom * COL_W }} /> : null}
+        {blocks}
       </div>
     );
   },
@@ -140,38 +326,64 @@ const TenantRow = memo(
     a.columns === b.columns &&
     a.colFrom === b.colFrom &&
     a.colTo === b.colTo &&
-    a.top === b.top &&
-    a.height === b.height &&
-    a.width === b.width &&
     a.activeCol === b.activeCol &&
     a.rowSelected === b.rowSelected &&
     a.selectionStamp === b.selectionStamp &&
-    a.on === b.on,
+    a.on === b.on &&
+    a.blank === b.blank,
 );
+
+interface HeaderRowProps {
+  columns: FleetExtension[];
+  colFrom: number;
+  colTo: number;
+  colsSelected: ReadonlyMap<string, number>;
+  tenantRows: number;
+  onColumnClick(e: MouseEvent, c: number): void;
+}
+
+const HeaderRow = memo(function HeaderRow({ columns, colFrom, colTo, colsSelected, tenantRows, onColumnClick }: HeaderRowProps): ReactElement {
+  const heads: ReactElement[] = [];
+  for (let c = colFrom; c <= colTo; c++) {
+    const ext = columns[c]!;
+    heads.push(
+      <div
+        key={ext.id}
+        className="m-colhead"
+        role="columnheader"
+        aria-colindex={c + 2}
+        aria-selected={tenantRows > 0 && (colsSelected.get(ext.id) ?? 0) >= tenantRows}
+        title={`${ext.name} by ${ext.publisher} — latest ${ext.latest}. Click to select the column.`}
+        onClick={(e) => onColumnClick(e, c)}
+        data-app-id={ext.id}
+      >
+        <span className="name">{ext.name}</span>
+        <span className="pub">
+          {ext.publisher} · {ext.latest}
+        </span>
+      </div>,
+    );
+  }
+  return (
+    <div className="m-header" role="row" aria-rowindex={1} style={{ height: HEADER_H, width: colLeft(colTo + 1) }}>
+      <div className="m-corner" role="columnheader" aria-colindex={1} style={{ width: FIRST_COL_W }}>
+        Tenant
+      </div>
+      {colFrom > 0 && heads.length > 0 ? <div className="m-skip" aria-hidden="true" style={{ width: colFrom * COL_W }} /> : null}
+      {heads}
+    </div>
+  );
+});
+
+// ---- the grid --------------------------------------------------------------------------------------------
 
 export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelectionChange, onOpenTenant }: Props): ReactElement {
   const { rows, columns, cells } = model;
   const scroller = useRef<HTMLDivElement>(null);
-  const [active, setActive] = useState<Pos>({ row: rows.findIndex((r) => r.kind === 'tenant'), col: 0 });
+  const blank = useContext(BlankCellsContext);
+  const win = useGridWindow(scroller);
+  const [active, setActive] = useState<Pos>(() => ({ row: rows.findIndex((r) => r.kind === 'tenant'), col: 0 }));
   const [anchor, setAnchor] = useState<Pos | null>(null);
-
-  const rowV = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_H,
-    overscan: 6,
-    paddingStart: HEADER_H,
-    scrollPaddingStart: HEADER_H,
-  });
-  const colV = useVirtualizer({
-    horizontal: true,
-    count: columns.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => COL_W,
-    overscan: 2,
-    paddingStart: FIRST_COL_W,
-    scrollPaddingStart: FIRST_COL_W,
-  });
 
   // Keep the active position inside the grid when filters change its shape.
   useEffect(() => {
@@ -179,7 +391,9 @@ export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelecti
       let row = Math.min(p.row, rows.length - 1);
       if (row >= 0 && rows[row]?.kind !== 'tenant') row = rows.findIndex((r, i) => i >= row && r.kind === 'tenant');
       if (row < 0) row = rows.findIndex((r) => r.kind === 'tenant');
-      return { row, col: Math.min(p.col, columns.length - 1) };
+      const col = Math.min(p.col, columns.length - 1);
+      // the same object when nothing moved, so React skips a second render of the grid
+      return row === p.row && col === p.col ? p : { row, col };
     });
   }, [rows, columns.length]);
 
@@ -187,6 +401,7 @@ export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelecti
   const selectedPer = useMemo(() => {
     const rowsSel = new Map<string, number>();
     const colsSel = new Map<string, number>();
+    if (selection.size === 0) return { rowsSel, colsSel };
     const shownCols = new Set(columns.map((c) => c.id));
     const shownRows = new Set(rows.flatMap((r) => (r.kind === 'tenant' ? [r.tenant.key] : [])));
     for (const k of selection) {
@@ -229,31 +444,32 @@ export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelecti
     [rows, columns],
   );
 
-  const rowKeys = useCallback((r: number): string[] => {
-    const row = rows[r];
-    return row?.kind === 'tenant' ? columns.map((c) => cellKey(row.tenant.key, c.id)) : [];
-  }, [rows, columns]);
-
-  const colKeys = useCallback((c: number): string[] => {
-    const col = columns[c];
-    if (!col) return [];
-    return tenantRowIndexes.map((r) => cellKey((rows[r] as Extract<MatrixRow, { kind: 'tenant' }>).tenant.key, col.id));
-  }, [rows, columns, tenantRowIndexes]);
-
-  const moveTo = useCallback(
-    (p: Pos, extend: boolean) => {
-      setActive(p);
-      rowV.scrollToIndex(p.row, { align: 'auto' });
-      if (p.col >= 0) colV.scrollToIndex(p.col, { align: 'auto' });
-      else if (scroller.current) scroller.current.scrollLeft = 0;
-      if (extend) {
-        const a = anchor ?? active;
-        if (!anchor) setAnchor(a);
-        onSelectionChange(new Set(keysForRect(a, p)));
-      }
+  const rowKeys = useCallback(
+    (r: number): string[] => {
+      const row = rows[r];
+      return row?.kind === 'tenant' ? columns.map((c) => cellKey(row.tenant.key, c.id)) : [];
     },
-    [rowV, colV, anchor, active, keysForRect, onSelectionChange],
+    [rows, columns],
   );
+
+  const colKeys = useCallback(
+    (c: number): string[] => {
+      const col = columns[c];
+      if (!col) return [];
+      return tenantRowIndexes.map((r) => cellKey((rows[r] as Extract<MatrixRow, { kind: 'tenant' }>).tenant.key, col.id));
+    },
+    [rows, columns, tenantRowIndexes],
+  );
+
+  const moveTo = (p: Pos, extend: boolean): void => {
+    setActive(p);
+    if (scroller.current) reveal(scroller.current, p);
+    if (extend) {
+      const a = anchor ?? active;
+      if (!anchor) setAnchor(a);
+      onSelectionChange(new Set(keysForRect(a, p)));
+    }
+  };
 
   const nextTenantRow = (from: number, step: number): number => {
     let r = from;
@@ -365,8 +581,9 @@ export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelecti
     setActive((p) => ({ row: p.row, col: c }));
   };
 
-  const latest = useRef({ onCellClick, onOpenTenant });
-  latest.current = { onCellClick, onOpenTenant };
+  // Stable handlers for the memoized rows and header, calling the latest closures.
+  const latest = useRef({ onCellClick, onColumnClick, onOpenTenant });
+  latest.current = { onCellClick, onColumnClick, onOpenTenant };
   const handlers = useMemo<RowHandlers>(
     () => ({
       cellClick: (e, p) => latest.current.onCellClick(e, p),
@@ -374,15 +591,56 @@ export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelecti
     }),
     [],
   );
+  const columnClick = useCallback((e: MouseEvent, c: number) => latest.current.onColumnClick(e, c), []);
 
-  const vRows = rowV.getVirtualItems();
-  const vCols = colV.getVirtualItems();
-  const totalW = colV.getTotalSize();
-  const colFrom = vCols[0]?.index ?? 0;
-  const colTo = vCols.at(-1)?.index ?? -1;
-  const totalH = rowV.getTotalSize();
+  const totalW = colLeft(columns.length);
+  const totalH = rowTop(rows.length);
+  const r0 = win.r0;
+  const r1 = Math.min(win.r1, rows.length - 1);
+  const c0 = Math.min(win.c0, down(Math.max(0, columns.length - 1), COL_BLOCK));
+  const c1 = Math.min(win.c1, columns.length - 1);
   const activeId = active.row >= 0 && rows[active.row]?.kind === 'tenant' ? cellId(active.row, active.col) : undefined;
-  const activeRendered = activeId !== undefined && vRows.some((v) => v.index === active.row) && (active.col < 0 || vCols.some((v) => v.index === active.col));
+  const activeRendered = activeId !== undefined && active.row >= r0 && active.row <= r1 && (active.col < 0 || (active.col >= c0 && active.col <= c1));
+
+  const rowsOut: ReactElement[] = [];
+  for (let i = r0; i <= r1; i++) {
+    const row = rows[i]!;
+    if (row.kind === 'group') {
+      const d = row.deployment;
+      rowsOut.push(
+        <div key={`g-${d.connectionId}`} className="m-group" role="row" aria-rowindex={i + 2} style={{ top: rowTop(i), height: ROW_H, width: colLeft(c1 + 1) }}>
+          <div className="m-group-bg" aria-hidden="true" />
+          <div className="m-group-head" role="gridcell" aria-colspan={columns.length + 1} style={{ position: 'sticky' }}>
+            <Icon name={d.kind === 'remote' ? 'globe' : 'server'} />
+            {d.name}
+            <span className="meta">
+              {row.shown} of {d.tenants.length} tenants · {d.application ? `${d.application.name} ${d.application.version}` : 'application unknown'}
+              {d.live ? '' : ` · cached as of ${formatTime(d.asOf)}`}
+            </span>
+          </div>
+        </div>,
+      );
+      continue;
+    }
+    const t = row.tenant;
+    rowsOut.push(
+      <TenantRow
+        key={t.key}
+        index={i}
+        tenant={t}
+        rowCells={cells.get(t.key)}
+        columns={columns}
+        colFrom={c0}
+        colTo={c1}
+        activeCol={active.row === i ? active.col : undefined}
+        rowSelected={columns.length > 0 && (selectedPer.rowsSel.get(t.key) ?? 0) >= columns.length}
+        selection={selection}
+        selectionStamp={rowStamp.get(t.key) ?? 0}
+        on={handlers}
+        blank={blank}
+      />,
+    );
+  }
 
   return (
     <div
@@ -399,72 +657,8 @@ export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelecti
       data-testid="matrix"
     >
       <div style={{ width: totalW, height: totalH, position: 'relative' }}>
-        <div className="m-header" role="row" aria-rowindex={1} style={{ height: HEADER_H, width: totalW }}>
-          <div className="m-corner" role="columnheader" aria-colindex={1} style={{ width: FIRST_COL_W }}>
-            Tenant
-          </div>
-          {vCols.map((vc) => {
-            const ext = columns[vc.index]!;
-            const all = tenantRowIndexes.length > 0 && (selectedPer.colsSel.get(ext.id) ?? 0) >= tenantRowIndexes.length;
-            return (
-              <div
-                key={ext.id}
-                className="m-colhead"
-                role="columnheader"
-                aria-colindex={vc.index + 2}
-                aria-selected={all}
-                title={`${ext.name} by ${ext.publisher} — latest ${ext.latest}. Click to select the column.`}
-                style={{ left: vc.start, width: vc.size }}
-                onClick={(e) => onColumnClick(e, vc.index)}
-                data-app-id={ext.id}
-              >
-                <span className="name">{ext.name}</span>
-                <span className="pub">
-                  {ext.publisher} · {ext.latest}
-                </span>
-              </div>
-            );
-          })}
-        </div>
-        {vRows.map((vr) => {
-          const row = rows[vr.index]!;
-          if (row.kind === 'group') {
-            const d = row.deployment;
-            return (
-              <div key={`g-${d.connectionId}`} className="m-group" role="row" aria-rowindex={vr.index + 2} style={{ top: vr.start, height: vr.size, width: totalW }}>
-                <div className="m-group-bg" aria-hidden="true" />
-                <div className="m-group-head" role="gridcell" aria-colspan={columns.length + 1} style={{ position: 'sticky' }}>
-                  <Icon name={d.kind === 'remote' ? 'globe' : 'server'} />
-                  {d.name}
-                  <span className="meta">
-                    {row.shown} of {d.tenants.length} tenants · {d.application ? `${d.application.name} ${d.application.version}` : 'application unknown'}
-                    {d.live ? '' : ` · cached as of ${formatTime(d.asOf)}`}
-                  </span>
-                </div>
-              </div>
-            );
-          }
-          const t = row.tenant;
-          return (
-            <TenantRow
-              key={t.key}
-              index={vr.index}
-              tenant={t}
-              rowCells={cells.get(t.key)}
-              columns={columns}
-              colFrom={colFrom}
-              colTo={colTo}
-              top={vr.start}
-              height={vr.size}
-              width={totalW}
-              activeCol={active.row === vr.index ? active.col : undefined}
-              rowSelected={columns.length > 0 && (selectedPer.rowsSel.get(t.key) ?? 0) >= columns.length}
-              selection={selection}
-              selectionStamp={rowStamp.get(t.key) ?? 0}
-              on={handlers}
-            />
-          );
-        })}
+        <HeaderRow columns={columns} colFrom={c0} colTo={c1} colsSelected={selectedPer.colsSel} tenantRows={tenantRowIndexes.length} onColumnClick={columnClick} />
+        {rowsOut}
       </div>
     </div>
   );

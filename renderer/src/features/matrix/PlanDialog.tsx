@@ -1,10 +1,11 @@
 // The confirmation for a matrix action: first the plan (dependencies added, dependents removed, rows archived,
-// cells skipped and why), then, once confirmed, per-tenant progress of the job and per-tenant results.
+// cells skipped and why), then, once confirmed, per-tenant progress and results on the screen the wizards share.
 import * as Dialog from '@radix-ui/react-dialog';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { JobAction, JobPlan, JobTarget, PlanItem } from '../../../../shared/api/console.js';
 import { useStore } from '../../app/store.js';
 import { Icon } from '../../components/icons.js';
+import { JobProgress } from '../../components/JobProgress.js';
 import { Badge, Spinner } from '../../components/status.js';
 import { ApiError, call } from '../../lib/api.js';
 import { formatNumber, plural } from '../../lib/format.js';
@@ -174,34 +175,7 @@ export function PlanDialog({ action, targets, tenantLabel, onClose }: Props): Re
                 </ul>
               </>
             ) : null}
-            {job ? (
-              <>
-                <div className="progress" role="progressbar" aria-label="Job progress" aria-valuemin={0} aria-valuemax={job.total} aria-valuenow={job.done}>
-                  <span style={{ width: `${job.total ? (job.done / job.total) * 100 : 0}%` }} />
-                </div>
-                <ul className="plan-list" aria-label="Results per tenant" data-testid="job-results">
-                  {job.items.map((it) => (
-                    <li key={it.idx} data-testid="job-item" data-tenant={it.tenantId} data-state={it.state}>
-                      <div className="tenant">
-                        {it.tenantId}
-                        <small>{tenantLabel(it.connectionId, it.tenantId)}</small>
-                      </div>
-                      <div className="details">
-                        <div className="line">{it.label}</div>
-                        {it.message ? <div className="line muted">{it.errorCode ? `${it.errorCode}: ` : ''}{it.message}</div> : null}
-                      </div>
-                      <div>
-                        {it.state === 'running' ? (
-                          <Spinner label={`Working on ${it.tenantId}`} />
-                        ) : (
-                          <Badge tone={it.state === 'succeeded' ? 'ok' : it.state === 'failed' ? 'danger' : it.state === 'pending' ? 'neutral' : 'warn'}>{it.state}</Badge>
-                        )}
-                      </div>
-                    </li>
-                  ))}
-                </ul>
-              </>
-            ) : null}
+            {job ? <JobProgress job={job} tenantLabel={(cid) => tenantLabel(cid, '')} /> : null}
           </div>
           <div className="dialog-foot">
             {job ? (
