@@ -1,7 +1,7 @@
 // The refusals of platform.md's operation table that need a second package version or a second deployment, through
 // the CLI against real deployment folders: add-sync removing a field, install of a second version, mount with a
-// missing extension, and a move to a deployment with another application version. Each names what is wrong and
-// changes nothing.
+// missing extension, a move to a deployment with another application version, and a forced upgrade that needs an
+// acknowledgement. Each refusal names what is wrong and changes nothing.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,5 +94,21 @@ describe('refusals that need a second version or a second deployment', () => {
     expect(err).toMatch(/application/i);
     expect((await json<OperationOutput<'tenant.get'>>(east, 'tenant', 'show', 'acme')).state).toBe('operational');
     expect((await json<OperationOutput<'tenant.list'>>(other, 'tenant', 'list')).tenants).toEqual([]);
+  });
+
+  it('a forced upgrade needs an acknowledgement, then archives the removed field and keeps the other rows', async () => {
+    const r = expectCode(await on(east, 'upgrade', 'Northwind Credit Control', '--tenant', 'acme', '--force', '--json'), 1);
+    const refusedOut = parseJson<OperationOutput<'tenant.upgrade'>>(r);
+    expect(refusedOut.results[0]).toMatchObject({ ok: false, error: { code: 'ACK_REQUIRED', message: expect.stringContaining('1 rows') } });
+    const out = await json<OperationOutput<'tenant.upgrade'>>(east, 'upgrade', 'Northwind Credit Control', '--tenant', 'acme', '--force', '--yes');
+    expect(out.results[0]).toMatchObject({ ok: true, from: '1.0.0.0', to: '2.0.0.0' });
+    const rows = await json<OperationOutput<'record.page'>>(east, 'data', 'rows', 'Customer', '--tenant', 'acme');
+    expect(rows.rows[0]).toMatchObject({ 'No.': 'C1', Name: 'Adatum' });
+    expect(rows.columns.map((c) => c.name)).not.toContain('Credit Insurance Limit');
+    const archives = (await json<OperationOutput<'archive.list'>>(east, 'archive', 'list', '--tenant', 'acme')).archives;
+    const kept = archives.find((a) => a.kind === 'column' && a.appName === 'Northwind Credit Control');
+    expect(kept).toMatchObject({ rows: 1, version: '1.0.0.0', reason: 'force-sync' });
+    const archivedRows = await json<OperationOutput<'archive.rows'>>(east, 'archive', 'rows', String(kept!.archiveId), '--tenant', 'acme');
+    expect(JSON.stringify(archivedRows.rows)).toContain('5000');
   });
 });

@@ -270,16 +270,22 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
     'tenantry uninstall "Litware Customer Insights" --tenant adatum-hq --do-not-save-data --yes',
   );
   example(
-    action<{ tenant: string[]; version?: string }>(
+    action<{ tenant: string[]; version?: string; force?: boolean; yes?: boolean }>(
       program
         .command('upgrade')
         .description('Upgrade tenants to a newer published version and run its data upgrade steps in every company (mirrors Start-NAVAppDataUpgrade)')
         .argument('<app>', 'extension GUID or name')
         .requiredOption('--tenant <id>', 'tenant id (repeat for several)', collect)
-        .option('--version <version>', 'the target version (default: the newest published)'),
+        .option('--version <version>', 'the target version (default: the newest published)')
+        .option('--force', 'accept a schema change that loses data (the removed data is archived, as a force sync does)')
+        .option('--yes', 'acknowledge the loss shown by --force'),
       env,
       async (ctx, [appKey], o) => {
-        const out = await ctx.run('tenant.upgrade', { tenantIds: o.tenant, appId: appKey!, ...(o.version ? { version: o.version } : {}) }, true);
+        const out = await ctx.run(
+          'tenant.upgrade',
+          { tenantIds: o.tenant, appId: appKey!, ...(o.version ? { version: o.version } : {}), ...(o.force ? { force: true, acknowledge: o.yes === true } : {}) },
+          true,
+        );
         reportPerTenant(ctx, out, out.results, (r) =>
           r.action === 'up-to-date' ? `${r.tenantId}: already at ${r.to ?? r.from ?? '?'}` : `${r.tenantId}: ${r.action ?? 'upgraded'} ${r.from ?? '-'} -> ${r.to ?? '-'}${r.stepsRun.length > 0 ? ` (steps: ${r.stepsRun.join(', ')})` : ''}`,
         );

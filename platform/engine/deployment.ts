@@ -75,6 +75,7 @@ import {
   syncTenant,
   uninstallInTenant,
   upgradeInTenant,
+  type UpgradeOptions,
   type CatalogAccess,
   type InstallAction,
   type OpContext,
@@ -1261,7 +1262,7 @@ export class Deployment implements Invoker {
     return { tenantId: row.tenant_id, uninstalled: r.value.uninstalled, archives, rowsDiscarded: r.value.rowsDiscarded, opId: r.opId };
   }
 
-  upgrade(tenantIds: string | readonly string[], appKey: string, opts: { version?: string; actor?: string } = {}): PerTenantUpgrade[] {
+  upgrade(tenantIds: string | readonly string[], appKey: string, opts: { version?: string; actor?: string } & UpgradeOptions = {}): PerTenantUpgrade[] {
     const ids = typeof tenantIds === 'string' ? [tenantIds] : tenantIds;
     const appId = this.resolveAppId(appKey);
     const { def } = this.publishedVersion(appId, opts.version);
@@ -1269,8 +1270,8 @@ export class Deployment implements Invoker {
     for (const t of ids) {
       try {
         const r = this.tenantOp(
-          { operation: 'tenant.upgrade', stateOp: 'upgrade', faultOp: 'upgrade', tenantId: t, actor: opts.actor, params: { appId, version: def.manifest.version } },
-          (ctx) => upgradeInTenant(ctx, def),
+          { operation: 'tenant.upgrade', stateOp: 'upgrade', faultOp: 'upgrade', tenantId: t, actor: opts.actor, params: { appId, version: def.manifest.version, force: opts.force ?? false, acknowledge: opts.acknowledge ?? false } },
+          (ctx) => upgradeInTenant(ctx, def, opts),
         );
         out.push({ tenantId: normalizeTenantId(t), ok: true, opId: r.opId, ...r.value });
       } catch (e) {
@@ -1281,12 +1282,12 @@ export class Deployment implements Invoker {
   }
 
   /** Upgrade in one tenant; throws on refusal. */
-  upgradeOne(tenantId: string, appKey: string, opts: { version?: string; actor?: string } = {}): UpgradeResult & { opId: string } {
+  upgradeOne(tenantId: string, appKey: string, opts: { version?: string; actor?: string } & UpgradeOptions = {}): UpgradeResult & { opId: string } {
     const appId = this.resolveAppId(appKey);
     const { def } = this.publishedVersion(appId, opts.version);
     const r = this.tenantOp(
-      { operation: 'tenant.upgrade', stateOp: 'upgrade', faultOp: 'upgrade', tenantId, actor: opts.actor, params: { appId, version: def.manifest.version } },
-      (ctx) => upgradeInTenant(ctx, def),
+      { operation: 'tenant.upgrade', stateOp: 'upgrade', faultOp: 'upgrade', tenantId, actor: opts.actor, params: { appId, version: def.manifest.version, force: opts.force ?? false, acknowledge: opts.acknowledge ?? false } },
+      (ctx) => upgradeInTenant(ctx, def, opts),
     );
     return { ...r.value, opId: r.opId };
   }

@@ -52,7 +52,7 @@ const HANDLERS: Handlers = {
   }),
   'tenant.uninstall': (d, i) =>
     d.uninstall(i.tenantId, i.appId, { uninstallDependents: i.uninstallDependents, doNotSaveData: i.doNotSaveData, acknowledge: i.acknowledge, ...actor(i) }),
-  'tenant.upgrade': (d, i) => ({ results: d.upgrade(i.tenantIds, i.appId, { ...actor(i), ...(i.version !== undefined ? { version: i.version } : {}) }) }),
+  'tenant.upgrade': (d, i) => ({ results: d.upgrade(i.tenantIds, i.appId, { ...actor(i), ...(i.version !== undefined ? { version: i.version } : {}), force: i.force ?? false, acknowledge: i.acknowledge ?? false }) }),
   'tenant.sync': (d, i) => d.sync(i.tenantId, i.appId, { mode: i.mode, acknowledge: i.acknowledge, ...actor(i) }),
   'tenant.objects': (d, i) => d.mergedView(i.tenantId),
   'tenant.permissionSets': (d, i) => d.permissionSets(i.tenantId),

@@ -375,7 +375,14 @@ export interface UpgradeResult {
 }
 
 /** Upgrade to `target`: installed -> sync + upgrade steps; not installed but archived -> restore + upgrade. */
-export function upgradeInTenant(ctx: OpContext, target: AppDefinition): UpgradeResult {
+/** How an upgrade treats a schema change that loses data: refused (add mode, the default), or with `force` and an
+ *  acknowledgement, applied with the removed data archived (as a force sync does). */
+export interface UpgradeOptions {
+  force?: boolean;
+  acknowledge?: boolean;
+}
+
+export function upgradeInTenant(ctx: OpContext, target: AppDefinition, opts: UpgradeOptions = {}): UpgradeResult {
   const appId = target.manifest.id.toLowerCase();
   const to = target.manifest.version;
   const current = ctx.repo.installedApp(appId);
@@ -412,13 +419,32 @@ export function upgradeInTenant(ctx: OpContext, target: AppDefinition): UpgradeR
   const view = mergeView(ctx.application, [...others, target]);
   const owners = new Set([appId]);
   const changes = planPhysicalSync(ctx.repo, desiredSchema(view, ctx.repo.companies(), owners), owners);
-  if (changes.some((c) => c.destructive)) {
+  const destructive = changes.filter((c) => c.destructive);
+  let force: ArchiveContext | null = null;
+  if (destructive.length > 0) {
     const oldDef = installed.find((d) => d.manifest.id.toLowerCase() === appId) ?? null;
     const diff = diffAppSchema(oldDef, target, ctx.application).filter((c) => c.destructive);
-    const err = destructiveError(target, changes, 'Upgrade syncs in add mode; use a force sync to accept the loss.');
-    throw new TenantryError('SYNC_DESTRUCTIVE', err.message, { ...err.details, diff });
+    if (!opts.force) {
+      const err = destructiveError(target, changes, 'Upgrade syncs in add mode; upgrade with force (and an acknowledgement) to accept the loss, the removed data is archived.');
+      throw new TenantryError('SYNC_DESTRUCTIVE', err.message, { ...err.details, diff });
+    }
+    if (!opts.acknowledge) {
+      const rows = destructive.reduce((n, c) => n + ('rows' in c ? c.rows : 0), 0);
+      throw new TenantryError(
+        'ACK_REQUIRED',
+        `a forced upgrade of tenant "${ctx.tenantId}" to ${describeApp(target.manifest)} removes ${destructive.length} table(s)/field(s) holding ${rows} rows (archived): ${destructive.map(describePhysicalChange).join('; ')}; acknowledge to proceed`,
+        { tenantId: ctx.tenantId, rows, diff },
+      );
+    }
+    force = {
+      app: { id: current.app_id, name: current.name, publisher: current.publisher, version: current.version, dataVersion: current.data_version, definition: current.definition },
+      companyName: companyNamer(ctx.repo),
+      reason: 'force-sync',
+      opId: ctx.opId,
+      at: ctx.at,
+    };
   }
-  applyPhysicalChanges(ctx.repo, changes, null);
+  applyPhysicalChanges(ctx.repo, changes, force);
   faultPoint(ctx.op, 'after-schema');
   const store = new RecordStore(ctx.repo, view);
   const steps = runUpgradeSteps(target, current.data_version, stepRunner(ctx, store, appId));

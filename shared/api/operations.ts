@@ -412,7 +412,16 @@ export const OPERATIONS = {
   }),
   'tenant.upgrade': op({
     input: z
-      .object({ tenantIds: z.array(TenantIdSchema).min(1).max(100_000), appId: AppKeySchema, version: VersionSchema.optional(), ...ExpectedMany, ...Actor })
+      .object({
+        tenantIds: z.array(TenantIdSchema).min(1).max(100_000),
+        appId: AppKeySchema,
+        version: VersionSchema.optional(),
+        /** Accept a schema change that loses data (archived, as a force sync does); needs `acknowledge`. */
+        force: z.boolean().optional(),
+        acknowledge: z.boolean().optional(),
+        ...ExpectedMany,
+        ...Actor,
+      })
       .strict(),
     output: z.object({
       results: z.array(
