@@ -24,7 +24,6 @@ export class SnapshotCache {
         `INSERT INTO cache (connection_id, key, taken_at, body) VALUES (?, ?, ?, ?)
          ON CONFLICT (connection_id, key) DO UPDATE SET taken_at = excluded.taken_at, body = excluded.body`,
       ),
-      touch: db.prepare<[string, string, string]>('UPDATE cache SET taken_at = ? WHERE connection_id = ? AND key = ?'),
       clear: db.prepare<[string]>('DELETE FROM cache WHERE connection_id = ?'),
     };
   }
@@ -36,11 +35,6 @@ export class SnapshotCache {
 
   put(connectionId: string, key: string, value: unknown, takenAt = new Date().toISOString()): void {
     this.stmts.put.run(connectionId, key, takenAt, JSON.stringify(value));
-  }
-
-  /** The value is still exact at `takenAt` (nothing changed since): moves its time without rewriting it. */
-  touch(connectionId: string, key: string, takenAt: string): void {
-    this.stmts.touch.run(takenAt, connectionId, key);
   }
 
   clear(connectionId: string): void {
