@@ -3,7 +3,9 @@
 // with typed confirmation), the tenant move wizard (a pre-check that finds a missing extension, fixed by
 // publishing it from the wizard; the move with its steps; a move that fails and is undone, with the proof read
 // back from the source; the pre-check saved as HTML and PDF), the upgrade wizard (reached from the matrix; a plan
-// with schema changes and steps; an upgrade blocked by a removed field; waves that stop at the first failure),
+// with schema changes and steps; an upgrade blocked by a removed field under add sync, then run with force sync
+// once the rows with a value are acknowledged, the field's data then read in the data archive; waves that stop at
+// the first failure),
 // and a full offline audit with every deployment unreachable. Each step is checked with axe (WCAG 2.1 A/AA) and
 // photographed at 1440x900 in both themes under e2e/output/.
 import fs from 'node:fs';
@@ -15,6 +17,7 @@ import { api, deploymentCall, parseCsv, vNext } from './support/workflows.js';
 
 const LOYALTY = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a02';
 const ADATUM_FR = 'Adatum HQ France SAS';
+const COHO_UK = 'Coho Winery UK Ltd.';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -276,10 +279,80 @@ test('upgrade: a version that removes a field is blocked, with the rows that wou
   await checkView('upgrade-blocked');
 });
 
+test('upgrade with force sync: the blocked tenant runs once the rows are acknowledged; the field data is archived', async () => {
+  // the plan of the test before: coho-winery blocked by the removed field "Lifetime Points" under add sync
+  const plan = page.getByTestId('upgrade-plan');
+  const item = plan.locator('[data-testid="upgrade-plan-item"][data-tenant="coho-winery"]');
+  await expect(item).toHaveAttribute('data-action', 'blocked');
+  const before = await deploymentCall(host, east, 'record.page', { tenantId: 'coho-winery', company: COHO_UK, table: 'Customer', limit: 1000 });
+  const lifetime = new Map(before.rows.map((r) => [String(r._rid), r['Lifetime Points']]));
+
+  // keyboard: from add sync, the arrow key chooses force sync
+  const force = page.getByRole('radio', { name: /Force sync/ });
+  await expect(force).toBeEnabled();
+  await page.getByRole('radio', { name: /Add sync/ }).focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(force).toBeChecked();
+  await expect(item).toHaveAttribute('data-forced', 'true');
+  await expect(plan.getByTestId('plan-runnable')).toHaveText('1');
+  const panel = page.getByTestId('upgrade-force');
+  await expect(panel.locator('[data-testid="force-line"][data-tenant="coho-winery"]')).toHaveAttribute('data-removed', 'Customer.Lifetime Points');
+  await expect(panel.locator('[data-testid="force-line"][data-tenant="coho-winery"]')).toContainText(COHO_UK);
+  const rows = Number(await panel.getByTestId('force-rows').textContent());
+  expect(rows).toBe([...lifetime.values()].filter((v) => v !== 0 && v !== null).length);
+
+  const run = page.getByRole('button', { name: 'Upgrade 1 tenant with force sync' });
+  await expect(run).toBeDisabled();
+  const box = page.getByRole('checkbox', { name: /I understand/ });
+  await box.focus();
+  await page.keyboard.press('Space');
+  await expect(box).toBeChecked();
+  await expect(run).toBeDisabled();
+  const count = page.getByRole('textbox', { name: /Type the number of rows with a value/ });
+  await count.fill(String(rows + 1));
+  await expect(count).toHaveAttribute('aria-invalid', 'true');
+  await expect(run).toBeDisabled();
+  await count.fill(String(rows));
+  await expect(run).toBeEnabled();
+  await checkView('upgrade-force');
+
+  await run.click();
+  await expect(page.getByTestId('upgrade-result')).toContainText('Upgraded.');
+  await expect(page.getByTestId('upgrade-result')).toContainText('in the data archive');
+  await expect(page.locator('[data-testid="job-item"][data-tenant="coho-winery"]')).toContainText(`force sync removes Customer.Lifetime Points, archiving ${rows} row(s) with a value`);
+  await checkView('upgrade-force-result');
+  const coho = await deploymentCall(host, east, 'tenant.get', { tenantId: 'coho-winery' });
+  expect(coho.apps.find((a) => a.name === 'Contoso Loyalty')?.version).toBe('3.0.0.0');
+
+  // the archive view: the removed field, archived by the force sync, with the values it held
+  await page.getByRole('button', { name: 'Open the data archive' }).click();
+  await page.getByLabel('Search the archive').fill('coho');
+  const entry = page.locator(`[data-testid="archive-entry-row"][data-tenant="coho-winery"][data-table="Customer"][data-company="${COHO_UK}"]`);
+  await entry.click();
+  const detail = page.getByTestId('archive-detail');
+  await expect(detail).toContainText('removed field');
+  await expect(detail).toContainText('by force-sync');
+  await expect(detail).toContainText('Contoso Loyalty 2.0.0.0');
+  await detail.getByRole('button', { name: 'Read rows' }).click();
+  const grid = page.getByTestId('archive-rows');
+  await expect(grid.getByTestId('archive-row').first()).toBeVisible();
+  const headers = await grid.getByRole('columnheader').allTextContents();
+  const at = headers.indexOf('Lifetime Points');
+  expect(at).toBeGreaterThan(0);
+  // scrolled to the first row that held a value: the value is there, as the tenant had it
+  const [firstRid, firstValue] = [...lifetime].find(([, v]) => v !== 0 && v !== null)!;
+  const withValue = grid.locator(`[data-testid="archive-row"][data-rid="${firstRid}"]`);
+  await withValue.scrollIntoViewIfNeeded();
+  await expect(withValue.getByRole('gridcell').nth(at)).toHaveText(String(firstValue));
+  const shown = await grid.getByTestId('archive-row').evaluateAll((els, i) => els.map((r) => ({ rid: r.getAttribute('data-rid') ?? '', value: r.querySelectorAll('[role="gridcell"]')[i]?.textContent ?? '' })), at);
+  for (const { rid, value } of shown) expect(value, `row ${rid}`).toBe(String(lifetime.get(rid)));
+  await checkView('upgrade-force-archive');
+});
+
 test('upgrade in waves stops at the first failure; the failed tenant stays on its old version', async () => {
   await deploymentCall(host, east, 'app.publish', { package: vNext('fabrikam-shipping-1.1.0.0', '1.2.0.0'), skipVerification: true });
   await page.getByRole('button', { name: 'Refresh', exact: true }).click();
-  await page.getByRole('button', { name: 'Back' }).click();
+  await nav('Upgrades').click();
   await page.getByLabel('Extension', { exact: true }).selectOption({ label: 'Fabrikam Shipping · Fabrikam' });
   await page.getByLabel('Target version', { exact: true }).selectOption('1.2.0.0');
   await page.getByLabel('Find a tenant to upgrade').fill('');

@@ -1,9 +1,12 @@
 // The upgrade wizard's plan and run. The plan reads both package versions from each deployment (app.package) and
 // compares their schemas (shared/domain/schema-diff), their dependencies and upgrade steps; per tenant it counts
 // the rows each destructive change would lose, decides upgrade / skip / blocked, and lists the steps that will run.
-// The engine upgrades in add-sync: a destructive change blocks the tenant (a force-sync upgrade is not in the
-// contract). The run is a job, tenant by tenant, optionally in waves (a first ring, then the rest) that stop at
-// the first failure; a failed tenant is read back to show it stayed wholly on its old version.
+// Actions are those of add sync: a destructive change blocks the tenant. A tenant blocked by nothing else is
+// `forceable`: a forced upgrade (force sync) runs it, the removed data archived by the engine, once the rows lost
+// are acknowledged: the number given must equal the latest plan's count for the targets, and each forced tenant is
+// counted again just before its upgrade (a tenant whose count changed is not forced). The run is a job, tenant by
+// tenant, optionally in waves (a first ring, then the rest) that stop at the first failure; a failed tenant is
+// read back to show it stayed wholly on its old version.
 import type { JobProof, JobStep, UpgradePlan, UpgradePlanTenant, UpgradeStart, UpgradeTarget } from '../../shared/api/console.js';
 import { TenantryError, toErrorInfo } from '../../shared/api/errors.js';
 import type { ArchiveEntry, OperationOutput } from '../../shared/api/operations.js';
@@ -20,9 +23,23 @@ import type { ServiceContext } from './service-context.js';
 type Tenant = OperationOutput<'tenant.get'>;
 type Objects = OperationOutput<'tenant.objects'>;
 const PAGE = 5000;
+/** plans remembered for the acknowledgement of a forced upgrade: the latest per extension and version */
+const PLANS_KEPT = 16;
+type LostRow = UpgradePlanTenant['rowsLost'][number];
+
+const keyOf = (t: { connectionId: string; tenantId: string }): string => `${t.connectionId}/${t.tenantId}`;
+const planKey = (appId: string, version: string): string => `${appId.toLowerCase()}@${version}`;
+const rowsOf = (t: Pick<UpgradePlanTenant, 'rowsLost'>): number => t.rowsLost.reduce((n, r) => n + r.rows, 0);
+
+/** The record API reads a NULL as the type's blank value (0, false, '', the empty GUID): a blank holds nothing to lose. */
+function holdsValue(v: unknown): boolean {
+  if (v === null || v === undefined || v === false || v === 0) return false;
+  if (typeof v === 'string') return v.trim() !== '' && v !== '00000000-0000-0000-0000-000000000000';
+  return true;
+}
 
 /** Rows of one tenant that hold data a destructive change removes, per company. */
-async function countLost(d: Driver, tenantId: string, companies: readonly string[], objects: Objects, change: SchemaChange, archives: readonly ArchiveEntry[]): Promise<{ company: string; table: string; field?: string; rows: number }[]> {
+async function countLost(d: Driver, tenantId: string, companies: readonly string[], objects: Objects, change: SchemaChange, archives: readonly ArchiveEntry[]): Promise<LostRow[]> {
   const table = objects.tables.find((t) => (change.tableId !== 0 && t.id === change.tableId) || t.name.toLowerCase() === change.table.toLowerCase());
   if (!table) {
     // not installed (a restore): the data is in the archive
@@ -30,7 +47,7 @@ async function countLost(d: Driver, tenantId: string, companies: readonly string
       .filter((a) => a.table.toLowerCase() === change.table.toLowerCase() && a.rows > 0)
       .map((a) => ({ company: a.company, table: a.table, ...(change.field ? { field: change.field } : {}), rows: a.rows }));
   }
-  const out: { company: string; table: string; field?: string; rows: number }[] = [];
+  const out: LostRow[] = [];
   for (const company of table.dataPerCompany ? companies : companies.slice(0, 1)) {
     const label = table.dataPerCompany ? company : '(all companies)';
     if (change.kind === 'table-removed' || change.kind === 'key-changed' || !change.field) {
@@ -45,7 +62,7 @@ async function countLost(d: Driver, tenantId: string, companies: readonly string
       const page = await d.invoke('record.page', { tenantId, company, table: table.name, offset, limit: PAGE });
       for (const r of page.rows) {
         const v = r[field];
-        if (v === null || v === undefined) continue;
+        if (!holdsValue(v)) continue;
         if (narrowTo !== undefined && String(v).length <= narrowTo) continue;
         rows++;
       }
@@ -69,9 +86,21 @@ function dependencyChanges(from: AppDefinition | undefined, to: AppDefinition): 
 }
 
 export class UpgradeService {
+  /** per extension and version, the tenants of the latest plan: what a forced upgrade's acknowledgement is checked against */
+  private readonly planned = new Map<string, Map<string, UpgradePlanTenant>>();
+
   constructor(private readonly ctx: ServiceContext) {}
 
   async plan(input: { appId: string; version: string; targets: UpgradeTarget[] }): Promise<UpgradePlan> {
+    const plan = await this.compute(input);
+    const key = planKey(input.appId, input.version);
+    this.planned.delete(key);
+    this.planned.set(key, new Map(plan.tenants.map((t) => [keyOf(t), t])));
+    for (const old of this.planned.keys()) if (this.planned.size > PLANS_KEPT) this.planned.delete(old);
+    return plan;
+  }
+
+  private async compute(input: { appId: string; version: string; targets: UpgradeTarget[] }): Promise<UpgradePlan> {
     const byConn = new Map<string, UpgradeTarget[]>();
     for (const t of input.targets) byConn.set(t.connectionId, [...(byConn.get(t.connectionId) ?? []), t]);
     const deployments: UpgradePlan['deployments'] = [];
@@ -156,10 +185,17 @@ export class UpgradeService {
         const reasons: string[] = [];
         if (missingDependencies.length > 0) reasons.push(`needs ${missingDependencies.map((m) => `${m.name} ${m.version}${m.installed ? ` (installed: ${m.installed})` : ' (not installed)'}`).join(', ')}`);
         if (destructive.length > 0) {
-          const rows = rowsLost.reduce((n, r) => n + r.rows, 0);
-          reasons.push(`the schema change would lose data (${rows} row(s) hold values): ${destructive.map((c) => c.description).join('; ')}; the upgrade syncs in add mode and refuses it`);
+          const rows = rowsOf({ rowsLost });
+          const what = destructive.map((c) => c.description).join('; ');
+          // the engine restores archived data in add sync only: a restore that does not fit cannot be forced
+          reasons.push(
+            base.restores
+              ? `the archived data does not fit ${target.version}, it would lose data (${rows} archived row(s) hold values): ${what}; a restore cannot be forced: restore ${from}, then upgrade`
+              : `the schema change would lose data (${rows} row(s) hold values): ${what}; add sync refuses it, a forced upgrade archives it`,
+          );
         }
-        tenants.push({ ...base, action: reasons.length ? 'blocked' : 'upgrade', ...(reasons.length ? { reason: reasons.join('; ') } : {}), destructive, rowsLost, stepsToRun, missingDependencies });
+        const forceable = destructive.length > 0 && missingDependencies.length === 0 && !base.restores;
+        tenants.push({ ...base, action: reasons.length ? 'blocked' : 'upgrade', ...(reasons.length ? { reason: reasons.join('; ') } : {}), destructive, rowsLost, stepsToRun, missingDependencies, forceable });
       }
 
       const firstFrom = [...schemaByFrom.keys()][0];
@@ -181,7 +217,9 @@ export class UpgradeService {
       publisher,
       version: input.version,
       syncMode: 'add',
-      forceSyncAvailable: false,
+      forceSyncAvailable: tenants.some((t) => t.forceable),
+      forceable: tenants.filter((t) => t.forceable).length,
+      forceRowsLost: tenants.reduce((n, t) => n + (t.forceable ? rowsOf(t) : 0), 0),
       deployments,
       tenants,
       runnable: tenants.filter((t) => t.action === 'upgrade').length,
@@ -191,33 +229,66 @@ export class UpgradeService {
     };
   }
 
-  /** Starts the upgrade job: targets in the order given; with waves the first `ringSize` form the first ring. */
+  /** Starts the upgrade job: targets in the order given; with waves the first `ringSize` form the first ring.
+   *  With `force`, the targets must be those of the latest plan and `acknowledgeRowsLost` its count of their rows. */
   start(input: UpgradeStart): string {
     for (const id of new Set(input.targets.map((t) => t.connectionId))) this.ctx.connection(id);
+    const acknowledged = input.force ? this.acknowledged(input) : new Map<string, number>();
     const ring = input.waves ? Math.min(input.ringSize, input.targets.length) : input.targets.length;
     const names = new Map<string, string>();
     const nameOf = (cid: string): string => names.get(cid) ?? names.set(cid, this.ctx.connection(cid).name).get(cid)!;
     const items: WorkflowItem[] = input.targets.map((t, i) => ({
       connectionId: t.connectionId,
       tenantId: t.tenantId,
-      label: `upgrade to ${input.version} on ${nameOf(t.connectionId)}`,
+      label: `upgrade to ${input.version} on ${nameOf(t.connectionId)}${acknowledged.has(keyOf(t)) ? ' (force sync)' : ''}`,
       ...(input.waves ? { wave: i < ring ? 1 : 2 } : {}),
-      steps: upgradeItemSteps(input.version),
+      steps: upgradeItemSteps(input.version, acknowledged.has(keyOf(t))),
     }));
     const waves = input.waves ? ` in waves (${ring} + ${input.targets.length - ring})` : '';
     const appName = this.ctx.appName(input.targets[0]!.connectionId, input.appId);
     return this.ctx.jobs.startWorkflow({
       kind: 'upgrade',
-      title: `Upgrade ${appName} to ${input.version} on ${input.targets.length === 1 ? input.targets[0]!.tenantId : `${input.targets.length} tenants`}${waves}`,
+      title: `Upgrade ${appName} to ${input.version} on ${input.targets.length === 1 ? input.targets[0]!.tenantId : `${input.targets.length} tenants`}${waves}${input.force ? ' with force sync' : ''}`,
       spec: input,
       items,
       stopOnFailure: input.waves,
-      run: (item, _idx, report) => this.upgradeOne(item, input, report),
-      audit: () => ({ action: 'tenant.upgrade', params: { appId: input.appId, version: input.version, waves: input.waves } }),
+      run: (item, _idx, report) => this.upgradeOne(item, input, acknowledged.get(keyOf(item)), report),
+      audit: (item) => {
+        const rows = acknowledged.get(keyOf(item));
+        return { action: 'tenant.upgrade', params: { appId: input.appId, version: input.version, waves: input.waves, force: input.force, ...(rows !== undefined ? { forceSync: true, rowsAcknowledged: rows } : {}) } };
+      },
     });
   }
 
-  private async upgradeOne(item: WorkflowItem, input: UpgradeStart, report: ItemReporter): Promise<ItemOutcome> {
+  /** The rows acknowledged per forced tenant, checked against the latest plan; refuses a count that is not the plan's. */
+  private acknowledged(input: UpgradeStart): Map<string, number> {
+    const planned = this.planned.get(planKey(input.appId, input.version));
+    const unplanned = input.targets.filter((t) => !planned?.has(keyOf(t)));
+    if (unplanned.length > 0) {
+      throw new TenantryError('ACK_REQUIRED', `a forced upgrade is acknowledged against its plan: plan the upgrade of ${listed(unplanned.map((t) => t.tenantId))} to ${input.version} first`, {
+        tenants: unplanned.map((t) => t.tenantId),
+      });
+    }
+    const plans = input.targets.map((t) => planned!.get(keyOf(t))!);
+    const stuck = plans.filter((p) => p.action === 'blocked' && !p.forceable);
+    if (stuck.length > 0) {
+      throw new TenantryError('BAD_INPUT', `force sync does not lift what blocks ${stuck.map((p) => `${p.tenantId} (${p.reason ?? 'blocked'})`).join('; ')}`, { tenants: stuck.map((p) => p.tenantId) });
+    }
+    const forced = plans.filter((p) => p.forceable);
+    const rows = forced.reduce((n, p) => n + rowsOf(p), 0);
+    if (input.acknowledgeRowsLost !== rows) {
+      const removed = [...new Set(forced.flatMap((p) => p.destructive.map((c) => (c.field ? `${c.table}.${c.field}` : c.table))))];
+      throw new TenantryError(
+        'ACK_REQUIRED',
+        `a forced upgrade of ${listed(forced.map((p) => p.tenantId))} to ${input.version} removes ${listed(removed)} holding ${rows} row(s) with values (archived): acknowledge ${rows} rows to proceed${input.acknowledgeRowsLost === undefined ? '' : ` (acknowledged: ${input.acknowledgeRowsLost})`}`,
+        { rows, acknowledged: input.acknowledgeRowsLost ?? null, tenants: forced.map((p) => ({ connectionId: p.connectionId, tenantId: p.tenantId, rows: rowsOf(p) })) },
+      );
+    }
+    return new Map(forced.map((p) => [keyOf(p), rowsOf(p)]));
+  }
+
+  /** One tenant; `acknowledged` (rows) when it is upgraded with force sync. */
+  private async upgradeOne(item: WorkflowItem, input: UpgradeStart, acknowledged: number | undefined, report: ItemReporter): Promise<ItemOutcome> {
     const d = this.ctx.driverFor(item.connectionId);
     const key = input.appId.toLowerCase();
     report.step('check', { state: 'running' });
@@ -240,9 +311,24 @@ export class UpgradeService {
       report.proof(proofOf(before, had?.version ?? null, key, 'nothing: the upgrade did not start'));
       return { state: 'failed', errorCode: 'TENANT_STATE', message };
     }
-    report.step('check', { state: 'succeeded', detail: `${before.state}; ${had ? `${had.name} ${had.version} installed` : 'not installed (archived data is restored)'}` });
+    // Forced: count again just before; the engine is told to go ahead only for the rows that were acknowledged.
+    let forced: UpgradePlanTenant | null = null;
+    if (acknowledged !== undefined) {
+      const now = (await this.compute({ appId: input.appId, version: input.version, targets: [{ connectionId: item.connectionId, tenantId: item.tenantId }] })).tenants[0];
+      if (now?.forceable && rowsOf(now) !== acknowledged) {
+        const message = `tenant "${item.tenantId}" now holds ${rowsOf(now)} row(s) with values in what the upgrade removes; ${acknowledged} were acknowledged: plan again and acknowledge the new count; nothing changed`;
+        report.step('check', { state: 'failed', detail: message });
+        report.step('upgrade', { state: 'skipped' });
+        report.step('verify', { state: 'skipped' });
+        report.proof(proofOf(before, had?.version ?? null, key, 'nothing: the upgrade did not start'));
+        return { state: 'failed', errorCode: 'ACK_REQUIRED', message };
+      }
+      if (now?.forceable) forced = now;
+    }
+    const lost = forced ? `; force sync removes ${listed(forced.destructive.map((c) => (c.field ? `${c.table}.${c.field}` : c.table)))}, archiving ${rowsOf(forced)} row(s) with a value, as acknowledged` : '';
+    report.step('check', { state: 'succeeded', detail: `${before.state}; ${had ? `${had.name} ${had.version} installed` : 'not installed (archived data is restored)'}${lost}` });
     report.step('upgrade', { state: 'running' });
-    const out = await d.invoke('tenant.upgrade', { tenantIds: [item.tenantId], appId: input.appId, version: input.version, actor: this.ctx.actor });
+    const out = await d.invoke('tenant.upgrade', { tenantIds: [item.tenantId], appId: input.appId, version: input.version, actor: this.ctx.actor, ...(forced ? { force: true, acknowledge: true } : {}) });
     const r = out.results[0];
     if (!r || !r.ok) {
       const message = r?.error?.message ?? 'the engine returned no result';
@@ -271,10 +357,10 @@ export class UpgradeService {
   }
 }
 
-export function upgradeItemSteps(version: string): JobStep[] {
+export function upgradeItemSteps(version: string, force = false): JobStep[] {
   return [
-    { name: 'check', label: 'Check the tenant', state: 'pending' },
-    { name: 'upgrade', label: `Sync and upgrade to ${version}`, state: 'pending' },
+    { name: 'check', label: force ? 'Check the tenant and count the rows to archive' : 'Check the tenant', state: 'pending' },
+    { name: 'upgrade', label: force ? `Force sync (archive the removed data) and upgrade to ${version}` : `Sync and upgrade to ${version}`, state: 'pending' },
     { name: 'verify', label: 'Read back the installed version', state: 'pending' },
   ];
 }
@@ -297,6 +383,12 @@ function proofOf(t: Tenant, expected: string | null, appKey: string, changed: st
 }
 
 function emptyTenant(connectionId: string, connectionName: string, tenantId: string, action: UpgradePlanTenant['action'], reason?: string): UpgradePlanTenant {
-  return { connectionId, connectionName, tenantId, fromVersion: null, dataVersion: null, restores: false, action, ...(reason ? { reason } : {}), destructive: [], rowsLost: [], stepsToRun: [], missingDependencies: [] };
+  return { connectionId, connectionName, tenantId, fromVersion: null, dataVersion: null, restores: false, action, ...(reason ? { reason } : {}), destructive: [], rowsLost: [], stepsToRun: [], missingDependencies: [], forceable: false };
+}
+
+/** "a, b, c and 4 more": names in a message stay readable for a fleet-wide selection. */
+function listed(names: readonly string[], max = 5): string {
+  const unique = [...new Set(names)];
+  return unique.length <= max ? unique.join(', ') : `${unique.slice(0, max).join(', ')} and ${unique.length - max} more`;
 }
 

@@ -160,7 +160,9 @@ describe('upgrades', () => {
     expect(t.rowsLost.reduce((n, r) => n + r.rows, 0)).toBeGreaterThan(0);
     expect(t.reason).toMatch(/lose data/);
     expect(plan.blocked).toBe(1);
-    expect(plan.forceSyncAvailable).toBe(false);
+    // blocked by nothing else: a forced upgrade could run it (upgrade-force.test.ts)
+    expect(t.forceable).toBe(true);
+    expect(plan.forceSyncAvailable).toBe(true);
     // the archive view now says the newest version does not fit adatum-hq's archived data: restore 2.0.0.0
     const a = await services.call('archive.fleet', {});
     const cust = a.entries.find((e) => e.tenantId === 'adatum-hq' && e.table === 'Customer')!;

@@ -494,6 +494,9 @@ export const UpgradePlanTenantSchema = z.object({
   rowsLost: z.array(z.object({ company: z.string(), table: z.string(), field: z.string().optional(), rows: z.number().int() })),
   stepsToRun: z.array(z.string()),
   missingDependencies: z.array(z.object({ id: z.string(), name: z.string(), version: z.string(), installed: z.string().nullable() })),
+  /** blocked only by schema changes that lose data (`destructive`, `rowsLost`): a forced upgrade runs it, archiving
+   *  what is removed. Blocked for any other reason too (state, dependencies, a restore of archived data): false. */
+  forceable: z.boolean(),
 });
 export type UpgradePlanTenant = z.infer<typeof UpgradePlanTenantSchema>;
 
@@ -502,9 +505,13 @@ export const UpgradePlanSchema = z.object({
   appName: z.string(),
   publisher: z.string(),
   version: z.string(),
-  /** the engine upgrades in add-sync: destructive changes block; force-sync is not offered by the contract yet */
+  /** the actions are those of add sync (the default): a schema change that loses data blocks the tenant */
   syncMode: z.literal('add'),
+  /** a forced upgrade would run more tenants: the `forceable` ones, after the rows they lose are acknowledged */
   forceSyncAvailable: z.boolean(),
+  forceable: z.number().int(),
+  /** rows holding a value in what a forced upgrade removes from the forceable tenants (archived, per tenant) */
+  forceRowsLost: z.number().int(),
   deployments: z.array(UpgradePlanDeploymentSchema),
   tenants: z.array(UpgradePlanTenantSchema),
   runnable: z.number().int(),
@@ -522,8 +529,13 @@ export const UpgradeStartSchema = z
     /** waves: the first `ringSize` targets run first; any failure stops the job before the next tenant */
     waves: z.boolean().default(false),
     ringSize: z.number().int().min(1).max(10_000).default(1),
+    /** force sync: tenants whose upgrade removes fields or tables run, the removed data archived */
+    force: z.boolean().default(false),
+    /** with force: the rows lost by the targets, as the latest plan of them counts them; any other number is refused */
+    acknowledgeRowsLost: z.number().int().min(0).optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.force || s.acknowledgeRowsLost === undefined, { message: 'acknowledgeRowsLost is only for a forced upgrade (force: true)', path: ['acknowledgeRowsLost'] });
 export type UpgradeStart = z.infer<typeof UpgradeStartSchema>;
 
 // ---- deployment calls ------------------------------------------------------------------------------

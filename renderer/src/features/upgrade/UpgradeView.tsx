@@ -1,8 +1,10 @@
 // The upgrade wizard: choose an extension and a target version; the tenants on older versions are listed,
 // filterable and selectable. The plan shows the dependency changes, the schema changes between the versions
-// (tables and fields added, removed, changed), the rows a destructive change would lose (add-sync then blocks the
-// tenant), and the upgrade steps that will run. Run now, or in waves (a first ring, then the rest, stopping at
-// the first failure); per-tenant progress and results, and for a failed tenant what was read back from it.
+// (tables and fields added, removed, changed), the rows a destructive change would lose (add sync then blocks the
+// tenant), and the upgrade steps that will run. Force sync also runs the tenants blocked only by such a change:
+// it shows per tenant exactly which fields and tables go and how many rows are archived, and runs only once that
+// is acknowledged (a checkbox and the row count typed). Run now, or in waves (a first ring, then the rest,
+// stopping at the first failure); per-tenant progress and results, and for a failed tenant what was read back.
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { UpgradePlan, UpgradePlanTenant, UpgradeTarget } from '../../../../shared/api/console.js';
@@ -14,6 +16,8 @@ import { Stepper } from '../../components/Stepper.js';
 import { VirtualTable, type Column } from '../../components/VirtualTable.js';
 import { ApiError, call } from '../../lib/api.js';
 import { compareVersions, formatNumber, plural } from '../../lib/format.js';
+import { ForceSyncPanel, rowsOf, typedCount } from './ForceSyncPanel.js';
+import './upgrade.css';
 
 const STEPS = ['Extension and tenants', 'Plan', 'Upgrade', 'Result'];
 const errorText = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
@@ -29,10 +33,10 @@ interface Candidate {
   state: string;
 }
 
-function TenantPlanLine({ t, ring, version }: { t: UpgradePlanTenant; ring: boolean; version: string }): ReactElement {
-  const lost = t.rowsLost.reduce((n, r) => n + r.rows, 0);
+function TenantPlanLine({ t, ring, version, forced }: { t: UpgradePlanTenant; ring: boolean; version: string; forced: boolean }): ReactElement {
+  const lost = rowsOf(t);
   return (
-    <li data-testid="upgrade-plan-item" data-tenant={t.tenantId} data-action={t.action}>
+    <li data-testid="upgrade-plan-item" data-tenant={t.tenantId} data-action={t.action} data-forced={forced ? 'true' : undefined}>
       <div className="tenant">
         {t.tenantId}
         <small>
@@ -51,10 +55,10 @@ function TenantPlanLine({ t, ring, version }: { t: UpgradePlanTenant; ring: bool
           ) : null}
           {t.restores ? <Badge tone="archive">restores archived data</Badge> : null}
         </div>
-        {t.reason ? <div className={`line ${t.action === 'blocked' ? 'fail-text' : 'muted'}`}>{t.reason}</div> : null}
+        {t.reason ? <div className={`line ${t.action === 'blocked' && !forced ? 'fail-text' : 'muted'}`}>{t.reason}</div> : null}
         {t.rowsLost.length > 0 ? (
           <div className="line">
-            <Badge tone="danger">loses {formatNumber(lost)} rows</Badge>
+            <Badge tone={forced ? 'archive' : 'danger'}>{forced ? `archives ${formatNumber(lost)} rows with a value` : `loses ${formatNumber(lost)} rows`}</Badge>
             <span className="muted">{t.rowsLost.map((r) => `${r.table}${r.field ? `.${r.field}` : ''} (${r.company}): ${formatNumber(r.rows)}`).join(' · ')}</span>
           </div>
         ) : null}
@@ -64,20 +68,20 @@ function TenantPlanLine({ t, ring, version }: { t: UpgradePlanTenant; ring: bool
             {t.missingDependencies.map((m) => `${m.name} ${m.version}`).join(', ')}
           </div>
         ) : null}
-        {t.stepsToRun.length > 0 && t.action === 'upgrade' ? (
+        {t.stepsToRun.length > 0 && (t.action === 'upgrade' || forced) ? (
           <div className="line">
             <Badge tone="info">steps</Badge>
             <span className="muted">{t.stepsToRun.join(' · ')}</span>
           </div>
         ) : null}
       </div>
-      <div>{t.action === 'upgrade' ? <Badge tone="ok">upgrade</Badge> : t.action === 'blocked' ? <Badge tone="danger">blocked</Badge> : <Badge tone="neutral">skip</Badge>}</div>
+      <div>{t.action === 'upgrade' ? <Badge tone="ok">upgrade</Badge> : forced ? <Badge tone="warn">force sync</Badge> : t.action === 'blocked' ? <Badge tone="danger">blocked</Badge> : <Badge tone="neutral">skip</Badge>}</div>
     </li>
   );
 }
 
 export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: string | undefined; initialTargets?: UpgradeTarget[] | undefined }): ReactElement {
-  const { fleet, fleetRequested } = useStore(useShallow((s) => ({ fleet: s.fleet, fleetRequested: s.fleetRequested })));
+  const { fleet, fleetRequested, navigated } = useStore(useShallow((s) => ({ fleet: s.fleet, fleetRequested: s.fleetRequested, navigated: s.navigated })));
   const extensions = fleet?.extensions ?? [];
   const [appId, setAppId] = useState(initialAppId ?? '');
   const ext = extensions.find((x) => x.id === appId);
@@ -89,6 +93,9 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
   const [plan, setPlan] = useState<UpgradePlan | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [sync, setSync] = useState<'add' | 'force'>('add');
+  const [ackChecked, setAckChecked] = useState(false);
+  const [ackTyped, setAckTyped] = useState('');
   const [waves, setWaves] = useState(false);
   const [ringSize, setRingSize] = useState(1);
   const [jobId, setJobId] = useState<string | null>(null);
@@ -130,7 +137,11 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
     return candidates.filter((c) => (deployment === 'all' || c.connectionId === deployment) && (!q || c.tenantId.includes(q)));
   }, [candidates, search, deployment]);
   const targets: UpgradeTarget[] = candidates.filter((c) => chosen.has(c.key)).map((c) => ({ connectionId: c.connectionId, tenantId: c.tenantId }));
-  const runnable = plan ? plan.tenants.filter((t) => t.action === 'upgrade').map((t) => ({ connectionId: t.connectionId, tenantId: t.tenantId })) : [];
+  const force = sync === 'force' && plan !== null && plan.forceSyncAvailable;
+  const forced = force && plan ? plan.tenants.filter((t) => t.forceable) : [];
+  const forceRows = force && plan ? plan.forceRowsLost : 0;
+  const acknowledged = !force || (ackChecked && typedCount(ackTyped) === String(forceRows));
+  const runnable = plan ? plan.tenants.filter((t) => t.action === 'upgrade' || (force && t.forceable)).map((t) => ({ connectionId: t.connectionId, tenantId: t.tenantId })) : [];
   const ring = waves ? Math.min(Math.max(1, ringSize), Math.max(runnable.length, 1)) : runnable.length;
   const ringKeys = new Set(runnable.slice(0, ring).map(keyOf));
 
@@ -139,6 +150,9 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
     setError(null);
     try {
       setPlan(await call('upgrade.plan', { appId, version, targets }));
+      // a new plan may count other rows: acknowledge again
+      setAckChecked(false);
+      setAckTyped('');
       setStep(1);
     } catch (e) {
       setError(errorText(e));
@@ -150,7 +164,7 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
     setBusy('start');
     setError(null);
     try {
-      const { jobId: id } = await call('upgrade.start', { appId, version, targets: runnable, waves, ringSize: ring });
+      const { jobId: id } = await call('upgrade.start', { appId, version, targets: runnable, waves, ringSize: ring, ...(force ? { force: true, acknowledgeRowsLost: forceRows } : {}) });
       setJobId(id);
       setStep(2);
     } catch (e) {
@@ -165,6 +179,9 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
     setJobId(null);
     setChosen(new Set());
     setError(null);
+    setSync('add');
+    setAckChecked(false);
+    setAckTyped('');
   };
 
   const columns: Column<Candidate>[] = [
@@ -305,19 +322,19 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
           <div className="plan-summary">
             <div className="stat">
               <div className="label">Will upgrade</div>
-              <div className="value" data-testid="plan-runnable">{plan.runnable}</div>
+              <div className="value" data-testid="plan-runnable">{runnable.length}</div>
             </div>
             <div className="stat">
               <div className="label">Blocked</div>
-              <div className="value" data-testid="plan-blocked">{plan.blocked}</div>
+              <div className="value" data-testid="plan-blocked">{plan.blocked - forced.length}</div>
             </div>
             <div className="stat">
               <div className="label">Skipped</div>
               <div className="value">{plan.skipped}</div>
             </div>
             <div className="stat">
-              <div className="label">Rows that would be lost</div>
-              <div className="value">{formatNumber(plan.rowsLost)}</div>
+              <div className="label">{force ? 'Rows with a value to archive' : 'Rows that would be lost'}</div>
+              <div className="value">{formatNumber(force ? forceRows : plan.rowsLost)}</div>
             </div>
           </div>
           {plan.deployments.map((d) => (
@@ -392,12 +409,16 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
               <fieldset className="choice">
                 <legend>Schema sync</legend>
                 <label className="check">
-                  <input type="radio" name="sync" checked readOnly /> Add sync: nothing is lost; a tenant whose upgrade would remove data is blocked
+                  <input type="radio" name="sync" value="add" checked={!force} onChange={() => setSync('add')} /> Add sync: nothing is lost; a tenant whose upgrade would remove data is blocked
                 </label>
-                <label className="check disabled">
-                  <input type="radio" name="sync" disabled /> Force sync: archive what is removed and upgrade, after explicit acknowledgement
+                <label className={`check${plan.forceSyncAvailable ? '' : ' disabled'}`}>
+                  <input type="radio" name="sync" value="force" checked={force} disabled={!plan.forceSyncAvailable} onChange={() => setSync('force')} /> Force sync: archive what is removed and upgrade, after explicit acknowledgement
                 </label>
-                <p className="muted small">Force sync is not offered: the engine&apos;s upgrade operation syncs in add mode only. To go ahead with a blocked tenant, keep the data or publish a version that keeps the field.</p>
+                <p className="muted small" data-testid="force-note">
+                  {plan.forceSyncAvailable
+                    ? `${plural(plan.forceable, 'tenant is', 'tenants are')} blocked only by fields or tables the upgrade removes: force sync runs ${plan.forceable === 1 ? 'it' : 'them'} and archives the values of ${plural(plan.forceRowsLost, 'row')}. A tenant blocked for another reason stays blocked.`
+                    : 'No tenant here is blocked only by fields or tables the upgrade removes: force sync would run nothing more.'}
+                </p>
               </fieldset>
               <fieldset className="choice">
                 <legend>Order</legend>
@@ -417,9 +438,10 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
               </fieldset>
             </div>
           </section>
+          {force ? <ForceSyncPanel tenants={forced} rows={forceRows} checked={ackChecked} typed={ackTyped} onChecked={setAckChecked} onTyped={setAckTyped} /> : null}
           <ul className="plan-list" aria-label="Plan per tenant">
             {plan.tenants.map((t) => (
-              <TenantPlanLine key={keyOf(t)} t={t} version={plan.version} ring={waves && ringKeys.has(keyOf(t))} />
+              <TenantPlanLine key={keyOf(t)} t={t} version={plan.version} ring={waves && ringKeys.has(keyOf(t))} forced={force && t.forceable} />
             ))}
           </ul>
           <div className="wizard-foot">
@@ -430,10 +452,14 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
               <Icon name="refresh" /> Plan again
             </button>
             <span className="spacer" />
-            <span className="muted">{plan.blocked > 0 ? `${plural(plan.blocked, 'blocked tenant')} will not run.` : ''}</span>
-            <button type="button" className="btn primary" disabled={plan.runnable === 0 || busy !== null} onClick={() => void start()}>
-              <Icon name="upgrade" /> Upgrade {plural(plan.runnable, 'tenant')}
+            <span className="muted">
+              {!acknowledged ? 'Acknowledge the rows with a value to run. ' : ''}
+              {plan.blocked - forced.length > 0 ? `${plural(plan.blocked - forced.length, 'blocked tenant')} will not run.` : ''}
+            </span>
+            <button type="button" className={`btn ${force ? 'danger solid' : 'primary'}`} disabled={runnable.length === 0 || !acknowledged || busy !== null} onClick={() => void start()}>
+              <Icon name="upgrade" /> Upgrade {plural(runnable.length, 'tenant')}
               {waves ? ' in waves' : ''}
+              {force ? ' with force sync' : ''}
             </button>
           </div>
         </div>
@@ -445,6 +471,7 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
             job.state === 'succeeded' ? (
               <div className="ok-box" role="status" data-testid="upgrade-result">
                 <strong>Upgraded.</strong> {plural(job.items.filter((i) => i.state === 'succeeded').length, 'tenant')} on {plan?.appName} {version}.
+                {force ? ' The data of the removed fields and tables is in the data archive.' : ''}
               </div>
             ) : (
               <div className="error-box" role="alert" data-testid="upgrade-result">
@@ -471,6 +498,11 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
             ) : (
               <>
                 <span className="spacer" />
+                {force ? (
+                  <button type="button" className="btn" onClick={() => navigated({ name: 'archive', appId })}>
+                    <Icon name="archive" /> Open the data archive
+                  </button>
+                ) : null}
                 <button type="button" className="btn primary" onClick={reset}>
                   Plan another upgrade
                 </button>
