@@ -14,6 +14,8 @@ export interface RemoteServer {
   readonly folder: string;
   /** kills the server process (SIGKILL: no goodbye to its clients) and waits for it to exit */
   kill(): Promise<void>;
+  /** resolves when the server process has exited (killed, or by itself at a fault point) */
+  exited(): Promise<void>;
   /** starts it again on the same address */
   restart(): Promise<void>;
   /** the `tenantry` CLI against the server's URL with the token; answers the JSON it printed */
@@ -36,8 +38,8 @@ function run<T>(args: string[]): T {
   return JSON.parse(out.toString('utf8')) as T;
 }
 
-function listen(folder: string, address: string): Promise<{ child: ChildProcess; url: string; exited: Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--deployment', folder, '--listen', address, '--json'], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+function listen(folder: string, address: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string; exited: Promise<void> }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--deployment', folder, '--listen', address, '--json'], { cwd: ROOT, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let out = '';
   let err = '';
@@ -55,10 +57,13 @@ function listen(folder: string, address: string): Promise<{ child: ChildProcess;
   });
 }
 
-/** Makes an admin token for `folder` and serves it on 127.0.0.1 (a free port). */
-export async function serveDeployment(folder: string): Promise<RemoteServer> {
+/**
+ * Makes an admin token for `folder` and serves it on 127.0.0.1 (a free port). `env` is added to the server's
+ * environment (TENANTRY_FAULT=<op>:<k> makes it SIGKILL itself at a fault point); restart() starts it without.
+ */
+export async function serveDeployment(folder: string, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<RemoteServer> {
   const { token } = run<{ token: string }>(['token', 'new', '--deployment', folder, '--scope', 'admin', '--name', 'console-e2e']);
-  let current = await listen(folder, '127.0.0.1:0');
+  let current = await listen(folder, '127.0.0.1:0', opts.env);
   const url = current.url;
   const address = new URL(url).host;
   let running = true;
@@ -73,6 +78,10 @@ export async function serveDeployment(folder: string): Promise<RemoteServer> {
     token,
     folder,
     kill: () => halt('SIGKILL'),
+    exited: async () => {
+      await current.exited;
+      running = false;
+    },
     restart: async () => {
       await halt('SIGTERM');
       current = await listen(folder, address);

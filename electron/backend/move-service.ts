@@ -6,16 +6,22 @@
 // back from both sides and keeps that as the proof.
 //
 // Between two local deployments the move is the engine's moveTenant, run in the source's worker with the
-// destination opened there (its own worker stopped meanwhile). Moves with a remote side go through the
-// server's two-phase protocol (move.begin / upload / move.complete / tenant.mount, or move.abort) and are not
-// driven by this console yet: the pre-check works for them, the run is refused with the reason.
+// destination opened there (its own worker stopped meanwhile). A move with a remote side runs the platform's
+// transport-neutral orchestrator (moveTenantBetween: move.begin / upload / move.complete / tenant.mount, or
+// move.abort) in this process: a server through its RemoteClient, a local side as its folder opened here with its
+// worker stopped meanwhile (a folder is never open twice).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Connection, JobProof, JobStep, MovePrecheck, MovePrecheckTenant, MoveRequest } from '../../shared/api/console.js';
 import { TenantryError, toErrorInfo } from '../../shared/api/errors.js';
 import type { AppRefOut, CatalogEntry, OperationOutput } from '../../shared/api/operations.js';
 import { isAllowed, type TenantState } from '../../shared/domain/tenant-state.js';
+import { Deployment } from '../../platform/engine/deployment.js';
+import { localSide } from '../../platform/remote/local-side.js';
+import { moveTenantBetween, type MoveSide } from '../../platform/remote/move.js';
+import { remoteSide } from '../../platform/remote/remote-side.js';
 import { LocalDriver } from './drivers/local-driver.js';
+import { RemoteDriver } from './drivers/remote-driver.js';
 import type { ItemOutcome, ItemReporter, WorkflowItem } from './jobs.js';
 import { installedDependents } from './plan.js';
 import { formatBytes, movePrecheckHtml } from './reports.js';
@@ -54,11 +60,8 @@ export class MoveService {
   constructor(private readonly ctx: ServiceContext) {}
 
   private supported(src: Connection, dst: Connection): { ok: true } | { ok: false; reason: string } {
-    if (src.kind === 'local' && dst.kind === 'local') return { ok: true };
-    return {
-      ok: false,
-      reason: `a move with a remote side (${[src, dst].filter((c) => c.kind === 'remote').map((c) => c.name).join(', ')}) runs through the management server's move protocol, which this console does not drive yet; the pre-check is complete`,
-    };
+    if (src.id === dst.id) return { ok: false, reason: `${src.name} is both the source and the destination: choose another destination` };
+    return { ok: true };
   }
 
   async precheck(req: MoveRequest): Promise<MovePrecheck> {
@@ -161,6 +164,7 @@ export class MoveService {
   }
 
   private async moveOne(src: Connection, dst: Connection, tenantId: string, report: ItemReporter): Promise<ItemOutcome> {
+    if (src.kind === 'remote' || dst.kind === 'remote') return this.moveBetween(src, dst, tenantId, report);
     const s = this.ctx.driverFor(src.id);
     if (!(s instanceof LocalDriver) || !dst.folder) throw new TenantryError('BAD_INPUT', `${src.name} → ${dst.name}: only moves between two local deployments run here`);
     report.step('precheck', { state: 'running' });
@@ -247,6 +251,136 @@ export class MoveService {
     }
   }
 
+  /**
+   * A move with a remote side, through the orchestrator. A local side is its folder opened in this process for the
+   * move (its worker stopped and new calls to it held meanwhile), then closed and its worker started again.
+   */
+  private async moveBetween(src: Connection, dst: Connection, tenantId: string, report: ItemReporter): Promise<ItemOutcome> {
+    // steps named so far: on failure the others are skipped (here "finish" runs before "mount")
+    const touched = new Set<string>();
+    const step: ItemReporter['step'] = (name, patch) => {
+      touched.add(name);
+      report.step(name, patch);
+    };
+    step('precheck', { state: 'running' });
+    const s = this.ctx.driverFor(src.id);
+    const before = await s.invoke('tenant.get', { tenantId });
+    const facts = await this.ctx.driverFor(dst.id).invoke('move.destinationFacts', {});
+    const pre = await s.invoke('move.precheck', { tenantId, destination: facts });
+    if (!pre.ok) {
+      step('precheck', { state: 'failed', detail: pre.problems.join('; ') });
+      skipRest(report, 'precheck');
+      return { state: 'failed', errorCode: 'MOVE_PRECHECK_FAILED', message: `nothing changed: ${pre.problems.join('; ')}` };
+    }
+
+    const opened: { release: () => void; d: Deployment | null }[] = [];
+    const sideOf = async (c: Connection): Promise<MoveSide> => {
+      if (c.kind === 'remote') {
+        const d = this.ctx.driverFor(c.id);
+        if (!(d instanceof RemoteDriver)) throw new TenantryError('UNAVAILABLE', `${c.name} is busy (suspended for another move); try again when it ends`, { connectionId: c.id });
+        return remoteSide(d.client);
+      }
+      if (!c.folder) throw new TenantryError('BAD_INPUT', `${c.name} has no deployment folder`, { connectionId: c.id });
+      const held: { release: () => void; d: Deployment | null } = { release: await this.ctx.suspend(c.id), d: null };
+      opened.push(held);
+      held.d = Deployment.open(c.folder);
+      return localSide(held.d, { actor: this.ctx.actor });
+    };
+    const closeLocal = (): void => {
+      for (const h of opened.splice(0)) {
+        try {
+          h.d?.close();
+        } finally {
+          h.release();
+        }
+      }
+    };
+
+    let current = 'precheck';
+    let transferStart = 0;
+    let sent = 0;
+    const enter = (name: string): void => {
+      if (current !== name) step(current, { state: 'succeeded' });
+      current = name;
+      step(name, { state: 'running' });
+    };
+    try {
+      const source = await sideOf(src);
+      const destination = await sideOf(dst);
+      const result = await moveTenantBetween(source, destination, tenantId, {
+        actor: this.ctx.actor,
+        progress: (raw) => {
+          // the orchestrator names the sides by URL or folder; the wizard by connection name
+          const line = raw.split(source.label).join(src.name).split(destination.label).join(dst.name);
+          if (line.startsWith('pre-check OK')) {
+            step('precheck', { state: 'succeeded', detail: `application ${pre.application.destination}; ${pre.apps.length} extension(s) present; tenant id free; ${formatBytes(pre.sizeBytes)} to transfer` });
+            current = 'dismount';
+            step('dismount', { state: 'running' });
+          } else if (line.startsWith('dismounted on')) {
+            step('dismount', { detail: line });
+            enter('transfer');
+            transferStart = Date.now();
+            step('transfer', { bytes: 0, totalBytes: pre.sizeBytes });
+          } else if (line.startsWith('sent to')) {
+            const secs = Math.max((Date.now() - transferStart) / 1000, 0.001);
+            const total = sent || pre.sizeBytes;
+            step('transfer', { state: 'succeeded', bytes: total, totalBytes: total, bytesPerSecond: Math.round(total / secs), detail: `${formatBytes(total)} sent to ${dst.name}` });
+            current = 'verify-copy';
+            step('verify-copy', { state: 'succeeded', detail: `${dst.name} checked the SHA-256 and the integrity and staged it dismounted` });
+            current = 'finish';
+            step('finish', { state: 'running', detail: `${src.name} releases the tenant before ${dst.name} mounts it` });
+          } else if (line.startsWith('released by')) {
+            step('finish', { detail: `released by ${src.name}` });
+            current = 'mount';
+            step('mount', { state: 'running' });
+          } else if (line.startsWith('mounted on')) {
+            step('mount', { state: 'succeeded', detail: line });
+            current = 'verify-mount';
+            step('verify-mount', { state: 'running' });
+          }
+        },
+        onBytes: (n, total) => {
+          sent = n;
+          const secs = Math.max((Date.now() - transferStart) / 1000, 0.001);
+          step('transfer', { bytes: n, totalBytes: total, bytesPerSecond: Math.round(n / secs) });
+        },
+      });
+      closeLocal();
+      step('verify-mount', { state: 'succeeded' });
+      step('verify-copy', { detail: `SHA-256 ${result.sha256.slice(0, 16)}… matches; integrity check ok` });
+      const there = await this.ctx.driverFor(dst.id).invoke('tenant.get', { tenantId });
+      const gone = await this.ctx
+        .driverFor(src.id)
+        .invoke('tenant.get', { tenantId })
+        .then(
+          () => false,
+          (e: unknown) => toErrorInfo(e).code === 'TENANT_NOT_FOUND',
+        );
+      step('verify-mount', { detail: `${there.state}; ${there.apps.length} extension(s): ${appsText(there.apps)}` });
+      step('finish', { state: gone ? 'succeeded' : 'failed', detail: gone ? `no longer on ${src.name}` : `still registered on ${src.name}` });
+      report.proof(
+        proofOf(`Read back after the move`, gone && there.state === before.state, [
+          { label: `State on ${dst.name}`, value: there.state },
+          { label: `Extensions on ${dst.name}`, value: appsText(there.apps) },
+          { label: `Companies`, value: there.companies.join(', ') },
+          { label: `On ${src.name}`, value: gone ? 'no longer there' : 'still registered' },
+          { label: 'SHA-256', value: result.sha256 },
+        ]),
+      );
+      return { state: 'succeeded', message: `moved to ${dst.name}: ${formatBytes(result.size)}, SHA-256 ${result.sha256.slice(0, 12)}…`, opId: result.opId };
+    } catch (e) {
+      closeLocal();
+      const info = toErrorInfo(e);
+      step(current, { state: 'failed', detail: info.message });
+      for (const name of moveSteps('', '').map((x) => x.name)) if (!touched.has(name)) report.step(name, { state: 'skipped' });
+      step('rollback', { label: `Mounted back on ${src.name}`, state: 'running' });
+      const proof = await this.readBack(src, dst, tenantId, before);
+      step('rollback', { state: proof.ok ? 'succeeded' : 'failed', detail: proof.ok ? `${tenantId} is ${before.state} on ${src.name} with the same extensions` : 'the tenant is not as it was: see the read-back' });
+      report.proof(proof);
+      return { state: 'failed', errorCode: info.code, message: info.message };
+    }
+  }
+
   private async readBack(src: Connection, dst: Connection, tenantId: string, before: OperationOutput<'tenant.get'>): Promise<JobProof> {
     const facts: JobProof['facts'] = [];
     let ok = true;
@@ -267,8 +401,14 @@ export class MoveService {
       facts.push({ label: `On ${dst.name}`, value: 'present (check it before retrying)' });
     } catch (e) {
       const info = toErrorInfo(e);
-      facts.push({ label: `On ${dst.name}`, value: info.code === 'TENANT_NOT_FOUND' ? 'not present' : `cannot be read: ${info.message}` });
-      if (info.code !== 'TENANT_NOT_FOUND') ok = false;
+      if (info.code === 'TENANT_NOT_FOUND') facts.push({ label: `On ${dst.name}`, value: 'not present' });
+      else if (dst.kind === 'remote' && info.code === 'UNAVAILABLE') {
+        // A server that went away mid-move holds at most a staged, dismounted copy, which it never mounts by itself.
+        facts.push({ label: `On ${dst.name}`, value: `unreachable (${info.message}); a staged copy there is never mounted by itself` });
+      } else {
+        facts.push({ label: `On ${dst.name}`, value: `cannot be read: ${info.message}` });
+        ok = false;
+      }
     }
     return proofOf(`Read back from ${src.name} after the failure`, ok, facts);
   }

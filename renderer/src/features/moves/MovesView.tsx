@@ -3,7 +3,7 @@
 // the ways out (publish the missing packages from the source's catalog, or uninstall them first keeping their
 // data archived); then the move as a job with its steps (dismount, transfer with bytes and speed, verify, mount,
 // verify) and the result, with the tenant read back from the source when a move failed. The pre-check saves as
-// a self-contained HTML report, or prints (to PDF).
+// a self-contained HTML report, or prints (to PDF). Either side may be a local folder or a remote server.
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { JobTarget, MovePrecheck, MovePrecheckTenant } from '../../../../shared/api/console.js';
@@ -289,7 +289,15 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
                     </dl>
                   ) : null}
                   <div className="info-box">
-                    <strong>What happens.</strong> Each tenant is dismounted on {source?.name ?? 'the source'}, its database travels with a SHA-256 checksum, is verified and mounted on {destination?.name ?? 'the destination'}, verified again, and only then removed from {source?.name ?? 'the source'}. Until then, any failure mounts it back as it was.
+                    {kindOf(sourceId) === 'remote' || kindOf(destinationId) === 'remote' ? (
+                      <>
+                        <strong>What happens.</strong> Each tenant is dismounted on {source?.name ?? 'the source'}, its database travels with a SHA-256 checksum and is verified and kept dismounted on {destination?.name ?? 'the destination'}; then {source?.name ?? 'the source'} lets it go, and it is mounted and verified on {destination?.name ?? 'the destination'}. Until {source?.name ?? 'the source'} lets it go, any failure mounts it back there as it was.
+                      </>
+                    ) : (
+                      <>
+                        <strong>What happens.</strong> Each tenant is dismounted on {source?.name ?? 'the source'}, its database travels with a SHA-256 checksum, is verified and mounted on {destination?.name ?? 'the destination'}, verified again, and only then removed from {source?.name ?? 'the source'}. Until then, any failure mounts it back as it was.
+                      </>
+                    )}
                   </div>
                   {chosen.size > 0 ? (
                     <div className="chosen-list" aria-label="Chosen tenants">
