@@ -17,13 +17,19 @@ export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 export const VIEWPORT = { width: 1440, height: 900 };
 
+/**
+ * The renderer folder the bench page is built from: this checkout's, or another one's (TENANTRY_BENCH_RENDERER),
+ * which is how a before/after comparison runs the same scenario against older code.
+ */
+const RENDERER = path.resolve(process.env['TENANTRY_BENCH_RENDERER'] ?? path.join(ROOT, 'renderer'));
+
 /** Builds renderer/bench.html (production mode, like the console) into `outDir`; `readable` keeps names for profiles. */
 export async function buildBenchPage(outDir: string, readable = false): Promise<void> {
   await build({
-    configFile: path.join(ROOT, 'renderer', 'vite.config.ts'),
-    root: path.join(ROOT, 'renderer'),
+    configFile: path.join(RENDERER, 'vite.config.ts'),
+    root: RENDERER,
     logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, ...(readable ? { minify: false } : {}), rollupOptions: { input: { bench: path.join(ROOT, 'renderer', 'bench.html') } } },
+    build: { outDir, emptyOutDir: true, ...(readable ? { minify: false } : {}), rollupOptions: { input: { bench: path.join(RENDERER, 'bench.html') } } },
   });
   if (!fs.existsSync(path.join(outDir, 'bench.html'))) throw new Error(`bench: vite did not write ${path.join(outDir, 'bench.html')}`);
 }
@@ -93,15 +99,52 @@ export async function startBenchBrowser(tmp: string, readable = process.env['BEN
   };
 }
 
-/** Calls one method of window.tenantryBench in the page. */
+/** Rejects when `p` takes longer than `ms`: a stuck browser fails the scenario instead of hanging the run. */
+export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`bench: ${what} took over ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Calls one method of window.tenantryBench in the page; fails if the page crashes or the call takes over 3 minutes. */
 export async function bench<K extends keyof BenchApi>(page: Page, method: K, ...args: BenchApi[K] extends (...a: infer A) => unknown ? A : never): Promise<BenchApi[K] extends (...a: never[]) => infer R ? Awaited<R> : never> {
-  return page.evaluate(
+  let onCrash: (() => void) | undefined;
+  const crashed = new Promise<never>((_, reject) => {
+    onCrash = () => reject(new Error(`bench: the page crashed during ${method}`));
+    page.once('crash', onCrash);
+  });
+  const call = page.evaluate(
     ([m, a]) => {
       const api = window.tenantryBench as unknown as Record<string, (...x: unknown[]) => unknown>;
       return api[m]!(...a);
     },
     [method, args] as [string, unknown[]],
-  ) as never;
+  );
+  try {
+    return (await withTimeout(Promise.race([call, crashed]), 180_000, method)) as never;
+  } finally {
+    if (onCrash) page.off('crash', onCrash);
+  }
+}
+
+/** Traces `fn` with the given categories and returns its result and the trace (JSON text). */
+export async function traced<T>(b: BenchBrowser, page: Page, fn: () => Promise<T>): Promise<{ value: T; trace: string }> {
+  await withTimeout(b.browser.startTracing(page, { categories: TRACE_CATEGORIES }), 60_000, 'starting a trace');
+  let value: T;
+  try {
+    value = await fn();
+  } catch (e) {
+    await withTimeout(b.browser.stopTracing(), 60_000, 'stopping a trace').catch(() => undefined);
+    throw e;
+  }
+  const trace = await withTimeout(b.browser.stopTracing(), 120_000, 'stopping a trace');
+  return { value, trace: trace.toString('utf8') };
 }
 
 // ---- traces ---------------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ export interface BenchApi {
   /** Takes the fleet away, hands it over again and counts the frames to the first paint of the grid's cells. */
   firstPaint(): Promise<FirstPaint>;
   scroll(o: ScrollOptions): Promise<ScrollRun>;
+  /** Times the matrix model alone, cold when called first in a page: the build, then the cells of the first rows. */
+  model(rows: number): { buildMs: number; firstRowsMs: number };
 }
 
 declare global {

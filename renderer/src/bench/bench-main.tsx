@@ -4,9 +4,10 @@
 import { StrictMode, type ReactElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { FleetSnapshot } from '../../../shared/api/console.js';
-import { useStore } from '../app/store.js';
+import { EMPTY_FILTERS, useStore } from '../app/store.js';
 import '../app/styles.css';
 import { BlankCellsContext } from '../features/matrix/MatrixGrid.js';
+import { buildMatrix } from '../features/matrix/matrix-model.js';
 import { MatrixView } from '../features/matrix/MatrixView.js';
 import { generateFleet } from './fleet-fixture.js';
 import type { BenchApi } from './bench-api.js';
@@ -86,6 +87,14 @@ const api: BenchApi = {
     return firstPaint(() => useStore.setState({ fleet: data }), '.m-cell', interval);
   },
   scroll: (o) => scrollRun(scroller(), o),
+  model(n) {
+    if (!fleet) throw new Error('bench: generate the fleet first');
+    const t0 = performance.now();
+    const m = buildMatrix(fleet, EMPTY_FILTERS, 'tenant-asc');
+    const t1 = performance.now();
+    for (const r of m.rows.slice(0, n)) if (r.kind === 'tenant') m.cells.get(r.tenant.key);
+    return { buildMs: t1 - t0, firstRowsMs: performance.now() - t1 };
+  },
 };
 
 document.documentElement.dataset['theme'] = 'dark';

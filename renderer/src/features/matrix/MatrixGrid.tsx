@@ -3,12 +3,14 @@
 // navigation (arrows, Home/End, PageUp/PageDown, Shift to extend, Space to select, Enter to open, Esc to
 // clear, Ctrl+A all) and mouse selection of cells, rows and columns.
 //
-// Performance (bench/scenarios/matrix-*.ts, 10,000 x 300 in Chromium): rows and columns have fixed sizes, so the
-// visible window is arithmetic on the scroll offset, computed by one scroll listener that renders once per window
-// change (two virtualizers on one scroller rendered twice per diagonal frame and read layout in between). Cells are
-// memoized one by one, so a column entering the window mounts one cell per row instead of re-rendering every
-// visible cell; clicks and hover are delegated to the row, so cells carry no handlers; selection reaches a row
-// only through a stamp that changes when that row's selection does.
+// Performance (bench/scenarios/matrix-*.ts at 10,000 x 300; profiles in bench/README.md): rows and columns have
+// fixed sizes, so the visible window is arithmetic on the scroll offset, computed by one scroll listener that renders
+// once per window change (two virtualizers on one scroller rendered twice per diagonal frame and read layout in
+// between). Columns enter and leave in blocks of four, so sideways scrolling changes the rows every fourth column
+// instead of every column. Cells are memoized one by one, so a block entering the window mounts its cells and
+// leaves the others alone; clicks and hover are delegated to the row, so cells carry no handlers; selection reaches
+// a row only through a stamp that changes when that row's selection does. Each row spans only the columns it
+// renders, so it stays inside Chromium's paint cull rect and keeps its cached painting while other rows change.
 import { createContext, memo, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactElement, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
 import type { FleetCell, FleetExtension, FleetTenant } from '../../../../shared/api/console.js';
@@ -49,6 +51,8 @@ interface Pos {
 const cellId = (r: number, c: number): string => (c < 0 ? `m-rh-${r}` : `m-c-${r}-${c}`);
 const colLeft = (c: number): number => FIRST_COL_W + c * COL_W;
 const rowTop = (r: number): number => HEADER_H + r * ROW_H;
+/** The width of a row that renders columns from..to after the tenant column. */
+const windowWidth = (from: number, to: number): number => FIRST_COL_W + Math.max(0, to - from + 1) * COL_W;
 
 // ---- the visible window ----------------------------------------------------------------------------------
 
@@ -62,17 +66,17 @@ interface GridWindow {
 
 const NO_WINDOW: GridWindow = { r0: 0, r1: -1, c0: 0, c1: -1 };
 
-const ROW_BLOCK = 1;
+/** Columns are rendered in aligned blocks of this many (see the module comment). */
 const COL_BLOCK = 4;
-const down = (n: number, block: number): number => Math.floor(n / block) * block;
-const upEnd = (n: number, block: number): number => (Math.floor(n / block) + 1) * block - 1;
+const blockStart = (c: number): number => Math.floor(c / COL_BLOCK) * COL_BLOCK;
+const blockEnd = (c: number): number => blockStart(c) + COL_BLOCK - 1;
 
 function windowAt(top: number, left: number, width: number, height: number): GridWindow {
   return {
-    r0: down(Math.max(0, Math.floor(top / ROW_H) - ROW_OVERSCAN), ROW_BLOCK),
-    r1: upEnd(Math.ceil((top + height - HEADER_H) / ROW_H) - 1 + ROW_OVERSCAN, ROW_BLOCK),
-    c0: down(Math.max(0, Math.floor(left / COL_W) - COL_OVERSCAN), COL_BLOCK),
-    c1: upEnd(Math.ceil((left + width - FIRST_COL_W) / COL_W) - 1 + COL_OVERSCAN, COL_BLOCK),
+    r0: Math.max(0, Math.floor(top / ROW_H) - ROW_OVERSCAN),
+    r1: Math.ceil((top + height - HEADER_H) / ROW_H) - 1 + ROW_OVERSCAN,
+    c0: blockStart(Math.max(0, Math.floor(left / COL_W) - COL_OVERSCAN)),
+    c1: blockEnd(Math.ceil((left + width - FIRST_COL_W) / COL_W) - 1 + COL_OVERSCAN),
   };
 }
 
@@ -156,6 +160,7 @@ const Cell = memo(function Cell({ row, col, tenantId, ext, cell, dismounted, act
       aria-label={describeCell(tenantId, ext, cell)}
       data-app-id={ext.id}
     >
+      {installed ?? (dismounted ? '·' : '—')}
       {badged ? (
         <span className="badges" aria-hidden="true">
           {cell.lastFailed ? <span className="badge danger">fail</span> : null}
@@ -164,68 +169,16 @@ const Cell = memo(function Cell({ row, col, tenantId, ext, cell, dismounted, act
           {cell.archived.length > 0 ? <span className="badge archive">arch</span> : null}
         </span>
       ) : null}
-      {installed ?? (dismounted ? '·' : '—')}
     </div>
   );
 });
-
-interface CellBlockProps {
-  /** the block's first column; a block holds COL_BLOCK columns */
-  from: number;
-  row: number;
-  tenant: FleetTenant;
-  rowCells: ReadonlyMap<string, FleetCell> | undefined;
-  columns: FleetExtension[];
-  activeCol: number | undefined;
-  selection: ReadonlySet<string>;
-  selectionStamp: number;
-}
-
-/**
- * A row's cells of COL_BLOCK columns. Blocks come and go whole as the window moves sideways, so a row changes only
- * when a block enters or leaves; and a block is a paint layer of its own (matrix-grid.css), so a row that changes
- * repaints its new block and reuses the painting of the others.
- */
-const CellBlock = memo(
-  function CellBlock({ from, row, tenant: t, rowCells, columns, activeCol, selection }: CellBlockProps): ReactElement {
-    const out: ReactElement[] = [];
-    const dismounted = t.state === 'dismounted';
-    const anySelected = selection.size > 0;
-    const to = Math.min(from + COL_BLOCK, columns.length);
-    for (let c = from; c < to; c++) {
-      const ext = columns[c]!;
-      out.push(
-        <Cell
-          key={ext.id}
-          row={row}
-          col={c}
-          tenantId={t.tenantId}
-          ext={ext}
-          cell={rowCells?.get(ext.id)}
-          dismounted={dismounted}
-          active={activeCol === c}
-          selected={anySelected && selection.has(cellKey(t.key, ext.id))}
-        />,
-      );
-    }
-    return <div className="m-block">{out}</div>;
-  },
-  (a, b) =>
-    a.from === b.from &&
-    a.row === b.row &&
-    a.tenant === b.tenant &&
-    a.rowCells === b.rowCells &&
-    a.columns === b.columns &&
-    a.activeCol === b.activeCol &&
-    a.selectionStamp === b.selectionStamp,
-);
 
 interface TenantRowProps {
   index: number;
   tenant: FleetTenant;
   rowCells: ReadonlyMap<string, FleetCell> | undefined;
   columns: FleetExtension[];
-  /** first and last rendered column: whole blocks */
+  /** first and last rendered column */
   colFrom: number;
   colTo: number;
   /** the active column when this row holds the active cell, else undefined */
@@ -251,21 +204,24 @@ function cellOf(e: MouseEvent): { el: HTMLElement; col: number } | null {
 
 /** One tenant row; re-renders only when its own cells, selection or visible columns change. */
 const TenantRow = memo(
-  function TenantRow({ index, tenant: t, rowCells, columns, colFrom, colTo, activeCol, rowSelected, selection, selectionStamp, on, blank }: TenantRowProps): ReactElement {
-    const blocks: ReactElement[] = [];
+  function TenantRow({ index, tenant: t, rowCells, columns, colFrom, colTo, activeCol, rowSelected, selection, on, blank }: TenantRowProps): ReactElement {
+    const cellsOut: ReactElement[] = [];
     if (!blank) {
-      for (let from = colFrom; from <= colTo; from += COL_BLOCK) {
-        blocks.push(
-          <CellBlock
-            key={from}
-            from={from}
+      const dismounted = t.state === 'dismounted';
+      const anySelected = selection.size > 0;
+      for (let c = colFrom; c <= colTo; c++) {
+        const ext = columns[c]!;
+        cellsOut.push(
+          <Cell
+            key={ext.id}
             row={index}
-            tenant={t}
-            rowCells={rowCells}
-            columns={columns}
-            activeCol={activeCol !== undefined && activeCol >= from && activeCol < from + COL_BLOCK ? activeCol : undefined}
-            selection={selection}
-            selectionStamp={selectionStamp}
+            col={c}
+            tenantId={t.tenantId}
+            ext={ext}
+            cell={rowCells?.get(ext.id)}
+            dismounted={dismounted}
+            active={activeCol === c}
+            selected={anySelected && selection.has(cellKey(t.key, ext.id))}
           />,
         );
       }
@@ -275,9 +231,11 @@ const TenantRow = memo(
         className="m-row"
         role="row"
         aria-rowindex={index + 2}
-        // as wide as what it renders, not the whole grid: a row inside the paint cull rect keeps its cached
-        // painting when other rows come and go; a 42,000 px row is repainted whenever any row changes
-        style={{ transform: `translateY(${rowTop(index)}px)`, height: ROW_H, width: blocks.length > 0 ? colLeft(colTo + 1) : FIRST_COL_W }}
+        // The row spans only what it renders: it starts a tenant column's width left of its first cell (its sticky
+        // tenant cell still sticks to the scroller's left edge) and ends after its last. A row that fits in the paint
+        // cull rect keeps its cached painting when other rows come and go; a 42,000 px row is repainted whenever
+        // any row changes. (Horizontally by `left`: sticky positioning ignores a transform on its containing block.)
+        style={{ left: colFrom * COL_W, transform: `translateY(${rowTop(index)}px)`, height: ROW_H, width: windowWidth(colFrom, cellsOut.length > 0 ? colTo : colFrom - 1) }}
         data-tenant={t.tenantId}
         onClick={(e) => {
           const hit = cellOf(e);
@@ -286,7 +244,7 @@ const TenantRow = memo(
         onMouseOver={(e) => {
           // the tooltip is the cell's label, set on hover only: setting it on every cell costs time while scrolling
           const hit = cellOf(e);
-          if (hit && !hit.el.title) hit.el.title = hit.el.getAttribute('aria-label') ?? '';
+          if (hit) hit.el.title = hit.el.getAttribute('aria-label') ?? '';
         }}
       >
         <div
@@ -314,8 +272,7 @@ const TenantRow = memo(
             <Icon name="open" size={14} />
           </button>
         </div>
-        {colFrom > 0 && blocks.length > 0 ? <div className="m-skip" aria-hidden="true" style={{ width: colFrom * COL_W }} /> : null}
-        {blocks}
+        {cellsOut}
       </div>
     );
   },
@@ -365,11 +322,10 @@ const HeaderRow = memo(function HeaderRow({ columns, colFrom, colTo, colsSelecte
     );
   }
   return (
-    <div className="m-header" role="row" aria-rowindex={1} style={{ height: HEADER_H, width: colLeft(colTo + 1) }}>
+    <div className="m-header" role="row" aria-rowindex={1} style={{ height: HEADER_H, width: windowWidth(colFrom, colTo), marginLeft: colFrom * COL_W }}>
       <div className="m-corner" role="columnheader" aria-colindex={1} style={{ width: FIRST_COL_W }}>
         Tenant
       </div>
-      {colFrom > 0 && heads.length > 0 ? <div className="m-skip" aria-hidden="true" style={{ width: colFrom * COL_W }} /> : null}
       {heads}
     </div>
   );
@@ -425,7 +381,11 @@ export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelecti
     return st.byRow;
   }, [selection]);
 
-  const tenantRowIndexes = useMemo(() => rows.map((r, i) => (r.kind === 'tenant' ? i : -1)).filter((i) => i >= 0), [rows]);
+  // Built when a column, Ctrl+A or Ctrl+Home/End needs it, not on every new snapshot (10,000 entries).
+  const tenantRowIndexes = useMemo(() => {
+    let built: number[] | undefined;
+    return (): number[] => (built ??= rows.map((r, i) => (r.kind === 'tenant' ? i : -1)).filter((i) => i >= 0));
+  }, [rows]);
 
   const keysForRect = useCallback(
     (a: Pos, b: Pos): string[] => {
@@ -456,7 +416,7 @@ export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelecti
     (c: number): string[] => {
       const col = columns[c];
       if (!col) return [];
-      return tenantRowIndexes.map((r) => cellKey((rows[r] as Extract<MatrixRow, { kind: 'tenant' }>).tenant.key, col.id));
+      return tenantRowIndexes().map((r) => cellKey((rows[r] as Extract<MatrixRow, { kind: 'tenant' }>).tenant.key, col.id));
     },
     [rows, columns, tenantRowIndexes],
   );
@@ -517,10 +477,10 @@ export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelecti
         moveTo({ row: nextTenantRow(Math.max(0, row - page + 1), -1), col }, extend);
         break;
       case 'Home':
-        moveTo(e.ctrlKey || e.metaKey ? { row: tenantRowIndexes[0] ?? 0, col: -1 } : { row, col: -1 }, extend);
+        moveTo(e.ctrlKey || e.metaKey ? { row: tenantRowIndexes()[0] ?? 0, col: -1 } : { row, col: -1 }, extend);
         break;
       case 'End':
-        moveTo(e.ctrlKey || e.metaKey ? { row: tenantRowIndexes.at(-1) ?? 0, col: columns.length - 1 } : { row, col: columns.length - 1 }, extend);
+        moveTo(e.ctrlKey || e.metaKey ? { row: tenantRowIndexes().at(-1) ?? 0, col: columns.length - 1 } : { row, col: columns.length - 1 }, extend);
         break;
       case ' ':
         setAnchor(active);
@@ -539,7 +499,7 @@ export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelecti
       case 'a':
         if (e.ctrlKey || e.metaKey) {
           const all = new Set<string>();
-          for (const r of tenantRowIndexes) for (const k of rowKeys(r)) all.add(k);
+          for (const r of tenantRowIndexes()) for (const k of rowKeys(r)) all.add(k);
           onSelectionChange(all);
         } else handled = false;
         break;
@@ -597,7 +557,7 @@ export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelecti
   const totalH = rowTop(rows.length);
   const r0 = win.r0;
   const r1 = Math.min(win.r1, rows.length - 1);
-  const c0 = Math.min(win.c0, down(Math.max(0, columns.length - 1), COL_BLOCK));
+  const c0 = Math.min(win.c0, blockStart(Math.max(0, columns.length - 1)));
   const c1 = Math.min(win.c1, columns.length - 1);
   const activeId = active.row >= 0 && rows[active.row]?.kind === 'tenant' ? cellId(active.row, active.col) : undefined;
   const activeRendered = activeId !== undefined && active.row >= r0 && active.row <= r1 && (active.col < 0 || (active.col >= c0 && active.col <= c1));
@@ -608,7 +568,7 @@ export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelecti
     if (row.kind === 'group') {
       const d = row.deployment;
       rowsOut.push(
-        <div key={`g-${d.connectionId}`} className="m-group" role="row" aria-rowindex={i + 2} style={{ top: rowTop(i), height: ROW_H, width: colLeft(c1 + 1) }}>
+        <div key={`g-${d.connectionId}`} className="m-group" role="row" aria-rowindex={i + 2} style={{ top: rowTop(i), left: c0 * COL_W, height: ROW_H, width: windowWidth(c0, c1) }}>
           <div className="m-group-bg" aria-hidden="true" />
           <div className="m-group-head" role="gridcell" aria-colspan={columns.length + 1} style={{ position: 'sticky' }}>
             <Icon name={d.kind === 'remote' ? 'globe' : 'server'} />
@@ -657,7 +617,7 @@ export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelecti
       data-testid="matrix"
     >
       <div style={{ width: totalW, height: totalH, position: 'relative' }}>
-        <HeaderRow columns={columns} colFrom={c0} colTo={c1} colsSelected={selectedPer.colsSel} tenantRows={tenantRowIndexes.length} onColumnClick={columnClick} />
+        <HeaderRow columns={columns} colFrom={c0} colTo={c1} colsSelected={selectedPer.colsSel} tenantRows={model.tenantCount} onColumnClick={columnClick} />
         {rowsOut}
       </div>
     </div>

@@ -85,6 +85,37 @@ describe('matrix model', () => {
     expect(describeCell('x', ext, undefined)).toBe('x: Alpha not installed');
   });
 
+  it('finds every cell of a tenant, also when its cells are not listed together, and none of an unknown tenant', () => {
+    const scattered = deployment(
+      's',
+      [
+        ['one', 'operational'],
+        ['two', 'operational'],
+      ],
+      [
+        { tenantKey: 's/one', appId: 'a', installed: '1.0.0.0', syncPending: false, archived: [] },
+        { tenantKey: 's/two', appId: 'a', installed: '2.0.0.0', syncPending: false, archived: [] },
+        { tenantKey: 's/one', appId: 'b', syncPending: false, archived: ['1.0.0.0'] },
+      ],
+    );
+    const m = buildMatrix({ ...fleet, deployments: [...fleet.deployments, scattered] }, NONE, 'tenant-asc');
+    expect([...(m.cells.get('s/one')?.keys() ?? [])].sort()).toEqual(['a', 'b']);
+    expect(m.cells.get('s/two')?.get('a')?.installed).toBe('2.0.0.0');
+    expect(m.cells.get('w/west-one')?.get('b')?.syncPending).toBe(true);
+    expect(m.cells.get('e/mid')).toBeUndefined();
+    expect(m.cells.get('nowhere/zeta')).toBeUndefined();
+    // the same map on every lookup: rows keep their identity for memoized rendering
+    expect(m.cells.get('s/one')).toBe(m.cells.get('s/one'));
+  });
+
+  it('sorts tenant ids by code unit, which is their collation order', () => {
+    const ids = ['ab', 'a1', 'a-b', 'a', 'b-2', 'b10', 'b2'];
+    const d = deployment('x', ids.map((t) => [t, 'operational'] as [string, string]), []);
+    const sorted = tenantsOf(buildMatrix({ ...fleet, deployments: [d] }, NONE, 'tenant-asc')).slice(1);
+    expect(sorted).toEqual(['a', 'a-b', 'a1', 'ab', 'b-2', 'b10', 'b2']);
+    expect(sorted).toEqual([...ids].sort((p, q) => p.localeCompare(q)));
+  });
+
   it('models a 10,000 x 300 fleet', () => {
     const extensions = Array.from({ length: 300 }, (_, i) => ({ id: `x${i}`, name: `Ext ${i}`, publisher: `P${i % 12}`, versions: ['1.0.0.0'], latest: '1.0.0.0', dependencies: [], publishedOn: ['big'] }));
     const tenants: [string, string][] = Array.from({ length: 10_000 }, (_, i) => [`t${String(i).padStart(5, '0')}`, 'operational']);
