@@ -11,8 +11,10 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   forbidOnly: Boolean(process.env['CI']),
-  timeout: 90_000,
-  expect: { timeout: 15_000 },
+  timeout: 180_000,
+  // Jobs run in the console's engine worker, which also serves the views' reads; on a loaded 2-core machine a job
+  // can wait behind them, so waits for a job to finish allow more than the default.
+  expect: { timeout: 45_000 },
   reporter: [['list']],
   use: {
     viewport: { width: 1440, height: 900 },
