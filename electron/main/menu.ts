@@ -1,7 +1,17 @@
 // The application menu, as a template built from plain callbacks (so it is testable without Electron).
 import type { MenuItemConstructorOptions } from 'electron';
 
-export type MenuCommand = 'command-palette' | 'toggle-theme' | 'go-matrix' | 'go-connections' | 'go-jobs' | 'go-audit' | 'refresh';
+export type MenuCommand =
+  | 'command-palette'
+  | 'toggle-theme'
+  | 'go-matrix'
+  | 'go-connections'
+  | 'go-archive'
+  | 'go-moves'
+  | 'go-upgrades'
+  | 'go-jobs'
+  | 'go-audit'
+  | 'refresh';
 
 export interface MenuActions {
   send(command: MenuCommand): void;
@@ -24,6 +34,9 @@ export function menuTemplate(a: MenuActions): MenuItemConstructorOptions[] {
       submenu: [
         cmd('Command Palette…', 'command-palette', 'CmdOrCtrl+K'),
         cmd('Matrix', 'go-matrix', 'CmdOrCtrl+1'),
+        cmd('Data Archive', 'go-archive', 'CmdOrCtrl+2'),
+        cmd('Tenant Moves', 'go-moves', 'CmdOrCtrl+3'),
+        cmd('Upgrades', 'go-upgrades', 'CmdOrCtrl+4'),
         cmd('Jobs', 'go-jobs', 'CmdOrCtrl+J'),
         cmd('Audit Log', 'go-audit', 'CmdOrCtrl+Shift+A'),
         { type: 'separator' },

@@ -135,6 +135,7 @@ describe('application menu', () => {
     const items = (view?.submenu as { label?: string; click?: () => void }[]).filter((i) => i.label);
     items.find((i) => i.label === 'Command Palette…')!.click!();
     items.find((i) => i.label === 'Toggle Dark / Light Theme')!.click!();
-    expect(sent).toEqual(['command-palette', 'toggle-theme']);
+    for (const label of ['Data Archive', 'Tenant Moves', 'Upgrades']) items.find((i) => i.label === label)!.click!();
+    expect(sent).toEqual(['command-palette', 'toggle-theme', 'go-archive', 'go-moves', 'go-upgrades']);
   });
 });
