@@ -167,8 +167,9 @@ function lowerIds(def: AppDefinition): AppDefinition {
   };
 }
 
-function archiveIndexOf(repo: TenantRepository): ArchiveIndexEntry[] {
-  return repo.archiveIndex().map((a) => ({
+/** One archive index row as the contract shows it (without its size, which is measured separately). */
+function archiveIndexEntry(a: ReturnType<TenantRepository['archiveIndex']>[number]): ArchiveIndexEntry {
+  return {
     archiveId: a.archive_id,
     appId: a.app_id,
     appName: a.app_name,
@@ -181,7 +182,11 @@ function archiveIndexOf(repo: TenantRepository): ArchiveIndexEntry[] {
     rows: a.row_count,
     archivedAt: a.archived_at,
     reason: a.reason,
-  }));
+  };
+}
+
+function archiveIndexOf(repo: TenantRepository): ArchiveIndexEntry[] {
+  return repo.archiveIndex().map(archiveIndexEntry);
 }
 
 function logMirror(r: LogRow & { seq: number }): LogMirrorEntry {
@@ -1440,21 +1445,7 @@ export class Deployment implements Invoker {
   // archive
 
   private archiveEntry(a: ArchiveRow, bytes: number | null): ArchiveEntry {
-    return {
-      archiveId: a.archive_id,
-      appId: a.app_id,
-      appName: a.app_name,
-      publisher: a.publisher,
-      version: a.version,
-      company: a.company_name,
-      table: a.table_name,
-      tableId: a.table_id,
-      kind: a.kind,
-      rows: a.row_count,
-      bytes,
-      archivedAt: a.archived_at,
-      reason: a.reason,
-    };
+    return { ...archiveIndexEntry(a), bytes };
   }
 
   /** The archive index; `measure` walks each archive table's pages for its size (a report, not part of an operation). */
