@@ -16,6 +16,7 @@ import { Stepper } from '../../components/Stepper.js';
 import { VirtualTable, type Column } from '../../components/VirtualTable.js';
 import { ApiError, call } from '../../lib/api.js';
 import { formatBytes, formatDateTime, plural } from '../../lib/format.js';
+import { toggled } from '../../lib/sets.js';
 import { PlanDialog } from '../matrix/PlanDialog.js';
 
 const STEPS = ['Choose tenants', 'Pre-check', 'Move', 'Result'];
@@ -248,10 +249,7 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
                     onActivate={(i) => {
                       const t = tenants[i];
                       if (!t) return;
-                      const next = new Set(chosen);
-                      if (next.has(t.tenantId)) next.delete(t.tenantId);
-                      else next.add(t.tenantId);
-                      setChosen(next);
+                      setChosen(toggled(chosen, t.tenantId));
                     }}
                     isSelected={(t) => chosen.has(t.tenantId)}
                     rowTestId="move-tenant"

@@ -16,6 +16,7 @@ import { Stepper } from '../../components/Stepper.js';
 import { VirtualTable, type Column } from '../../components/VirtualTable.js';
 import { ApiError, call } from '../../lib/api.js';
 import { compareVersions, formatNumber, plural } from '../../lib/format.js';
+import { toggled } from '../../lib/sets.js';
 import { ForceSyncPanel, rowsOf, typedCount } from './ForceSyncPanel.js';
 import './upgrade.css';
 
@@ -294,10 +295,7 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
                   onActivate={(i) => {
                     const c = shown[i];
                     if (!c) return;
-                    const next = new Set(chosen);
-                    if (next.has(c.key)) next.delete(c.key);
-                    else next.add(c.key);
-                    setChosen(next);
+                    setChosen(toggled(chosen, c.key));
                   }}
                   isSelected={(c) => chosen.has(c.key)}
                   rowTestId="upgrade-candidate"
