@@ -65,6 +65,7 @@ import { MoveJournalRepository, type MoveRow } from './repositories/move-journal
 import { nowIso } from './repositories/statement-cache.js';
 import { TenantRegistryRepository, type TenantRow } from './repositories/tenant-registry-repository.js';
 import { TenantRepository, type ArchiveRow } from './repositories/tenant-repository.js';
+import { tenantMirrorsJson } from './snapshot-json.js';
 import { TokenStore } from './token-store.js';
 import { copyWithSha256, databaseFileSize, fsyncDir, removeDatabaseFiles, sha256File, tenantFileName } from './tenant-files.js';
 import {
@@ -513,6 +514,23 @@ export class Deployment implements Invoker {
         tenants: rows.map((r) => this.mirrorOfRow(r, appsByTenant.get(r.tenant_id) ?? [])),
         log: log.map(logMirror),
       };
+    })();
+  }
+
+  /**
+   * snapshot() as the JSON text the server answers with, without building 10,000 tenant objects to serialize them
+   * again: the tenants come as text from SQLite (snapshot-json.ts); the rest is small. Parses to snapshot()'s value.
+   */
+  snapshotJson(scope?: { tenants: ReadonlySet<string> }): string {
+    return this.db.transaction(() => {
+      const seq = this.changes.latest();
+      const log = scope === undefined ? this.opLog.window(LOG_WINDOW) : this.opLog.windowForTenants(LOG_WINDOW, [...scope.tenants]);
+      const catalog = this.catalogRepo
+        .list()
+        .map((r) => this.catalogMirrorEntry(r))
+        .sort(compareCatalogEntries);
+      const head = `{"seq":${seq},"deployment":${JSON.stringify(this.deploymentMirror())},"catalog":${JSON.stringify(catalog)}`;
+      return `${head},"tenants":${tenantMirrorsJson(this.db, scope?.tenants)},"log":${JSON.stringify(log.map(logMirror))}}`;
     })();
   }
 

@@ -2,7 +2,7 @@
 // so the console's main thread, and with it the window, never blocks on a long install or archive.
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorInfo } from '../../../shared/api/errors.js';
-import type { OperationName } from '../../../shared/api/operations.js';
+import { OPERATIONS, type OperationName } from '../../../shared/api/operations.js';
 import { Deployment } from '../../../platform/engine/deployment.js';
 import { setStepListener } from '../../../platform/engine/fault.js';
 import type { WorkerInit, WorkerRequest, WorkerResponse } from './worker-protocol.js';
@@ -14,11 +14,31 @@ if (!port) throw new Error('local-worker must run in a worker thread');
 let opened: Promise<Deployment> | undefined;
 const deployment = (): Promise<Deployment> => (opened ??= Promise.resolve().then(() => Deployment.open(folder)));
 
-// Requests are handled one at a time, in order: the engine's per-tenant transactions are synchronous anyway.
-let queue: Promise<void> = Promise.resolve();
+// Requests are handled one at a time (the engine's transactions are synchronous anyway), in two lanes: writes
+// (operations of kind 'write', moves) before reads, each lane in order. The console's views ask for reads in
+// bursts (the fleet snapshot, archives, history); an administrator's install must not wait behind a burst of them.
+// A read issued before a write may then see the write's effect, as it would have a moment later anyway.
+const lanes: { writes: WorkerRequest[]; reads: WorkerRequest[] } = { writes: [], reads: [] };
+let busy = false;
+
+/** close waits for the reads asked before it, like a read; everything else that is not a read is a write. */
+function isRead(msg: WorkerRequest): boolean {
+  return msg.type === 'close' || (msg.type === 'invoke' && OPERATIONS[msg.op as OperationName]?.kind === 'read');
+}
+
 port.on('message', (msg: WorkerRequest) => {
-  queue = queue.then(() => handle(msg));
+  (isRead(msg) ? lanes.reads : lanes.writes).push(msg);
+  // pick after the messages that arrived together are all in their lanes
+  if (!busy) {
+    busy = true;
+    setImmediate(() => void pump());
+  }
 });
+
+async function pump(): Promise<void> {
+  for (let next = lanes.writes.shift() ?? lanes.reads.shift(); next; next = lanes.writes.shift() ?? lanes.reads.shift()) await handle(next);
+  busy = false;
+}
 
 async function handle(msg: WorkerRequest): Promise<void> {
   let reply: WorkerResponse;

@@ -1,0 +1,36 @@
+// The snapshot's JSON text (tenants written by SQLite's JSON functions) against snapshot(), the reference built as
+// JavaScript objects: the same value for a deployment whose tenants differ in every field the mirror carries
+// (several apps, archives, alternate ids, a dismounted tenant, special characters in companies), whole and scoped.
+import { afterEach, describe, expect, it } from 'vitest';
+import { IDS, coreV1, loyaltyV1, notesV1, testDeployment } from './test-support/fixtures.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()?.();
+});
+
+describe('snapshotJson', () => {
+  it('parses to exactly what snapshot() returns, whole and for a tenant-scoped reader', () => {
+    const t = testDeployment({ apps: [coreV1(), loyaltyV1(), notesV1()], tenants: ['t1', 't2', 't3'] });
+    cleanups.push(t.cleanup);
+    const { d } = t;
+    d.createTenant('t0-quote', { companies: ['Quote " and \\ back', 'Tab\there', 'Ünïcødé ✓'], alternateIds: ['t0.example.com', 'alt-0'] });
+    d.install(['t1', 't2'], IDS.core);
+    d.install(['t1'], IDS.loyalty, { installDependencies: true });
+    d.install(['t2'], IDS.notes, { installDependencies: true });
+    d.uninstall('t2', IDS.notes);
+    d.dismount('t3');
+    const reference = d.snapshot();
+    expect(reference.tenants.some((x) => x.archives.length > 0)).toBe(true);
+    expect(reference.tenants.some((x) => x.apps.length > 1)).toBe(true);
+    expect(reference.tenants.some((x) => x.mountedAt === null)).toBe(true);
+    const text = d.snapshotJson();
+    expect(JSON.parse(text)).toEqual(reference);
+    // the same text as serializing the reference (key order included), so a client's hash of it is stable
+    expect(text).toBe(JSON.stringify(reference));
+
+    const scope = { tenants: new Set(['t2', 't0-quote', 'no-such-tenant']) };
+    expect(JSON.parse(d.snapshotJson(scope))).toEqual(d.snapshot(scope));
+    expect(JSON.parse(d.snapshotJson({ tenants: new Set() }))).toEqual(d.snapshot({ tenants: new Set() }));
+  });
+});
