@@ -1,6 +1,6 @@
 // The upgrade wizard's plan and run. The plan reads both package versions from each deployment (app.package) and
 // compares their schemas (shared/domain/schema-diff), their dependencies and upgrade steps; per tenant it counts
-// the rows each destructive change would lose, decides upgrade / skip / blocked, and lists the steps that will run.
+// the rows each destructive change would lose (asked of the engine, tenant.upgradeCheck, which counts them as a forced upgrade archives them), decides upgrade / skip / blocked, and lists the steps that will run.
 // Actions are those of add sync: a destructive change blocks the tenant. A tenant blocked by nothing else is
 // `forceable`: a forced upgrade (force sync) runs it, the removed data archived by the engine, once the rows lost
 // are acknowledged: the number given must equal the latest plan's count for the targets, and each forced tenant is
@@ -36,6 +36,20 @@ function holdsValue(v: unknown): boolean {
   if (v === null || v === undefined || v === false || v === 0) return false;
   if (typeof v === 'string') return v.trim() !== '' && v !== '00000000-0000-0000-0000-000000000000';
   return true;
+}
+
+/**
+ * The rows a forced upgrade would archive, counted by the engine with the plan the upgrade itself runs
+ * (tenant.upgradeCheck: reads only). Null when the deployment cannot answer (a server older than the operation):
+ * the wizard then counts through the record API (countLost), which reads NULLs as blanks and so can count fewer.
+ */
+async function engineRowsLost(d: Driver, tenantId: string, target: { id: string; version: string }): Promise<LostRow[] | null> {
+  try {
+    const check = await d.invoke('tenant.upgradeCheck', { tenantId, appId: target.id, version: target.version });
+    return check.rowsLost;
+  } catch {
+    return null;
+  }
 }
 
 /** Rows of one tenant that hold data a destructive change removes, per company. */
@@ -180,7 +194,7 @@ export class UpgradeService {
         }
         const changes = schemaByFrom.get(from) ?? null;
         const destructive = (changes ?? []).filter((c) => c.destructive);
-        const rowsLost = (await Promise.all(destructive.map((c) => countLost(d, tenant.id, tenant.companies, objects, c, archives)))).flat();
+        const rowsLost = destructive.length === 0 ? [] : ((installed && (await engineRowsLost(d, tenant.id, target))) || (await Promise.all(destructive.map((c) => countLost(d, tenant.id, tenant.companies, objects, c, archives)))).flat());
         const stepsToRun = 'def' in targetDef ? upgradeStepsFrom(targetDef.def, dataVersion ?? from) : [];
         const reasons: string[] = [];
         if (missingDependencies.length > 0) reasons.push(`needs ${missingDependencies.map((m) => `${m.name} ${m.version}${m.installed ? ` (installed: ${m.installed})` : ' (not installed)'}`).join(', ')}`);

@@ -76,6 +76,7 @@ import {
   syncTenant,
   uninstallInTenant,
   upgradeInTenant,
+  checkUpgradeInTenant,
   type UpgradeOptions,
   type CatalogAccess,
   type InstallAction,
@@ -1302,6 +1303,14 @@ export class Deployment implements Invoker {
       }
     }
     return out;
+  }
+
+  /** What upgrade() would do to the tenant's schema and the rows a forced upgrade would archive; writes nothing. */
+  checkUpgrade(tenantId: string, appKey: string, opts: { version?: string } = {}): OperationOutput<'tenant.upgradeCheck'> {
+    const appId = this.resolveAppId(appKey);
+    const { def } = this.publishedVersion(appId, opts.version);
+    const { row, repo } = this.readRepo(tenantId, 'info');
+    return { tenantId: row.tenant_id, to: def.manifest.version, ...checkUpgradeInTenant(repo, this.app, def) };
   }
 
   /** Upgrade in one tenant; throws on refusal. */

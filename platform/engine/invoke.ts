@@ -69,6 +69,7 @@ const HANDLERS: Handlers = {
   'record.insertMany': (d, i) => d.insertMany(i.tenantId, i.company, i.table, i.rows),
   'record.modify': (d, i) => d.modifyRecord(i.tenantId, i.company, i.table, i.key, i.changes),
   'record.delete': (d, i) => d.deleteRecord(i.tenantId, i.company, i.table, i.key),
+  'tenant.upgradeCheck': (d, i) => d.checkUpgrade(i.tenantId, i.appId, i.version !== undefined ? { version: i.version } : {}),
   'record.page': (d, i) =>
     d.readPage(i.tenantId, i.company, i.table, { offset: i.offset, limit: i.limit, descending: i.descending, ...(i.orderBy !== undefined ? { orderBy: i.orderBy } : {}) }),
   'log.list': (d, i) => ({ entries: d.log({ limit: i.limit, ...(i.tenantId !== undefined ? { tenantId: i.tenantId } : {}) }) }),

@@ -382,6 +382,46 @@ export interface UpgradeOptions {
   acknowledge?: boolean;
 }
 
+/** The merged view after an upgrade to `target` and the physical changes its add sync makes (reads only). */
+function upgradeSchemaPlan(repo: TenantRepository, application: Application, others: readonly AppDefinition[], target: AppDefinition): { view: MergedView; changes: PhysicalChange[] } {
+  const view = mergeView(application, [...others, target]);
+  const owners = new Set([target.manifest.id.toLowerCase()]);
+  return { view, changes: planPhysicalSync(repo, desiredSchema(view, repo.companies(), owners), owners) };
+}
+
+export interface UpgradeCheck {
+  /** The installed version, or the archived one a restore would start from; null when neither. */
+  from: string | null;
+  installed: boolean;
+  changes: SyncReportChange[];
+  /** What a forced upgrade archives, counted as it counts (per company, table and field). */
+  rowsLost: { company: string; table: string; field?: string; rows: number }[];
+}
+
+/**
+ * What upgrading the tenant to `target` would do to its schema, without doing it: no transaction, no log row, no
+ * write. The rows are counted by the same plan the upgrade runs, so a forced upgrade archives exactly rowsLost.
+ * For an app that is only archived (a restore) the schema is created fresh: no changes, its data is the archive's.
+ */
+export function checkUpgradeInTenant(repo: TenantRepository, application: Application, target: AppDefinition): UpgradeCheck {
+  const appId = target.manifest.id.toLowerCase();
+  const current = repo.installedApp(appId);
+  if (!current) {
+    const archived = archivedVersion(repo.archivesByApp(appId).filter((a) => a.kind !== 'column'));
+    return { from: archived?.version ?? null, installed: false, changes: [], rowsLost: [] };
+  }
+  const others = installedDefinitions(repo).filter((d) => d.manifest.id.toLowerCase() !== appId);
+  const { changes } = upgradeSchemaPlan(repo, application, others, target);
+  const company = companyNamer(repo);
+  const out: UpgradeCheck = { from: current.version, installed: true, changes: [], rowsLost: [] };
+  for (const c of changes) {
+    const r = toReportChange(c, appId, company);
+    out.changes.push(r.change);
+    if (r.lost && r.lost.rows > 0) out.rowsLost.push(r.lost);
+  }
+  return out;
+}
+
 export function upgradeInTenant(ctx: OpContext, target: AppDefinition, opts: UpgradeOptions = {}): UpgradeResult {
   const appId = target.manifest.id.toLowerCase();
   const to = target.manifest.version;
@@ -416,9 +456,7 @@ export function upgradeInTenant(ctx: OpContext, target: AppDefinition, opts: Upg
   const conflicts = conflictsOf(target, others, ctx.application);
   if (conflicts.length > 0) throw new TenantryError('CONFLICT', `tenant "${ctx.tenantId}": ${conflicts.map((c) => c.message).join('; ')}`, { tenantId: ctx.tenantId, conflicts });
   faultPoint(ctx.op, 'before-schema');
-  const view = mergeView(ctx.application, [...others, target]);
-  const owners = new Set([appId]);
-  const changes = planPhysicalSync(ctx.repo, desiredSchema(view, ctx.repo.companies(), owners), owners);
+  const { view, changes } = upgradeSchemaPlan(ctx.repo, ctx.application, others, target);
   const destructive = changes.filter((c) => c.destructive);
   let force: ArchiveContext | null = null;
   if (destructive.length > 0) {

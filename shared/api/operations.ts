@@ -438,6 +438,23 @@ export const OPERATIONS = {
     long: true,
     tenantScoped: true,
   }),
+  /** What tenant.upgrade would do to one tenant's schema, and the rows a forced upgrade would archive, counted as
+   *  it counts them; reads only (no log row). The console's upgrade wizard plans with it. */
+  'tenant.upgradeCheck': op({
+    input: z.object({ tenantId: TenantIdSchema, appId: AppKeySchema, version: VersionSchema.optional() }).strict(),
+    output: z.object({
+      tenantId: z.string(),
+      to: z.string(),
+      /** The installed version, or the archived one a restore starts from; null when neither. */
+      from: z.string().nullable(),
+      installed: z.boolean(),
+      changes: z.array(SchemaChangeSchema.extend({ appId: z.string() })),
+      rowsLost: z.array(RowsLostSchema),
+    }),
+    kind: 'read',
+    long: false,
+    tenantScoped: true,
+  }),
   'tenant.sync': op({
     input: z
       .object({
