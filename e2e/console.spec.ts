@@ -5,9 +5,9 @@
 // photographed at 1440x900 in both themes under e2e/output/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { shotPath, startConsole, type ConsoleHost } from './support/console-host.js';
+import { startConsole, type ConsoleHost } from './support/console-host.js';
+import { checkView as checkViewOf, navButton } from './support/views.js';
 
 const LOYALTY = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a02';
 const CORE = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a01';
@@ -30,29 +30,10 @@ test.afterAll(async () => {
   host?.cleanup();
 });
 
-async function setTheme(theme: 'dark' | 'light'): Promise<void> {
-  const current = await page.evaluate(() => document.documentElement.dataset['theme']);
-  // the sidebar button where it can be reached; the shortcut (Ctrl+Shift+L) also works over dialogs
-  if (current !== theme) {
-    const button = page.getByRole('button', { name: /Switch to .* theme/ });
-    if (await page.getByRole('dialog').count()) await page.keyboard.press('Control+Shift+L');
-    else await button.click();
-  }
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
+/** axe at WCAG 2.1 A and AA, then a screenshot in each theme (e2e/support/views.ts). */
+const checkView = (name: string): Promise<void> => checkViewOf(page, `${name}`, { by: 'button' });
 
-/** axe at WCAG 2.1 A and AA, then a screenshot in each theme. */
-async function checkView(name: string): Promise<void> {
-  for (const theme of ['dark', 'light'] as const) {
-    await setTheme(theme);
-    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`), `${name} in ${theme}`).toEqual([]);
-    await page.screenshot({ path: shotPath(`${name}-${theme}`) });
-  }
-  await setTheme('dark');
-}
-
-const nav = (label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: label, exact: false }).first();
+const nav = (label: string) => navButton(page, label);
 const cell = (tenant: string, appId: string) => page.locator(`[data-tenant="${tenant}"] [role="gridcell"][data-app-id="${appId}"]`);
 
 async function findTenant(tenant: string): Promise<void> {

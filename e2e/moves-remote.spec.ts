@@ -6,12 +6,12 @@
 // whole on East; the server, started again, does not hold it. Each end state is checked with axe and photographed
 // at 1440x900 in both themes (e2e/output/wf-move-remote-*.png).
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { RemoteClient } from '../platform/remote/client.js';
-import { shotPath, startConsole, type ConsoleHost } from './support/console-host.js';
+import { startConsole, type ConsoleHost } from './support/console-host.js';
 import { serveDeployment, type RemoteServer } from './support/remote.js';
 import { api, deploymentCall } from './support/workflows.js';
+import { checkView as checkViewOf, navButton } from './support/views.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -39,25 +39,10 @@ test.afterAll(async () => {
   host?.cleanup();
 });
 
-async function setTheme(theme: 'dark' | 'light'): Promise<void> {
-  const current = await page.evaluate(() => document.documentElement.dataset['theme']);
-  if (current !== theme) await page.keyboard.press('Control+Shift+L');
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
+/** axe at WCAG 2.1 A and AA, then a screenshot in each theme (e2e/support/views.ts). */
+const checkView = (name: string): Promise<void> => checkViewOf(page, `wf-move-remote-${name}`, { waitForToast: true });
 
-/** axe at WCAG 2.1 A and AA, then a screenshot in each theme. */
-async function checkView(name: string): Promise<void> {
-  await page.locator('.toast').waitFor({ state: 'detached', timeout: 6000 });
-  for (const theme of ['dark', 'light'] as const) {
-    await setTheme(theme);
-    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`), `${name} in ${theme}`).toEqual([]);
-    await page.screenshot({ path: shotPath(`wf-move-remote-${name}-${theme}`) });
-  }
-  await setTheme('dark');
-}
-
-const nav = (label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: label, exact: false }).first();
+const nav = (label: string) => navButton(page, label);
 
 /** The server's own answer, through its HTTP API with the token (not through the console). */
 async function onServer(s: RemoteServer, tenantId: string): Promise<{ state: string; apps: string[] } | 'not found'> {

@@ -10,10 +10,10 @@
 // photographed at 1440x900 in both themes under e2e/output/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { OUTPUT, shotPath, startConsole, type ConsoleHost } from './support/console-host.js';
 import { api, deploymentCall, parseCsv, vNext } from './support/workflows.js';
+import { checkView as checkViewOf, navButton } from './support/views.js';
 
 const LOYALTY = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a02';
 const ADATUM_FR = 'Adatum HQ France SAS';
@@ -42,26 +42,10 @@ test.afterAll(async () => {
   host?.cleanup();
 });
 
-async function setTheme(theme: 'dark' | 'light'): Promise<void> {
-  const current = await page.evaluate(() => document.documentElement.dataset['theme']);
-  if (current !== theme) await page.keyboard.press('Control+Shift+L');
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
+/** axe at WCAG 2.1 A and AA, then a screenshot in each theme (e2e/support/views.ts). */
+const checkView = (name: string): Promise<void> => checkViewOf(page, `wf-${name}`, { waitForToast: true });
 
-/** axe at WCAG 2.1 A and AA, then a screenshot in each theme. */
-async function checkView(name: string): Promise<void> {
-  // a toast from the step before would cover part of the picture: let it go first
-  await page.locator('.toast').waitFor({ state: 'detached', timeout: 6000 });
-  for (const theme of ['dark', 'light'] as const) {
-    await setTheme(theme);
-    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`), `${name} in ${theme}`).toEqual([]);
-    await page.screenshot({ path: shotPath(`wf-${name}-${theme}`) });
-  }
-  await setTheme('dark');
-}
-
-const nav = (label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: label, exact: false }).first();
+const nav = (label: string) => navButton(page, label);
 
 async function saved(d: Download, name: string): Promise<string> {
   const file = path.join(OUTPUT, name);

@@ -44,6 +44,15 @@ const TITLES: Record<View['name'], string> = {
   upgrade: 'Upgrades',
 };
 
+/** The current view's heading (or the main region), where the keyboard continues when its focus went away. */
+function focusCurrentView(): void {
+  const main = document.getElementById('main');
+  const target = main?.querySelector<HTMLElement>('h2') ?? main;
+  if (!target) return;
+  if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+  target.focus({ preventScroll: true });
+}
+
 function OfflineBanner(): ReactElement | null {
   const { fleet, fleetRequested, fleetLoading } = useStore(useShallow((s) => ({ fleet: s.fleet, fleetRequested: s.fleetRequested, fleetLoading: s.fleetLoading })));
   const offline = fleet?.deployments.filter((d) => !d.live) ?? [];
@@ -153,6 +162,23 @@ export function App(): ReactElement {
       if (retry !== undefined) clearInterval(retry);
     };
   }, [a, remoteOffline]);
+
+  useEffect(() => {
+    // Focus that leaves with its element (a view replaced, a wizard step done, a dialog closed whose opener is gone)
+    // would send the keyboard back to the top of the page: it continues from the current view's heading instead.
+    // Chromium blurs an element as it is removed; the check runs once the removal (and a dialog's own return of the
+    // focus to its opener) is done. No observer of the whole DOM: the matrix replaces rows on every scrolled frame.
+    const onFocusOut = (e: FocusEvent): void => {
+      if (e.relatedTarget !== null || !(e.target instanceof Element)) return;
+      const left = e.target;
+      setTimeout(() => {
+        const now = document.activeElement;
+        if (!left.isConnected && (now === null || now === document.body)) focusCurrentView();
+      }, 0);
+    };
+    document.addEventListener('focusout', onFocusOut);
+    return () => document.removeEventListener('focusout', onFocusOut);
+  }, []);
 
   useEffect(() => {
     if (!s.toast) return;

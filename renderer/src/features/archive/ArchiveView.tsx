@@ -9,6 +9,7 @@ import type { OperationOutput } from '../../../../shared/api/operations.js';
 import { useStore } from '../../app/store.js';
 import { download } from '../../components/download.js';
 import { Icon } from '../../components/icons.js';
+import { onTabListKeyDown, tabIndexOf } from '../../components/tabs.js';
 import { Badge, EmptyState, Owner, Spinner } from '../../components/status.js';
 import { TypedConfirmDialog } from '../../components/TypedConfirmDialog.js';
 import { VirtualTable, type Column } from '../../components/VirtualTable.js';
@@ -338,11 +339,11 @@ export function ArchiveView({ initialAppId }: { initialAppId?: string | undefine
               <div className="hint">of {formatNumber(entries.length)} entries</div>
             </div>
           </div>
-          <div className="tabs" role="tablist" aria-label="Archive views">
-            <button type="button" role="tab" id="tab-entries" aria-selected={tab === 'entries'} aria-controls="panel-archive" className="tab" onClick={() => setTab('entries')}>
+          <div className="tabs" role="tablist" aria-label="Archive views" onKeyDown={onTabListKeyDown}>
+            <button type="button" role="tab" id="tab-entries" aria-selected={tab === 'entries'} tabIndex={tabIndexOf(tab === 'entries')} aria-controls="panel-archive" className="tab" onClick={() => setTab('entries')}>
               Entries <span className="count">{entries.length}</span>
             </button>
-            <button type="button" role="tab" id="tab-extensions" aria-selected={tab === 'extensions'} aria-controls="panel-archive" className="tab" onClick={() => setTab('extensions')}>
+            <button type="button" role="tab" id="tab-extensions" aria-selected={tab === 'extensions'} tabIndex={tabIndexOf(tab === 'extensions')} aria-controls="panel-archive" className="tab" onClick={() => setTab('extensions')}>
               By extension <span className="count">{holdings.length}</span>
             </button>
           </div>

@@ -7,6 +7,7 @@ import type { AuditEntry, AuditFilter, AuditVerify, OpLogEntry, SnapshotCompare,
 import { useStore } from '../../app/store.js';
 import { download } from '../../components/download.js';
 import { Icon } from '../../components/icons.js';
+import { onTabListKeyDown, tabIndexOf } from '../../components/tabs.js';
 import { Badge, EmptyState, Spinner } from '../../components/status.js';
 import { VirtualTable, type Column } from '../../components/VirtualTable.js';
 import { ApiError, call } from '../../lib/api.js';
@@ -481,7 +482,7 @@ export function AuditView(): ReactElement {
           </button>
         </div>
       </div>
-      <div className="tabs" role="tablist" aria-label="Audit views">
+      <div className="tabs" role="tablist" aria-label="Audit views" onKeyDown={onTabListKeyDown}>
         {(
           [
             ['audit', 'Console audit log'],
@@ -489,7 +490,7 @@ export function AuditView(): ReactElement {
             ['snapshots', 'Snapshots'],
           ] as const
         ).map(([id, label]) => (
-          <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} className="tab" onClick={() => setTab(id)}>
+          <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} tabIndex={tabIndexOf(tab === id)} aria-controls={`panel-${id}`} className="tab" onClick={() => setTab(id)}>
             {label}
           </button>
         ))}

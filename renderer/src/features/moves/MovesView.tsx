@@ -430,7 +430,11 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
               </div>
             ) : (
               <div className="error-box" role="alert" data-testid="move-result">
-                <strong>{job.items.some((i) => i.state === 'succeeded') ? 'Some moves failed.' : 'The move failed.'}</strong> A tenant whose move failed was mounted back on {source?.name ?? 'the source'}: see what was read back from it below.
+                <strong>{job.items.some((i) => i.state === 'succeeded') ? 'Some moves failed.' : 'The move failed.'}</strong>{' '}
+                {/* say "mounted back" only when the read-back proved it (the source may be the side that went away) */}
+                {job.items.some((i) => i.state === 'failed' && i.proof && !i.proof.ok)
+                  ? `${source?.name ?? 'The source'} could not confirm that every tenant whose move failed is back as it was: see what was read back below.`
+                  : `A tenant whose move failed was mounted back on ${source?.name ?? 'the source'}: see what was read back from it below.`}
               </div>
             )
           ) : null}

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import type { TenantDetail } from '../../../../shared/api/console.js';
 import { useStore } from '../../app/store.js';
 import { Icon } from '../../components/icons.js';
+import { onTabListKeyDown, tabIndexOf } from '../../components/tabs.js';
 import { Badge, EmptyState, Owner, Spinner, StatePill } from '../../components/status.js';
 import { ApiError, call } from '../../lib/api.js';
 import { formatBytes, formatDateTime, formatNumber } from '../../lib/format.js';
@@ -197,9 +198,9 @@ export function TenantDetailView({ connectionId, tenantId }: { connectionId: str
               <div className="hint">rows in {detail.archive.length} archive entries</div>
             </div>
           </div>
-          <div className="tabs" role="tablist" aria-label="Tenant details">
+          <div className="tabs" role="tablist" aria-label="Tenant details" onKeyDown={onTabListKeyDown}>
             {tabs.map((t) => (
-              <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls={`panel-${t.id}`} className="tab" onClick={() => setTab(t.id)}>
+              <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} tabIndex={tabIndexOf(tab === t.id)} aria-controls={`panel-${t.id}`} className="tab" onClick={() => setTab(t.id)}>
                 {t.label}
                 {t.count !== undefined ? <span className="count">{t.count}</span> : null}
               </button>
