@@ -5,6 +5,7 @@
 // Transport rules: https anywhere; plain http only to loopback unless insecureHttp. Retries: network errors and
 // 5xx with exponential backoff and jitter, a bounded number of times; 429 after the server's Retry-After (bounded);
 // never any other 4xx (the request itself is wrong). Streams (file upload) are not retried.
+import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
@@ -219,7 +220,9 @@ export class RemoteClient implements Invoker {
   // ---- the contract ---------------------------------------------------------------------------------------------
 
   async invoke<N extends OperationName>(op: N, input: OperationInput<N>): Promise<OperationOutput<N>> {
-    const { value } = await this.json('POST', ROUTES.op(op), input ?? {});
+    // a write carries one key over all its attempts: a retry after a lost answer gets that answer, not a second run
+    const once: Record<string, string> = OPERATIONS[op].kind === 'write' ? { [HEADERS.idempotencyKey]: crypto.randomUUID() } : {};
+    const { value } = await this.json('POST', ROUTES.op(op), input ?? {}, once);
     return this.checkOutput(op, value);
   }
 
@@ -239,7 +242,7 @@ export class RemoteClient implements Invoker {
   // ---- jobs -----------------------------------------------------------------------------------------------------
 
   async startJob<N extends OperationName>(op: N, input: OperationInput<N>): Promise<string> {
-    const { value } = await this.json('POST', ROUTES.jobs, { operation: op, input: input ?? {} });
+    const { value } = await this.json('POST', ROUTES.jobs, { operation: op, input: input ?? {} }, { [HEADERS.idempotencyKey]: crypto.randomUUID() });
     return (value as { jobId: string }).jobId;
   }
 

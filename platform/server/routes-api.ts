@@ -1,11 +1,13 @@
 // The JSON routes: one route per contract operation, jobs (start, read, cancel, events as SSE), the change feed
 // and the snapshot. Writes (and job steps) go through the write lane; reads run at once.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ChangesQuerySchema } from '../../shared/api/changes.js';
 import { TenantryError } from '../../shared/api/errors.js';
+import { HEADERS } from '../../shared/api/http.js';
 import { FINAL_JOB_STATES, StartJobRequestSchema, type RemoteJobEvent } from '../../shared/api/jobs.js';
 import { ActorSchema, OPERATIONS, describeIssues, isOperationName, type OperationInput, type OperationName } from '../../shared/api/operations.js';
 import { authorizeOperation, canSeeJob, filterOutput, requireWrite, type Principal } from './auth.js';
+import { IdempotencyCache, type Answer } from './idempotency.js';
 import type { ServerContext } from './server.js';
 
 const ACTOR_MAX = 200;
@@ -34,37 +36,72 @@ function prepareCall(ctx: ServerContext, p: Principal, op: OperationName, rawBod
 export function registerApiRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { d } = ctx;
 
-  app.post<{ Params: { name: string } }>('/api/v1/op/:name', async (request, reply) => {
+  /**
+   * Sends what `produce` answers; for a write with an Idempotency-Key, the first answer to that key (idempotency.ts).
+   * `produce` turns its own errors into answers, so that a refusal is replayed like a success.
+   */
+  const answer = async (request: FastifyRequest, reply: FastifyReply, write: boolean, produce: () => Promise<Answer>): Promise<FastifyReply> => {
     try {
-      const p = ctx.principal(request);
-      const name = request.params.name;
-      if (!isOperationName(name)) throw new TenantryError('NOT_FOUND', `no operation "${name}" in the contract`, { op: name });
-      const input = prepareCall(ctx, p, name, request.body);
-      const run = () => d.invoke(name, input as OperationInput<typeof name>);
-      const value = OPERATIONS[name].kind === 'write' ? await ctx.lane.run(run) : await run();
-      return reply.send({ ok: true, value: filterOutput(d, p, name, value) });
+      const key = request.headers[HEADERS.idempotencyKey];
+      let a: Answer;
+      if (!write || key === undefined) a = await produce();
+      else {
+        const out = await ctx.idempotency.run(ctx.principal(request).token.id, String(key), IdempotencyCache.fingerprint(request.url, request.body), produce);
+        if (out.replayed) reply.header(HEADERS.replayed, 'true');
+        a = out;
+      }
+      return reply.code(a.status).headers(a.headers ?? {}).type('application/json').send(a.body);
     } catch (e) {
       return ctx.sendError(reply, e);
     }
+  };
+  const guarded = (body: () => Promise<Answer>) => async (): Promise<Answer> => {
+    try {
+      return await body();
+    } catch (e) {
+      return ctx.errorAnswer(e);
+    }
+  };
+
+  app.post<{ Params: { name: string } }>('/api/v1/op/:name', async (request, reply) => {
+    const name = request.params.name;
+    const write = isOperationName(name) && OPERATIONS[name].kind === 'write';
+    return answer(
+      request,
+      reply,
+      write,
+      guarded(async () => {
+        const p = ctx.principal(request);
+        if (!isOperationName(name)) throw new TenantryError('NOT_FOUND', `no operation "${name}" in the contract`, { op: name });
+        const input = prepareCall(ctx, p, name, request.body);
+        const run = () => d.invoke(name, input as OperationInput<typeof name>);
+        const value = write ? await ctx.lane.run(run) : await run();
+        return { status: 200, body: { ok: true, value: filterOutput(d, p, name, value) } };
+      }),
+    );
   });
 
   // ---- jobs ---------------------------------------------------------------------------------------------------
 
-  app.post('/api/v1/jobs', async (request, reply) => {
-    try {
-      const p = ctx.principal(request);
-      const req = StartJobRequestSchema.safeParse(request.body ?? {});
-      if (!req.success) throw new TenantryError('BAD_INPUT', describeIssues('jobs', req.error.issues));
-      const op = req.data.operation;
-      if (!isOperationName(op)) throw new TenantryError('BAD_INPUT', `jobs: no operation "${op}" in the contract`, { op });
-      if (!OPERATIONS[op].long) throw new TenantryError('BAD_INPUT', `jobs: ${op} is not a long operation; call POST /api/v1/op/${op}`, { op });
-      const input = prepareCall(ctx, p, op, req.data.input);
-      const job = ctx.jobs.start(op, input, { id: p.token.id, tenants: p.token.tenants });
-      return reply.code(202).send({ ok: true, value: { jobId: job.id } });
-    } catch (e) {
-      return ctx.sendError(reply, e);
-    }
-  });
+  // a retried start (the answer was lost) gets the job it started, not a second job
+  app.post('/api/v1/jobs', async (request, reply) =>
+    answer(
+      request,
+      reply,
+      true,
+      guarded(async () => {
+        const p = ctx.principal(request);
+        const req = StartJobRequestSchema.safeParse(request.body ?? {});
+        if (!req.success) throw new TenantryError('BAD_INPUT', describeIssues('jobs', req.error.issues));
+        const op = req.data.operation;
+        if (!isOperationName(op)) throw new TenantryError('BAD_INPUT', `jobs: no operation "${op}" in the contract`, { op });
+        if (!OPERATIONS[op].long) throw new TenantryError('BAD_INPUT', `jobs: ${op} is not a long operation; call POST /api/v1/op/${op}`, { op });
+        const input = prepareCall(ctx, p, op, req.data.input);
+        const job = ctx.jobs.start(op, input, { id: p.token.id, tenants: p.token.tenants });
+        return { status: 202, body: { ok: true, value: { jobId: job.id } } };
+      }),
+    ),
+  );
 
   const visibleJob = (p: Principal, id: string) => {
     const owner = d.jobs.owner(id);

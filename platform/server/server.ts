@@ -11,6 +11,7 @@ import { httpStatusOf, isLoopbackHost } from '../../shared/api/http.js';
 import { OPERATIONS, isOperationName } from '../../shared/api/operations.js';
 import type { Deployment } from '../engine/deployment.js';
 import { authenticate, type Principal } from './auth.js';
+import { IdempotencyCache, type Answer } from './idempotency.js';
 import { JobRunner } from './job-runner.js';
 import { registerApiRoutes } from './routes-api.js';
 import { registerFileRoutes } from './routes-files.js';
@@ -34,6 +35,10 @@ export interface ServerContext {
   jobs: JobRunner;
   principal(request: FastifyRequest): Principal;
   sendError(reply: FastifyReply, e: unknown, status?: number): FastifyReply;
+  /** The answer to an error, as sendError sends it (for answers that are kept and replayed). */
+  errorAnswer(e: unknown, status?: number): Answer;
+  /** Answers of writes by Idempotency-Key, replayed to a retry. */
+  idempotency: IdempotencyCache;
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
@@ -55,12 +60,16 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   });
   const principals = new WeakMap<FastifyRequest, Principal>();
 
-  const sendError = (reply: FastifyReply, e: unknown, statusOverride?: number): FastifyReply => {
+  const errorAnswer = (e: unknown, statusOverride?: number): Answer => {
     const info: ErrorInfo = toErrorInfo(e);
-    const status = statusOverride ?? httpStatusOf(info.code);
-    if (info.code === 'OVERLOADED') reply.header('retry-after', String((info.details?.['retryAfter'] as number | undefined) ?? retryAfter));
-    if (info.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer realm="tenantry"');
-    return reply.code(status).type('application/json').send({ ok: false, error: info });
+    const headers: Record<string, string> = {};
+    if (info.code === 'OVERLOADED') headers['retry-after'] = String((info.details?.['retryAfter'] as number | undefined) ?? retryAfter);
+    if (info.code === 'UNAUTHORIZED') headers['www-authenticate'] = 'Bearer realm="tenantry"';
+    return { status: statusOverride ?? httpStatusOf(info.code), body: { ok: false, error: info }, headers };
+  };
+  const sendError = (reply: FastifyReply, e: unknown, statusOverride?: number): FastifyReply => {
+    const a = errorAnswer(e, statusOverride);
+    return reply.code(a.status).headers(a.headers ?? {}).type('application/json').send(a.body);
   };
 
   const ctx: ServerContext = {
@@ -73,6 +82,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       return p;
     },
     sendError,
+    errorAnswer,
+    idempotency: new IdempotencyCache(),
   };
 
   // Authentication first, before any body is parsed: an unauthenticated caller cannot make the server do work. Then

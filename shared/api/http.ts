@@ -29,6 +29,11 @@ export const HEADERS = {
   /** PUT of a tenant file as part of a move: the source's move id (lets the destination discard it if the move is undone). */
   moveId: 'x-tenantry-move-id',
   actor: 'x-tenantry-actor',
+  /** On writes and job starts: one key per request over all its attempts; a retry gets the first answer
+   *  (the IETF httpapi draft "The Idempotency-Key HTTP Header Field"). */
+  idempotencyKey: 'idempotency-key',
+  /** On an answer that is the replay of an earlier one with the same Idempotency-Key. */
+  replayed: 'idempotent-replayed',
 } as const;
 
 export const TENANT_FILE_CONTENT_TYPE = 'application/octet-stream';
