@@ -35,8 +35,16 @@ const COL_OVERSCAN = 1;
  */
 export const BlankCellsContext = createContext(false);
 
+/** The size the scroller will have (its frame's, measured before the grid is mounted), when it is known. */
+export interface GridSize {
+  width: number;
+  height: number;
+}
+
 interface Props {
   model: MatrixModel;
+  /** lets the first render hold the first screen's rows instead of measuring the scroller first */
+  sizeHint?: GridSize | null;
   selection: ReadonlySet<string>;
   onSelectionChange(next: ReadonlySet<string>): void;
   onOpenTenant(connectionId: string, tenantId: string): void;
@@ -83,15 +91,22 @@ function windowAt(top: number, left: number, width: number, height: number): Gri
 /**
  * The window of rows and columns under the scroller's viewport. It re-renders only when the window changes, and
  * synchronously (flushSync), so the frame that shows a scroll position also shows its rows.
+ *
+ * The scroller's size comes from a ResizeObserver, whose first report arrives after the frame's layout and before
+ * its paint. (Measuring in a layout effect forced a layout of the whole page between an empty first render and a
+ * second one with the rows, ~4 ms of the matrix's first paint.) With a size hint the first render already holds the
+ * first screen's rows, and the first report usually changes nothing; without one, the report renders them, still
+ * before the frame is painted.
  */
-function useGridWindow(ref: RefObject<HTMLDivElement | null>): GridWindow {
-  const [win, setWin] = useState<GridWindow>(NO_WINDOW);
+function useGridWindow(ref: RefObject<HTMLDivElement | null>, hint: GridSize | null | undefined): GridWindow {
+  const [initial] = useState<GridWindow>(() => (hint ? windowAt(0, 0, hint.width, hint.height) : NO_WINDOW));
+  const [win, setWin] = useState<GridWindow>(initial);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    let current = NO_WINDOW;
-    let width = el.clientWidth;
-    let height = el.clientHeight;
+    let current = initial;
+    let width = hint?.width ?? 0;
+    let height = hint?.height ?? 0;
     const update = (sync: boolean): void => {
       const next = windowAt(el.scrollTop, el.scrollLeft, width, height);
       if (next.r0 === current.r0 && next.r1 === current.r1 && next.c0 === current.c0 && next.c1 === current.c1) return;
@@ -99,7 +114,6 @@ function useGridWindow(ref: RefObject<HTMLDivElement | null>): GridWindow {
       if (sync) flushSync(() => setWin(next));
       else setWin(next);
     };
-    update(false);
     const onScroll = (): void => update(true);
     el.addEventListener('scroll', onScroll, { passive: true });
     const ro = new ResizeObserver(() => {
@@ -112,6 +126,7 @@ function useGridWindow(ref: RefObject<HTMLDivElement | null>): GridWindow {
       el.removeEventListener('scroll', onScroll);
       ro.disconnect();
     };
+    // the hint and the initial window matter for the first render only
   }, [ref]);
   return win;
 }
@@ -333,11 +348,11 @@ const HeaderRow = memo(function HeaderRow({ columns, colFrom, colTo, colsSelecte
 
 // ---- the grid --------------------------------------------------------------------------------------------
 
-export const MatrixGrid = memo(function MatrixGrid({ model, selection, onSelectionChange, onOpenTenant }: Props): ReactElement {
+export const MatrixGrid = memo(function MatrixGrid({ model, sizeHint, selection, onSelectionChange, onOpenTenant }: Props): ReactElement {
   const { rows, columns, cells } = model;
   const scroller = useRef<HTMLDivElement>(null);
   const blank = useContext(BlankCellsContext);
-  const win = useGridWindow(scroller);
+  const win = useGridWindow(scroller, sizeHint);
   const [active, setActive] = useState<Pos>(() => ({ row: rows.findIndex((r) => r.kind === 'tenant'), col: 0 }));
   const [anchor, setAnchor] = useState<Pos | null>(null);
 

@@ -1,13 +1,13 @@
 // The matrix page: filters, search and sort above the grid, a status line below, and the selection bar that
 // turns selected cells into install / upgrade / uninstall jobs through the plan dialog.
-import { useMemo, useState, type ReactElement } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { JobAction, JobTarget } from '../../../../shared/api/console.js';
 import { splitCellKey, useStore, type MatrixSort } from '../../app/store.js';
 import { Icon } from '../../components/icons.js';
 import { Badge, EmptyState, Spinner } from '../../components/status.js';
 import { plural } from '../../lib/format.js';
-import { MatrixGrid } from './MatrixGrid.js';
+import { MatrixGrid, type GridSize } from './MatrixGrid.js';
 import { buildMatrix } from './matrix-model.js';
 import { PlanDialog } from './PlanDialog.js';
 
@@ -29,6 +29,31 @@ export function MatrixView(): ReactElement {
   );
   const model = useMemo(() => buildMatrix(fleet, filters, sort), [fleet, filters, sort]);
   const [dialog, setDialog] = useState<{ action: JobAction; targets: JobTarget[] } | null>(null);
+
+  // The extension filter lists up to 300 options: rendering and sizing them cost ~5 ms of the matrix's first paint,
+  // so until the select is focused or pressed it holds only "all" and the chosen extension. It is focused before it
+  // opens (keyboard) or pressed before it opens (mouse), and React renders a pointer-down update before the popup.
+  const [extListed, setExtListed] = useState(false);
+  const extensionOptions = useMemo(() => {
+    const all = (fleet?.extensions ?? []).filter((x) => filters.publisher === 'all' || x.publisher === filters.publisher);
+    return extListed ? all : all.filter((x) => x.id === filters.extension);
+  }, [fleet, filters.publisher, filters.extension, extListed]);
+
+  // The grid's scroller fills the frame above the status line. Measured while the frame waits for data (a resize
+  // observer reports after layout, so nothing is forced), it lets the grid's first render hold the first screen.
+  const frame = useRef<HTMLDivElement>(null);
+  const status = useRef<HTMLDivElement>(null);
+  const gridSize = useRef<GridSize | null>(null);
+  useEffect(() => {
+    const f = frame.current;
+    const st = status.current;
+    if (!f || !st) return;
+    const ro = new ResizeObserver(() => {
+      gridSize.current = { width: f.clientWidth, height: f.clientHeight - st.offsetHeight };
+    });
+    ro.observe(f);
+    return () => ro.disconnect();
+  }, []);
 
   // Only a selection needs it: built for 10,000 tenants on every snapshot it cost ~15 ms of the matrix's first paint.
   const anySelected = selection.size > 0;
@@ -127,15 +152,21 @@ export function MatrixView(): ReactElement {
               </option>
             ))}
           </select>
-          <select className="select" aria-label="Extension" value={filters.extension} onChange={(e) => filtersChanged({ extension: e.target.value })}>
+          <select
+            className="select ext-filter"
+            aria-label="Extension"
+            value={filters.extension}
+            onChange={(e) => filtersChanged({ extension: e.target.value })}
+            // the full list is built when the select is about to be used (see extensionOptions)
+            onFocus={() => setExtListed(true)}
+            onPointerDown={() => setExtListed(true)}
+          >
             <option value="all">All extensions</option>
-            {(fleet?.extensions ?? [])
-              .filter((x) => filters.publisher === 'all' || x.publisher === filters.publisher)
-              .map((x) => (
-                <option key={x.id} value={x.id}>
-                  {x.name}
-                </option>
-              ))}
+            {extensionOptions.map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.name}
+              </option>
+            ))}
           </select>
           <button type="button" className="toggle" aria-pressed={filters.hasUpgrade} onClick={() => filtersChanged({ hasUpgrade: !filters.hasUpgrade })}>
             <Icon name="upgrade" size={14} /> Has upgrade
@@ -150,7 +181,7 @@ export function MatrixView(): ReactElement {
           ) : null}
         </div>
       </div>
-      <div className="matrix-frame">
+      <div className="matrix-frame" ref={frame}>
         {!fleet ? (
           <EmptyState title="Loading the fleet…">
             <Spinner />
@@ -178,9 +209,9 @@ export function MatrixView(): ReactElement {
             Nothing matches the search and filters.
           </EmptyState>
         ) : (
-          <MatrixGrid model={model} selection={selection} onSelectionChange={selectionChanged} onOpenTenant={open} />
+          <MatrixGrid model={model} sizeHint={gridSize.current} selection={selection} onSelectionChange={selectionChanged} onOpenTenant={open} />
         )}
-        <div className="matrix-status" aria-live="polite">
+        <div className="matrix-status" aria-live="polite" ref={status}>
           <span>{selection.size > 0 ? `${plural(selection.size, 'cell')} selected on ${plural(selected.tenants, 'tenant')}` : 'No selection'}</span>
           {fleetLoading ? (
             <span>

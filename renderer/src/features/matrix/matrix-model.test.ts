@@ -114,6 +114,11 @@ describe('matrix model', () => {
     const sorted = tenantsOf(buildMatrix({ ...fleet, deployments: [d] }, NONE, 'tenant-asc')).slice(1);
     expect(sorted).toEqual(['a', 'a-b', 'a1', 'ab', 'b-2', 'b10', 'b2']);
     expect(sorted).toEqual([...ids].sort((p, q) => p.localeCompare(q)));
+    // the snapshot's own list is left as it was: without filters the model uses it as is when it is already in
+    // order, and sorts a copy when it is not
+    expect(d.tenants.map((t) => t.tenantId)).toEqual(ids);
+    expect(tenantsOf(buildMatrix({ ...fleet, deployments: [d] }, NONE, 'tenant-desc')).slice(1)).toEqual([...sorted].reverse());
+    expect(d.tenants.map((t) => t.tenantId)).toEqual(ids);
   });
 
   it('models a 10,000 x 300 fleet', () => {
