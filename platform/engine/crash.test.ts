@@ -1,5 +1,6 @@
-// Crash safety (quality.md "Data"): for install, install-with-restore, uninstall, upgrade and move, a child process
-// runs the operation against a copy of one prepared deployment and is SIGKILLed at fault point k, for every k.
+// Crash safety (quality.md "Data"): for install, install-with-restore, install into several tenants (one batch of
+// deployment bookkeeping), uninstall, upgrade and move, a child process runs the operation against a copy of one
+// prepared deployment and is SIGKILLed at fault point k, for every k.
 // Then the deployment is opened (recovery runs) and: PRAGMA integrity_check is ok on every database, the tenant is
 // wholly in its old or its new state (installed apps, schema registry, archive index, physical tables, rows), the
 // registry agrees with the tenant, and every archived row is still there.
@@ -35,8 +36,9 @@ beforeAll(() => {
   const east = Deployment.create(path.join(prepared, 'east'), { application: testApplication(), name: 'east' });
   const west = Deployment.create(path.join(prepared, 'west'), { application: testApplication(), name: 'west' });
   for (const d of [east, west]) for (const a of [coreV1(), coreV2()]) d.publish(pkg(a), { skipVerification: true });
-  for (const id of ['t1', 't2', 't3', 't4', 't5']) east.createTenant(id, { companies: COMPANIES });
+  for (const id of ['t1', 't2', 't3', 't4', 't5', 't6']) east.createTenant(id, { companies: COMPANIES });
   seedCustomers(east, 't1', false);
+  seedCustomers(east, 't6', false);
   for (const id of ['t2', 't3', 't4', 't5']) {
     east.installOne(id, IDS.core, { version: '1.0.0.0' });
     seedCustomers(east, id, true);
@@ -182,6 +184,58 @@ describe.each(SCENARIOS)('crash during $name', (s) => {
     // Before the commit the tenant is old; after it, new.
     expect(outcomes.at(-1)).toMatch(/:new$/);
     expect(outcomes[0]).toMatch(/:old$/);
+    fs.rmSync(oldRoot, { recursive: true, force: true });
+    fs.rmSync(newRoot, { recursive: true, force: true });
+  });
+});
+
+describe('crash during an install into several tenants (batched deployment bookkeeping)', () => {
+  it('leaves each tenant wholly old or new, in order, and the deployment log and registry agreeing with each', () => {
+    const tenants = ['t1', 't6'];
+    const points = faultPoints('install-many', 'install');
+    expect(points.length).toBeGreaterThanOrEqual(8);
+    const tenantFile = (root: string, t: string) => path.join(root, 'east', 'tenants', `${t}.sqlite`);
+    const oldRoot = copyPrepared('install-many-old');
+    const oldPrints = tenants.map((t) => fingerprint(tenantFile(oldRoot, t)));
+    const newRoot = copyPrepared('install-many-new');
+    const done = runChild('install-many', newRoot, 'none:0');
+    expect(done.status, done.stderr).toBe(0);
+    for (const t of tenants) recoverAndCheck(newRoot, t);
+    const newPrints = tenants.map((t) => fingerprint(tenantFile(newRoot, t)));
+    tenants.forEach((t, i) => expect(newPrints[i], t).not.toEqual(oldPrints[i]));
+
+    const outcomes: string[] = [];
+    for (let k = 1; k <= points.length; k++) {
+      const root = copyPrepared(`install-many-${k}`);
+      const r = runChild('install-many', root, `install:${k}`);
+      expect(r.signal, `k=${k} (${points[k - 1]}): ${r.stderr}`).toBe('SIGKILL');
+      for (const t of tenants) recoverAndCheck(root, t);
+      const states = tenants.map((t, i) => {
+        const print = fingerprint(tenantFile(root, t));
+        return print === oldPrints[i] ? 'old' : print === newPrints[i] ? 'new' : 'MIXED';
+      });
+      expect(states, `k=${k} (${points[k - 1]})`).not.toContain('MIXED');
+      // The deployment's log says what each tenant's file says: succeeded exactly when the tenant is new.
+      const east = Deployment.open(path.join(root, 'east'));
+      try {
+        tenants.forEach((t, i) => {
+          const results = east
+            .log({ tenantId: t, limit: 100 })
+            .filter((l) => l.operation === 'tenant.install')
+            .map((l) => l.result);
+          if (states[i] === 'new') expect(results, `k=${k} ${t}`).toEqual(['succeeded']);
+          else expect(results.every((x) => x === 'failed'), `k=${k} ${t}: ${results.join(',')}`).toBe(true);
+        });
+      } finally {
+        east.close();
+      }
+      outcomes.push(`${points[k - 1]}:${states.join('/')}`);
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+    // In order: the first tenant is never behind the second.
+    expect(outcomes.filter((o) => o.endsWith(':old/new'))).toEqual([]);
+    expect(outcomes[0]).toMatch(/:old\/old$/);
+    expect(outcomes.at(-1)).toMatch(/:new\/new$/);
     fs.rmSync(oldRoot, { recursive: true, force: true });
     fs.rmSync(newRoot, { recursive: true, force: true });
   });

@@ -124,7 +124,7 @@ export function loadTableData(def: AppDefinition, store: RecordStore, companies:
       const l = store.layout(c.name, td.table);
       if (seen.has(l.base.physical)) continue;
       seen.add(l.base.physical);
-      for (const row of td.rows) if (store.insert(l, asValues(row), { fireEvents: false, skipExisting: true, readBack: false })) n++;
+      n += store.loadRows(l, td.rows.map(asValues));
     }
   }
   return n;

@@ -55,7 +55,7 @@ import { DEFAULT_APPLICATION, DEFAULT_COMPANIES } from './default-application.js
 import { faultPoint } from './fault.js';
 import { fromStored } from './field-values.js';
 import { dispatch } from './invoke.js';
-import { desiredSchema, dropArchive, parseColumns, createPhysicalTable, tableBytes } from './physical-schema.js';
+import { desiredSchema, dropArchive, parseColumns, createPhysicalTables, tableBytes } from './physical-schema.js';
 import { RecordStore, type RecordValues } from './records.js';
 import { CatalogRepository, type CatalogRow } from './repositories/catalog-repository.js';
 import { ChangeRepository } from './repositories/change-repository.js';
@@ -63,7 +63,7 @@ import { JobRepository } from './repositories/job-repository.js';
 import { DeploymentLogRepository, type LogRow } from './repositories/log-repository.js';
 import { MoveJournalRepository, type MoveRow } from './repositories/move-journal-repository.js';
 import { nowIso } from './repositories/statement-cache.js';
-import { TenantRegistryRepository, type TenantRow } from './repositories/tenant-registry-repository.js';
+import { TenantRegistryRepository, type TenantAppRow, type TenantRow } from './repositories/tenant-registry-repository.js';
 import { TenantRepository, type ArchiveRow } from './repositories/tenant-repository.js';
 import { tenantMirrorsJson } from './snapshot-json.js';
 import { TokenStore } from './token-store.js';
@@ -190,6 +190,52 @@ function archiveIndexEntry(a: ReturnType<TenantRepository['archiveIndex']>[numbe
 function archiveIndexOf(repo: TenantRepository): ArchiveIndexEntry[] {
   return repo.archiveIndex().map(archiveIndexEntry);
 }
+
+/** What the deployment's registry mirrors of a tenant, read from the tenant database (the truth). */
+interface TenantFacts {
+  companies: string[];
+  apps: Omit<TenantAppRow, 'tenant_id'>[];
+  /** JSON ArchiveIndexEntry[] */
+  archives: string;
+}
+
+function tenantFacts(repo: TenantRepository): TenantFacts {
+  return {
+    companies: repo.companies().map((c) => c.name),
+    apps: repo.installedVersions(),
+    archives: JSON.stringify(archiveIndexOf(repo)),
+  };
+}
+
+interface StartedLog {
+  opId: string;
+  operation: string;
+  at: string;
+  actor: string;
+}
+
+interface TenantOpParams {
+  operation: string;
+  stateOp: TenantOperation;
+  faultOp: string;
+  tenantId: string;
+  actor: string | undefined;
+  params: Record<string, unknown>;
+  /** false: the operation works without the catalog (a dismounted tenant's own definitions). */
+  catalog?: boolean;
+}
+
+interface TenantOpFailure {
+  ok: false;
+  error: TenantryError;
+  /** Not a refusal: the tenant goes to the 'failed' state. */
+  unexpected: boolean;
+}
+
+type TenantOpOutcome<T> = { ok: true; value: T; facts: TenantFacts } | TenantOpFailure;
+
+/** Tenants per batch of a multi-tenant install: one deployment commit starts their log rows, one finishes them. */
+export const INSTALL_BATCH = 64;
 
 function logMirror(r: LogRow & { seq: number }): LogMirrorEntry {
   return {
@@ -374,15 +420,18 @@ export class Deployment implements Invoker {
   // ------------------------------------------------------------------------------------------------------------
   // logging and operation wrappers
 
-  private startLog(operation: string, tenantId: string | null, params: Record<string, unknown>, actor: string | undefined): { opId: string; at: string; actor: string } {
+  private startLog(operation: string, tenantId: string | null, params: Record<string, unknown>, actor: string | undefined): StartedLog {
+    return this.db.transaction(() => this.insertLogStart(operation, tenantId, JSON.stringify(params), actor))();
+  }
+
+  /** A 'running' log row and its change; call inside a deployment transaction. */
+  private insertLogStart(operation: string, tenantId: string | null, params: string, actor: string | undefined): StartedLog {
     const opId = crypto.randomUUID();
     const at = nowIso();
     const who = actor ?? SYSTEM_ACTOR;
-    this.db.transaction(() => {
-      this.opLog.start({ op_id: opId, actor: who, operation, tenant_id: tenantId, params: JSON.stringify(params), started_at: at });
-      this.logChange(opId);
-    })();
-    return { opId, at, actor: who };
+    this.opLog.start({ op_id: opId, actor: who, operation, tenant_id: tenantId, params, started_at: at });
+    this.logChange(opId);
+    return { opId, operation, at, actor: who };
   }
 
   private finishLog(opId: string, e?: unknown): void {
@@ -657,13 +706,14 @@ export class Deployment implements Invoker {
   private reconcileRegistry(tenantId: string): void {
     const row = this.registry.get(tenantId);
     if (!row) return;
-    const repo = this.tenantRepo(row);
-    this.registry.setCompanies(tenantId, repo.companies().map((c) => c.name));
-    this.registry.replaceApps(
-      tenantId,
-      repo.installed().map((a) => ({ app_id: a.app_id, version: a.version, data_version: a.data_version, sync_state: a.sync_state })),
-    );
-    this.registry.setArchives(tenantId, JSON.stringify(archiveIndexOf(repo)));
+    this.applyTenantFacts(tenantId, tenantFacts(this.tenantRepo(row)));
+  }
+
+  /** Writes what the registry mirrors of a tenant, as read from its database (tenantFacts). */
+  private applyTenantFacts(tenantId: string, facts: TenantFacts): void {
+    this.registry.setCompanies(tenantId, facts.companies);
+    this.registry.replaceApps(tenantId, facts.apps);
+    this.registry.setArchives(tenantId, facts.archives);
   }
 
   /**
@@ -671,13 +721,31 @@ export class Deployment implements Invoker {
    * log row, then the registry reconciled. A refusal changes nothing (the transaction rolls back) and is logged
    * as failed in both logs; an unexpected error also puts the tenant in the 'failed' state.
    */
-  private tenantOp<T>(
-    p: { operation: string; stateOp: TenantOperation; faultOp: string; tenantId: string; actor: string | undefined; params: Record<string, unknown>; catalog?: boolean },
-    body: (ctx: OpContext) => T,
-  ): { value: T; opId: string } {
+  private tenantOp<T>(p: TenantOpParams, body: (ctx: OpContext) => T): { value: T; opId: string } {
     const row = this.tenantRow(p.tenantId);
     checkAllowed(row.state as TenantState, p.stateOp, row.tenant_id);
     const log = this.startLog(p.operation, row.tenant_id, p.params, p.actor);
+    let outcome = this.runInTenant(row, p, log, body);
+    if (outcome.ok) {
+      try {
+        const ok = outcome;
+        this.track([row.tenant_id], () => this.settleTenantOp(row, log, ok));
+        return { value: ok.value, opId: log.opId };
+      } catch (e) {
+        outcome = this.tenantOpFailed(row, p, log, e);
+      }
+    }
+    const failed = outcome;
+    this.track([row.tenant_id], () => this.settleTenantOp(row, log, failed));
+    throw failed.error;
+  }
+
+  /**
+   * The tenant part of a tenant operation: ONE transaction of the tenant database holding the work and the tenant
+   * log row; then what the registry mirrors of the tenant is read back. Never throws: a failure is returned (and
+   * logged in the tenant, best effort) for the deployment's bookkeeping.
+   */
+  private runInTenant<T>(row: TenantRow, p: TenantOpParams, log: StartedLog, body: (ctx: OpContext) => T, catalog?: CatalogAccess): TenantOpOutcome<T> {
     let repo: TenantRepository | undefined;
     try {
       repo = this.tenantRepo(row);
@@ -689,7 +757,7 @@ export class Deployment implements Invoker {
         op: p.faultOp,
         repo,
         application: this.app,
-        catalog: p.catalog === false ? null : this.catalogAccess(),
+        catalog: p.catalog === false ? null : (catalog ?? this.catalogAccess()),
       };
       const r = repo;
       const value = repo.db.transaction(() => {
@@ -700,28 +768,35 @@ export class Deployment implements Invoker {
       })();
       faultPoint(p.faultOp, 'after-commit');
       this.stores.delete(row.tenant_id);
-      this.track([row.tenant_id], () => {
-        this.reconcileRegistry(row.tenant_id);
-        if (row.state === 'failed') this.registry.setState(row.tenant_id, 'operational');
-        this.finishLog(log.opId);
-      });
-      return { value, opId: log.opId };
+      return { ok: true, value, facts: tenantFacts(repo) };
     } catch (e) {
-      this.stores.delete(row.tenant_id);
-      const err = isTenantryError(e) ? e : new TenantryError('INTERNAL', `${p.operation} failed in tenant "${row.tenant_id}": ${(e as Error).message}`, { tenantId: row.tenant_id });
-      const info = err.toInfo();
-      if (repo) {
-        try {
-          repo.log({ op_id: log.opId, actor: log.actor, operation: p.operation, params: JSON.stringify(p.params), started_at: log.at, ended_at: nowIso(), result: 'failed', error_code: info.code, error_message: info.message });
-        } catch {
-          // the tenant log is best effort after a failure; the deployment log below still records it
-        }
+      return this.tenantOpFailed(row, p, log, e, repo);
+    }
+  }
+
+  private tenantOpFailed(row: TenantRow, p: TenantOpParams, log: StartedLog, e: unknown, repo = this.tenantDbs.get(row.tenant_id)): TenantOpFailure {
+    this.stores.delete(row.tenant_id);
+    const error = isTenantryError(e) ? e : new TenantryError('INTERNAL', `${p.operation} failed in tenant "${row.tenant_id}": ${(e as Error).message}`, { tenantId: row.tenant_id });
+    const info = error.toInfo();
+    if (repo) {
+      try {
+        repo.log({ op_id: log.opId, actor: log.actor, operation: p.operation, params: JSON.stringify(p.params), started_at: log.at, ended_at: nowIso(), result: 'failed', error_code: info.code, error_message: info.message });
+      } catch {
+        // the tenant log is best effort after a failure; the deployment log still records it
       }
-      this.track([row.tenant_id], () => {
-        if (!isTenantryError(e)) this.registry.setState(row.tenant_id, 'failed', { operation: p.operation, error: info.message });
-        this.finishLog(log.opId, err);
-      });
-      throw err;
+    }
+    return { ok: false, error, unexpected: !isTenantryError(e) };
+  }
+
+  /** The deployment's side of a finished tenant operation; call inside track() for the tenant. */
+  private settleTenantOp(row: TenantRow, log: StartedLog, outcome: TenantOpOutcome<unknown>): void {
+    if (outcome.ok) {
+      this.applyTenantFacts(row.tenant_id, outcome.facts);
+      if (row.state === 'failed') this.registry.setState(row.tenant_id, 'operational');
+      this.finishLog(log.opId);
+    } else {
+      if (outcome.unexpected) this.registry.setState(row.tenant_id, 'failed', { operation: log.operation, error: outcome.error.message });
+      this.finishLog(log.opId, outcome.error);
     }
   }
 
@@ -1059,7 +1134,7 @@ export class Deployment implements Invoker {
           repo.setMeta('created_at', at);
           for (const c of companies) repo.addCompany(c, at);
           const view = mergeView(this.app, []);
-          for (const d of desiredSchema(view, repo.companies(), new Set(['']))) createPhysicalTable(repo, d);
+          createPhysicalTables(repo, desiredSchema(view, repo.companies(), new Set([''])));
           repo.log({ op_id: opId, actor: opts.actor ?? SYSTEM_ACTOR, operation: 'tenant.create', params: JSON.stringify({ companies }), started_at: at, ended_at: nowIso(), result: 'succeeded', error_code: null, error_message: null });
         })();
         checkpointTruncate(db);
@@ -1219,29 +1294,70 @@ export class Deployment implements Invoker {
   // ------------------------------------------------------------------------------------------------------------
   // install / uninstall / upgrade / sync
 
+  /**
+   * Install into several tenants. Each tenant is its own operation (ONE tenant transaction with its log row, as
+   * tenantOp), but the deployment's bookkeeping is batched: per INSTALL_BATCH tenants, one deployment commit starts
+   * their log rows and one finishes them with the registry and the change feed. A crash in between leaves rows
+   * 'running'; open() finishes each as its tenant's own log says (committed or not), as for a single operation.
+   */
   install(tenantIds: readonly string[], appKey: string, opts: { version?: string; installDependencies?: boolean; loadData?: boolean; actor?: string } = {}): PerTenantInstall[] {
     const appId = this.resolveAppId(appKey);
     const { def } = this.publishedVersion(appId, opts.version);
+    const installOpts = { installDependencies: opts.installDependencies ?? false, loadData: opts.loadData ?? true };
+    const params = { appId, version: def.manifest.version, ...installOpts };
     const out: PerTenantInstall[] = [];
-    for (const t of tenantIds) {
+    let batch: { index: number; row: TenantRow }[] = [];
+    const flush = (): void => {
+      if (batch.length === 0) return;
+      const ops = batch.map((b) => ({ ...b, p: { operation: 'tenant.install', stateOp: 'install' as const, faultOp: 'install', tenantId: b.row.tenant_id, actor: opts.actor, params } }));
+      batch = [];
+      const results = this.tenantOpBatch(ops, (ctx) => installInTenant(ctx, def, installOpts));
+      ops.forEach((o, i) => {
+        const r = results[i]!;
+        out[o.index] = r.ok
+          ? { tenantId: o.row.tenant_id, ok: true, opId: r.opId, installed: r.value.installed, action: r.value.action }
+          : { tenantId: o.row.tenant_id, ok: false, opId: '', installed: [], action: null, error: r.error.toInfo() };
+      });
+    };
+    tenantIds.forEach((t, index) => {
       try {
-        const r = this.tenantOp(
-          {
-            operation: 'tenant.install',
-            stateOp: 'install',
-            faultOp: 'install',
-            tenantId: t,
-            actor: opts.actor,
-            params: { appId, version: def.manifest.version, installDependencies: opts.installDependencies ?? false, loadData: opts.loadData ?? true },
-          },
-          (ctx) => installInTenant(ctx, def, { installDependencies: opts.installDependencies ?? false, loadData: opts.loadData ?? true }),
-        );
-        out.push({ tenantId: normalizeTenantId(t), ok: true, opId: r.opId, installed: r.value.installed, action: r.value.action });
+        let row = this.tenantRow(t);
+        // The same tenant twice: its second install must see the first one's outcome in the registry.
+        if (batch.some((b) => b.row.tenant_id === row.tenant_id)) {
+          flush();
+          row = this.tenantRow(t);
+        }
+        checkAllowed(row.state as TenantState, 'install', row.tenant_id);
+        batch.push({ index, row });
+        if (batch.length >= INSTALL_BATCH) flush();
       } catch (e) {
-        out.push({ tenantId: String(t).toLowerCase(), ok: false, opId: '', installed: [], action: null, error: toErrorInfo(e) });
+        out[index] = { tenantId: String(t).toLowerCase(), ok: false, opId: '', installed: [], action: null, error: toErrorInfo(e) };
       }
-    }
+    });
+    flush();
     return out;
+  }
+
+  /**
+   * Tenant operations on several tenants (their states already checked) with batched deployment bookkeeping: one
+   * deployment transaction starts every log row, each tenant runs its own transaction (runInTenant), one deployment
+   * transaction settles them all (registry, states, log rows, change feed).
+   */
+  private tenantOpBatch<T>(ops: readonly { row: TenantRow; p: TenantOpParams }[], body: (ctx: OpContext) => T): ({ ok: true; value: T; opId: string } | TenantOpFailure)[] {
+    const logs = this.db.transaction(() => ops.map((o) => this.insertLogStart(o.p.operation, o.row.tenant_id, JSON.stringify(o.p.params), o.p.actor)))();
+    const catalog = this.catalogAccess();
+    const outcomes = ops.map((o, i) => this.runInTenant(o.row, o.p, logs[i]!, body, catalog));
+    try {
+      this.track(
+        ops.map((o) => o.row.tenant_id),
+        () => ops.forEach((o, i) => this.settleTenantOp(o.row, logs[i]!, outcomes[i]!)),
+      );
+    } catch (e) {
+      // The tenants are as their own databases say; their log rows stay 'running' until the next open settles them.
+      const error = new TenantryError('INTERNAL', `the deployment's bookkeeping of ${ops[0]?.p.operation ?? 'the operation'} failed: ${(e as Error).message}; reopen the deployment to reconcile it`);
+      return ops.map(() => ({ ok: false, error, unexpected: true }));
+    }
+    return outcomes.map((o, i) => (o.ok ? { ok: true, value: o.value, opId: logs[i]!.opId } : o));
   }
 
   /** Install in one tenant; throws on refusal (convenient for scripts and tests). */

@@ -63,67 +63,69 @@ function validDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
 }
 
+// A module-level function, not a closure per call: toStored runs for every value of a bulk load.
+function invalid(field: FieldSpec, value: JsonValue, where: string, why: string): never {
+  throw new TenantryError('RECORD_INVALID', `${where}: field "${field.name}" ${why}`, { field: field.name, fieldId: field.id, value });
+}
+
 /**
  * Validates a value for a field and returns its storage form. `where` names the record for messages,
  * e.g. `table "Customer"`. Throws RECORD_INVALID naming the field.
  */
 export function toStored(field: FieldSpec, value: JsonValue | undefined, where: string): SqlValue {
-  const bad = (why: string): never => {
-    throw new TenantryError('RECORD_INVALID', `${where}: field "${field.name}" ${why}`, { field: field.name, fieldId: field.id, value: value ?? null });
-  };
   if (value === undefined || value === null) return null;
   switch (field.type) {
     case 'Code':
     case 'Text': {
-      if (typeof value !== 'string') return bad(`must be a string (${field.type}[${field.length ?? '?'}])`);
-      if (/[\u0000]/.test(value)) return bad('must not contain NUL characters');
-      if (field.length !== undefined && value.length > field.length) return bad(`is ${value.length} characters long; at most ${field.length} fit in ${field.type}[${field.length}]`);
+      if (typeof value !== 'string') return invalid(field, value, where, `must be a string (${field.type}[${field.length ?? '?'}])`);
+      if (/[\u0000]/.test(value)) return invalid(field, value, where, 'must not contain NUL characters');
+      if (field.length !== undefined && value.length > field.length) return invalid(field, value, where, `is ${value.length} characters long; at most ${field.length} fit in ${field.type}[${field.length}]`);
       // NAV stores Code values upper-case and without surrounding spaces.
       return field.type === 'Code' ? value.trim().toUpperCase() : value;
     }
     case 'Integer':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < -2147483648 || value > 2147483647) return bad('must be a whole number between -2147483648 and 2147483647');
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < -2147483648 || value > 2147483647) return invalid(field, value, where, 'must be a whole number between -2147483648 and 2147483647');
       return value;
     case 'BigInteger':
-      if (typeof value !== 'number' || !Number.isSafeInteger(value)) return bad('must be a whole number (safe integer)');
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) return invalid(field, value, where, 'must be a whole number (safe integer)');
       return value;
     case 'Decimal':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return bad('must be a finite number');
+      if (typeof value !== 'number' || !Number.isFinite(value)) return invalid(field, value, where, 'must be a finite number');
       return value;
     case 'Boolean':
-      if (typeof value !== 'boolean') return bad('must be true or false');
+      if (typeof value !== 'boolean') return invalid(field, value, where, 'must be true or false');
       return value ? 1 : 0;
     case 'Date':
-      if (typeof value !== 'string' || (value !== '' && !validDate(value))) return bad('must be a date as YYYY-MM-DD');
+      if (typeof value !== 'string' || (value !== '' && !validDate(value))) return invalid(field, value, where, 'must be a date as YYYY-MM-DD');
       return value;
     case 'DateTime':
-      if (typeof value !== 'string' || (value !== '' && (!DATETIME.test(value) || Number.isNaN(Date.parse(value))))) return bad('must be an ISO 8601 date-time with a time zone, e.g. 2024-01-31T12:00:00Z');
+      if (typeof value !== 'string' || (value !== '' && (!DATETIME.test(value) || Number.isNaN(Date.parse(value))))) return invalid(field, value, where, 'must be an ISO 8601 date-time with a time zone, e.g. 2024-01-31T12:00:00Z');
       return value === '' ? '' : new Date(value).toISOString();
     case 'Time':
-      if (typeof value !== 'string' || (value !== '' && !TIME.test(value))) return bad('must be a time as HH:MM:SS');
+      if (typeof value !== 'string' || (value !== '' && !TIME.test(value))) return invalid(field, value, where, 'must be a time as HH:MM:SS');
       return value;
     case 'Guid':
-      if (typeof value !== 'string' || !GUID_PATTERN.test(value)) return bad('must be a GUID');
+      if (typeof value !== 'string' || !GUID_PATTERN.test(value)) return invalid(field, value, where, 'must be a GUID');
       return value.toLowerCase();
     case 'Option': {
       const opts = field.options ?? [];
       if (typeof value === 'number') {
         const o = opts[value];
-        if (!Number.isInteger(value) || o === undefined) return bad(`must be one of ${opts.map((x) => `"${x}"`).join(', ')}`);
+        if (!Number.isInteger(value) || o === undefined) return invalid(field, value, where, `must be one of ${opts.map((x) => `"${x}"`).join(', ')}`);
         return o;
       }
       const found = opts.find((o) => o.toLowerCase() === String(value).toLowerCase());
-      if (found === undefined) return bad(`must be one of ${opts.map((x) => `"${x}"`).join(', ')}`);
+      if (found === undefined) return invalid(field, value, where, `must be one of ${opts.map((x) => `"${x}"`).join(', ')}`);
       return found;
     }
     case 'Enum': {
       const vals = field.enumValues ?? [];
       const found = typeof value === 'number' ? vals.find((v) => v.id === value) : vals.find((v) => v.name.toLowerCase() === String(value).toLowerCase());
-      if (!found) return bad(`must be one of ${vals.map((v) => `"${v.name}"`).join(', ')}`);
+      if (!found) return invalid(field, value, where, `must be one of ${vals.map((v) => `"${v.name}"`).join(', ')}`);
       return found.name;
     }
     default:
-      return bad(`has an unknown type ${field.type}`);
+      return invalid(field, value, where, `has an unknown type ${field.type}`);
   }
 }
 

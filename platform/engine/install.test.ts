@@ -100,6 +100,60 @@ describe('install', () => {
       ['nope', false, 'TENANT_NOT_FOUND'],
     ]);
   });
+
+  it('a fleet install (batched bookkeeping) logs, registers and feeds each tenant as single installs do', () => {
+    const t = setup({ apps: [coreV1()], tenants: ['a', 'b', 'c'] });
+    t.d.installOne('b', IDS.core);
+    const seq = t.d.changeSeq;
+    // 'A' and 'a' are one tenant: its second install sees the first and is refused.
+    const r = t.d.install(['A', 'b', 'c', 'a'], IDS.core);
+    expect(r.map((x) => [x.tenantId, x.ok, x.error?.code])).toEqual([
+      ['a', true, undefined],
+      ['b', false, 'ALREADY_INSTALLED'],
+      ['c', true, undefined],
+      ['a', false, 'ALREADY_INSTALLED'],
+    ]);
+    for (const id of ['a', 'c']) {
+      expect(t.d.tenantApps(id).map((a) => a.version)).toEqual(['1.0.0.0']);
+      expect(t.d.log({ tenantId: id }).filter((l) => l.operation === 'tenant.install').map((l) => l.result)).toEqual(id === 'a' ? ['failed', 'succeeded'] : ['succeeded']);
+      expect(t.d.tenantLog(id, 5).filter((l) => l.operation === 'tenant.install').map((l) => l.result)).toEqual(id === 'a' ? ['failed', 'succeeded'] : ['succeeded']);
+    }
+    expect(t.d.appTenants(IDS.core).tenants.map((x) => x.tenantId)).toEqual(['a', 'b', 'c']);
+    expect(t.d.log({ limit: 1000 }).filter((l) => l.result === 'running')).toEqual([]);
+    const changes = t.d.changesSince(seq, 1000).changes;
+    expect(changes.filter((c) => c.kind === 'tenant.upserted').map((c) => c.tenantId)).toEqual(['a', 'c']);
+    // Every log row started and finished appears in the feed.
+    expect(changes.filter((c) => c.kind === 'log.upserted').length).toBe(8);
+  });
+
+  it('loads table data as the record API would: validated, existing keys skipped, counters exact, extension fields kept', () => {
+    const def = coreV1();
+    def.tableData = [
+      { table: 'Loyalty Tier', rows: [{ Code: 'bronze', Description: 'Bronze', 'Min Points': 0 }, { Code: 'BRONZE', Description: 'again' }, { Code: 'silver', 'Min Points': 1000 }] },
+      { table: 'Customer', rows: [{ 'No.': 'c1', Name: 'Adatum', 'Loyalty Points': 7 }, { 'No.': 'c2', Name: 'Contoso' }] },
+    ];
+    const t = setup({ apps: [def], tenants: ['t1'] });
+    expect(t.d.install(['t1'], IDS.core)[0]).toMatchObject({ ok: true });
+    for (const c of COMPANIES) {
+      const tiers = t.d.readPage('t1', c, 'Loyalty Tier');
+      expect(tiers.rows.map((x) => [x['Code'], x['Description']])).toEqual([['BRONZE', 'Bronze'], ['SILVER', ''], ['PLATINUM', 'Platinum']]);
+      const customers = t.d.readPage('t1', c, 'Customer');
+      expect(customers.rows.map((x) => [x['No.'], x['Loyalty Points']])).toEqual([['C1', 7], ['C2', 0]]);
+    }
+    // The registry's row counters match the rows (readPage's total comes from them).
+    const db = t.d.tenantDatabase('t1');
+    for (const r of db.prepare("SELECT physical, row_count FROM schema_tables WHERE physical LIKE 'c%'").all() as { physical: string; row_count: number }[]) {
+      expect(r.row_count, r.physical).toBe((db.prepare(`SELECT COUNT(*) AS n FROM ${quoted(r.physical)}`).get() as { n: number }).n);
+    }
+
+    const bad = coreV1();
+    bad.tableData = [{ table: 'Loyalty Tier', rows: [{ Code: 'OK', 'Min Points': 1 }, { Code: 'X', 'Min Points': 'many' }] }];
+    const t2 = setup({ apps: [bad], tenants: ['t1'] });
+    const [r] = t2.d.install(['t1'], IDS.core);
+    expect(r?.error).toMatchObject({ code: 'RECORD_INVALID', message: expect.stringContaining('table "Loyalty Tier" in company "CRONUS": field "Min Points" must be a whole number') });
+    expect(tables(t2, 't1')).toEqual(tables(setup({ tenants: ['t1'] }), 't1'));
+    expect(t2.d.tenantApps('t1')).toEqual([]);
+  });
 });
 
 describe('uninstall and reinstall', () => {

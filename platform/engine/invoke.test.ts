@@ -59,6 +59,7 @@ describe('invoke', () => {
     await call('record.modify', { tenantId: 't1', company: C1, table: 'Customer', key: { 'No.': 'C2' }, changes: { City: 'Oslo' } });
     await call('record.page', { tenantId: 't1', company: C1, table: 'Customer' });
     await call('record.delete', { tenantId: 't1', company: C1, table: 'Customer', key: { 'No.': 'C2' } });
+    await call('tenant.upgradeCheck', { tenantId: 't1', appId: IDS.core });
     await call('tenant.upgrade', { tenantIds: ['t1'], appId: IDS.core });
     await call('tenant.sync', { tenantId: 't1', mode: 'check-only' });
     await call('tenant.apps', { tenantId: 't1' });

@@ -36,6 +36,8 @@ export function companyScope(table: Pick<MergedTable, 'dataPerCompany'>, compani
 export function desiredSchema(view: MergedView, companies: readonly CompanyRow[], owners?: ReadonlySet<string>): DesiredTable[] {
   const out: DesiredTable[] = [];
   for (const t of view.tables) {
+    // Most tables hold nothing of the owners asked for (an install asks for one app's): skip them before any work.
+    if (owners && !owners.has(t.ownerAppId) && !t.fields.some((f) => owners.has(f.ownerAppId))) continue;
     const byOwner = new Map<string, ColumnInfo[]>();
     byOwner.set(t.ownerAppId, []);
     for (const f of t.fields) {
@@ -109,7 +111,10 @@ function countWhere(db: Database.Database, physical: string, where: string, para
 export function planPhysicalSync(repo: TenantRepository, desired: readonly DesiredTable[], owners: ReadonlySet<string>): PhysicalChange[] {
   const db = repo.db;
   const changes: PhysicalChange[] = [];
-  const current = new Map(repo.schema().filter((r) => owners.has(r.owner_app_id)).map((r) => [r.physical, r]));
+  // The owners' rows only (indexed by owner), in the registry's order (company, table, owner) as schema() gives it.
+  const owned = [...owners].flatMap((o) => repo.schemaByOwner(o));
+  owned.sort((a, b) => a.company_id - b.company_id || a.table_id - b.table_id || (a.owner_app_id < b.owner_app_id ? -1 : a.owner_app_id > b.owner_app_id ? 1 : 0));
+  const current = new Map(owned.map((r) => [r.physical, r]));
   for (const d of desired) {
     const row = current.get(d.physical);
     if (!row) {
@@ -204,29 +209,42 @@ export function describePhysicalChange(c: PhysicalChange): string {
   }
 }
 
-/** Creates one physical table (and its key index) and registers it. */
-export function createPhysicalTable(repo: TenantRepository, d: DesiredTable): void {
-  const cols = d.columns.map((c) => `${quoted({ kind: 'column', fieldId: c.fieldId })} ${sqlType(c.type)}`);
-  // Base rows: AUTOINCREMENT so a row id is never reused (companion and archived rows stay keyed to the right row).
-  const ridDef = d.kind === 'table' ? `${RID} INTEGER PRIMARY KEY AUTOINCREMENT` : `${RID} INTEGER PRIMARY KEY`;
-  repo.db.exec(`CREATE TABLE ${quoted(d.physical)} (${[ridDef, ...cols].join(', ')}) STRICT`);
-  let keyIndex: string | null = null;
-  if (d.kind === 'table' && d.primaryKey.length > 0) {
-    keyIndex = generatedName({ kind: 'key-index', seq: repo.nextSeq('key-index') });
-    repo.db.exec(`CREATE UNIQUE INDEX ${quoted(keyIndex)} ON ${quoted(d.physical)} (${d.primaryKey.map((id) => quoted({ kind: 'column', fieldId: id })).join(', ')})`);
+/**
+ * Creates physical tables (and their key indexes) and registers them: all the DDL first, then the registry rows.
+ * Each DDL statement expires every statement prepared on the connection, so registering between two CREATEs would
+ * prepare the registry's INSERT again for every table.
+ */
+export function createPhysicalTables(repo: TenantRepository, tables: readonly DesiredTable[]): void {
+  if (tables.length === 0) return;
+  const keyed = tables.filter((d) => d.kind === 'table' && d.primaryKey.length > 0).length;
+  let keySeq = keyed > 0 ? repo.reserveSeq('key-index', keyed) : 0;
+  const ddl: string[] = [];
+  const rows: SchemaRow[] = [];
+  for (const d of tables) {
+    const cols = d.columns.map((c) => `${quoted({ kind: 'column', fieldId: c.fieldId })} ${sqlType(c.type)}`);
+    // Base rows: AUTOINCREMENT so a row id is never reused (companion and archived rows stay keyed to the right row).
+    const ridDef = d.kind === 'table' ? `${RID} INTEGER PRIMARY KEY AUTOINCREMENT` : `${RID} INTEGER PRIMARY KEY`;
+    ddl.push(`CREATE TABLE ${quoted(d.physical)} (${[ridDef, ...cols].join(', ')}) STRICT`);
+    let keyIndex: string | null = null;
+    if (d.kind === 'table' && d.primaryKey.length > 0) {
+      keyIndex = generatedName({ kind: 'key-index', seq: keySeq++ });
+      ddl.push(`CREATE UNIQUE INDEX ${quoted(keyIndex)} ON ${quoted(d.physical)} (${d.primaryKey.map((id) => quoted({ kind: 'column', fieldId: id })).join(', ')})`);
+    }
+    rows.push({
+      physical: d.physical,
+      company_id: d.companyId,
+      table_id: d.tableId,
+      table_name: d.tableName,
+      owner_app_id: d.ownerAppId,
+      kind: d.kind,
+      base_physical: d.basePhysical,
+      key_index: keyIndex,
+      columns: JSON.stringify(d.columns),
+      row_count: 0,
+    });
   }
-  repo.putSchema({
-    physical: d.physical,
-    company_id: d.companyId,
-    table_id: d.tableId,
-    table_name: d.tableName,
-    owner_app_id: d.ownerAppId,
-    kind: d.kind,
-    base_physical: d.basePhysical,
-    key_index: keyIndex,
-    columns: JSON.stringify(d.columns),
-    row_count: 0,
-  });
+  repo.db.exec(ddl.join(';\n'));
+  for (const r of rows) repo.putSchema(r);
 }
 
 export interface ArchiveContext {
@@ -342,9 +360,15 @@ export function applyPhysicalChanges(repo: TenantRepository, changes: readonly P
   const db = repo.db;
   for (const c of changes) {
     if (c.destructive && !force) throw new Error(`internal: destructive change applied without force: ${describePhysicalChange(c)}`);
+  }
+  // New tables do not depend on the other changes: created together (see createPhysicalTables).
+  createPhysicalTables(
+    repo,
+    changes.flatMap((c) => (c.kind === 'create-table' ? [c.desired] : [])),
+  );
+  for (const c of changes) {
     switch (c.kind) {
       case 'create-table':
-        createPhysicalTable(repo, c.desired);
         break;
       case 'add-column': {
         const row = repo.schemaRow(c.physical);

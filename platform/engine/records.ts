@@ -2,13 +2,14 @@
 // extension that adds fields to it, joined on _rid. Validates values (RECORD_INVALID naming the field), keeps the
 // primary key unique (RECORD_EXISTS), keeps the registry's row counters exact, and fires the registered subscribers
 // for record.inserted / modified / deleted in stage order (pre-validation, pre-operation, post-operation).
+import type Database from 'better-sqlite3';
 import { TenantryError } from '../../shared/api/errors.js';
 import type { JsonValue } from '../../shared/api/operations.js';
 import type { MergedField, MergedTable, MergedView } from '../../shared/domain/merge.js';
 import { quoted, RID } from './db/identifiers.js';
 import { blankStored, fromStored, isBlank, toStored, type FieldSpec, type SqlValue } from './field-values.js';
 import { companyScope, parseColumns } from './physical-schema.js';
-import type { SchemaRow, SubscriberRow, TenantRepository } from './repositories/tenant-repository.js';
+import type { CompanyRow, SchemaRow, SubscriberRow, TenantRepository } from './repositories/tenant-repository.js';
 import { StatementCache } from './repositories/statement-cache.js';
 
 export interface LayoutField {
@@ -38,10 +39,24 @@ export type RecordValues = Record<string, JsonValue>;
 type Event = 'record.inserted' | 'record.modified' | 'record.deleted';
 
 const k = (s: string): string => s.toLowerCase();
+const asciiLower = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+
+/** The view's tables by lower-cased name (the first of a name wins, as a search in order would); once per view. */
+const tableIndex = new WeakMap<MergedView, Map<string, MergedTable>>();
+function tablesByName(view: MergedView): Map<string, MergedTable> {
+  let m = tableIndex.get(view);
+  if (!m) {
+    m = new Map();
+    for (const t of view.tables) if (!m.has(k(t.name))) m.set(k(t.name), t);
+    tableIndex.set(view, m);
+  }
+  return m;
+}
 
 export class RecordStore {
   private readonly s: StatementCache;
   private readonly layouts = new Map<string, TableLayout>();
+  private companies: Map<string, CompanyRow> | undefined;
   constructor(
     readonly repo: TenantRepository,
     readonly view: MergedView,
@@ -53,9 +68,9 @@ export class RecordStore {
     const cacheKey = `${k(companyName)}\u0000${k(tableName)}`;
     const cached = this.layouts.get(cacheKey);
     if (cached) return cached;
-    const table = this.view.tables.find((t) => k(t.name) === k(tableName));
+    const table = tablesByName(this.view).get(k(tableName));
     if (!table) throw new TenantryError('NOT_FOUND', `table "${tableName}" does not exist in this tenant (application and installed extensions)`, { table: tableName });
-    const company = this.repo.company(companyName);
+    const company = this.company(companyName);
     if (!company) {
       const known = this.repo.companies().map((c) => `"${c.name}"`);
       throw new TenantryError('NOT_FOUND', `company "${companyName}" does not exist in the tenant; companies: ${known.join(', ')}`, { company: companyName });
@@ -82,6 +97,13 @@ export class RecordStore {
     const layout: TableLayout = { table, companyId, companyName: company.name, where, base, companions, fields, byName, primaryKey };
     this.layouts.set(cacheKey, layout);
     return layout;
+  }
+
+  /** Companies are fixed when the tenant is created, so one read serves the store's life (names match as the
+   *  column's COLLATE NOCASE does: ASCII letters only). */
+  private company(name: string): CompanyRow | undefined {
+    this.companies ??= new Map(this.repo.companies().map((c) => [asciiLower(c.name), c]));
+    return this.companies.get(asciiLower(name));
   }
 
   private field(l: TableLayout, name: string): LayoutField {
@@ -246,6 +268,66 @@ export class RecordStore {
     const rid = this.writeColumns(l, 0, stored, true);
     if (fire) this.runPost(l, 'record.inserted', rid);
     return { rid, record: opts.readBack === false ? full : this.readByRid(l, rid) };
+  }
+
+  /**
+   * Bulk load of a package's table data (install): each row is validated exactly as insert() validates it (unknown
+   * fields, types, initValue, blank key fields, notBlank; same codes and messages), an existing key is skipped, no
+   * event fires and nothing is read back. Rows go through one prepared `INSERT ... ON CONFLICT DO NOTHING` per column
+   * set (the unique key index decides, as ridByKey would), and the row counter is updated once. A row with values
+   * for extension fields (companion tables) takes insert(). Returns the number of rows inserted.
+   */
+  loadRows(l: TableLayout, rows: readonly RecordValues[]): number {
+    const notBlank = l.fields.filter((f) => f.field.properties.notBlank);
+    const withInit = l.fields.filter((f) => f.field.properties.initValue !== undefined);
+    let inserted = 0;
+    let viaInsert = 0;
+    // Table data rows usually all give the same fields: one statement, looked up again only when the set changes.
+    let lastKey: string | undefined;
+    let stmt: Database.Statement | undefined;
+    for (const values of rows) {
+      const record = this.normalize(l, values);
+      for (const f of withInit) {
+        const init = f.field.properties.initValue;
+        if (record[f.field.name] === undefined && init !== undefined) record[f.field.name] = init;
+      }
+      const stored = this.stored(l, record);
+      for (const f of l.primaryKey) if (!stored.has(f) || stored.get(f) === null) stored.set(f, blankStored(f.field.type));
+      for (const f of notBlank) {
+        if (isBlank(f.field.type, fromStored(f.field.type, stored.get(f) ?? null))) {
+          throw new TenantryError('RECORD_INVALID', `${l.where}: field "${f.field.name}" must not be blank`, { table: l.table.name, field: f.field.name });
+        }
+      }
+      let key = '';
+      let companion = false;
+      const params: SqlValue[] = [];
+      for (const [f, v] of stored) {
+        if (!f.isBase) {
+          if (v !== null) companion = true;
+          continue;
+        }
+        key += key === '' ? f.column : `, ${f.column}`;
+        params.push(v);
+      }
+      if (companion) {
+        // Extension fields live in companion tables keyed by the base row: the record API writes both.
+        if (this.insert(l, values, { fireEvents: false, skipExisting: true, readBack: false })) viaInsert++;
+        continue;
+      }
+      if (stmt === undefined || key !== lastKey) {
+        const table = quoted(l.base.physical);
+        stmt = this.s.stmt(
+          key === ''
+            ? `INSERT INTO ${table} (${RID}) VALUES (NULL) ON CONFLICT DO NOTHING`
+            : `INSERT INTO ${table} (${key}) VALUES (${params.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`,
+        );
+        lastKey = key;
+      }
+      inserted += stmt.run(params).changes;
+    }
+    // insert() counted its own rows.
+    this.repo.addRowCount(l.base.physical, inserted);
+    return inserted + viaInsert;
   }
 
   private runPost(l: TableLayout, event: Event, rid: number): void {

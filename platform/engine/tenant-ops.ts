@@ -68,6 +68,42 @@ function conflictsOf(candidate: AppDefinition, installed: readonly AppDefinition
   return found;
 }
 
+/**
+ * The merged view after installing `candidate` depends on the same things (application, ids and versions), so a
+ * multi-tenant install merges once. Shared between tenants, so frozen: nothing may change it in place.
+ */
+const viewMemo = new WeakMap<Application, Map<string, MergedView>>();
+
+function viewWith(application: Application, defs: readonly AppDefinition[]): MergedView {
+  const key = defs.map((d) => `${d.manifest.id.toLowerCase()}@${d.manifest.version}`).join('|');
+  let memo = viewMemo.get(application);
+  if (!memo) viewMemo.set(application, (memo = new Map()));
+  let view = memo.get(key);
+  if (!view) {
+    view = deepFreeze(mergeView(application, defs));
+    if (memo.size >= CONFLICT_MEMO_LIMIT) memo.clear();
+    memo.set(key, view);
+  }
+  return view;
+}
+
+/** A definition's JSON for installed_apps; published definitions never change, so a fleet install makes it once. */
+const definitionJsonMemo = new WeakMap<AppDefinition, string>();
+
+function definitionJson(def: AppDefinition): string {
+  let json = definitionJsonMemo.get(def);
+  if (json === undefined) definitionJsonMemo.set(def, (json = JSON.stringify(def)));
+  return json;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 export function appRef(def: AppDefinition): AppRef {
   const m = def.manifest;
   return { id: m.id.toLowerCase(), name: m.name, publisher: m.publisher, version: m.version };
@@ -161,7 +197,7 @@ function installApp(ctx: OpContext, def: AppDefinition, loadData: boolean): { ac
     );
   }
   faultPoint(ctx.op, 'before-schema');
-  const view = mergeView(ctx.application, [...installed, def]);
+  const view = viewWith(ctx.application, [...installed, def]);
   const companies = ctx.repo.companies();
   for (const a of archives) restoreArchive(ctx.repo, a);
   if (archives.length > 0) faultPoint(ctx.op, 'after-restore-rename');
@@ -200,7 +236,7 @@ function installApp(ctx: OpContext, def: AppDefinition, loadData: boolean): { ac
     installed_at: ctx.at,
     sync_state: 'synced',
     package_sha256: ctx.catalog?.sha256(appId, def.manifest.version) ?? '',
-    definition: JSON.stringify(def),
+    definition: definitionJson(def),
   });
   faultPoint(ctx.op, 'after-record');
   return { action, steps };
@@ -215,7 +251,8 @@ export interface InstallResult {
 export function installInTenant(ctx: OpContext, target: AppDefinition, opts: { installDependencies: boolean; loadData: boolean }): InstallResult {
   if (!ctx.catalog) throw new Error('internal: install needs the catalog');
   const appId = target.manifest.id.toLowerCase();
-  const current = ctx.repo.installedApp(appId);
+  const installedRows = ctx.repo.installed();
+  const current = installedRows.find((r) => r.app_id === appId);
   if (current) {
     const same = current.version === target.manifest.version;
     throw new TenantryError(
@@ -226,7 +263,6 @@ export function installInTenant(ctx: OpContext, target: AppDefinition, opts: { i
       { tenantId: ctx.tenantId, installedVersion: current.version },
     );
   }
-  const installedRows = ctx.repo.installed();
   const plan = planInstall(target, ctx.catalog.all(), installedRows.map((r) => ({ id: r.app_id, version: r.version })));
   if (plan.missing.length > 0) {
     throw new TenantryError(

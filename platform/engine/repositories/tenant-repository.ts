@@ -118,10 +118,15 @@ export class TenantRepository {
   }
   /** A tenant-wide counter (e.g. for key index names), inside the caller's transaction. */
   nextSeq(name: string): number {
-    const key = `seq:${name}`;
-    const n = Number(this.meta(key) ?? '0') + 1;
-    this.setMeta(key, String(n));
-    return n;
+    return this.reserveSeq(name, 1);
+  }
+  /** Takes `count` consecutive numbers of a counter at once (one statement); returns the first. */
+  reserveSeq(name: string, count: number): number {
+    const r = this.s
+      .stmt(`INSERT INTO "$meta" (key, value) VALUES (@key, CAST(CAST(@count AS INTEGER) AS TEXT))
+         ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + CAST(@count AS INTEGER) AS TEXT) RETURNING value`)
+      .get({ key: `seq:${name}`, count }) as { value: string };
+    return Number(r.value) - count + 1;
   }
 
   // companies
@@ -138,6 +143,10 @@ export class TenantRepository {
   // installed apps
   installed(): InstalledAppRow[] {
     return this.s.stmt('SELECT * FROM installed_apps ORDER BY name COLLATE NOCASE, app_id').all() as InstalledAppRow[];
+  }
+  /** The installed apps' versions and sync states, without their definitions (what the registry mirrors). */
+  installedVersions(): Pick<InstalledAppRow, 'app_id' | 'version' | 'data_version' | 'sync_state'>[] {
+    return this.s.stmt('SELECT app_id, version, data_version, sync_state FROM installed_apps ORDER BY name COLLATE NOCASE, app_id').all() as ReturnType<TenantRepository['installedVersions']>;
   }
   installedApp(appId: string): InstalledAppRow | undefined {
     return this.s.stmt('SELECT * FROM installed_apps WHERE app_id = ?').get(appId.toLowerCase()) as InstalledAppRow | undefined;

@@ -14,6 +14,11 @@ switch (scenario) {
   case 'install':
     d.installOne('t1', IDS.core, { version: '1.0.0.0' });
     break;
+  case 'install-many': {
+    const failed = d.install(['t1', 't6'], IDS.core, { version: '1.0.0.0' }).filter((r) => !r.ok);
+    if (failed.length > 0) throw new Error(`install failed: ${JSON.stringify(failed)}`);
+    break;
+  }
   case 'install-restore':
     d.installOne('t2', IDS.core, { version: '2.0.0.0' });
     break;
