@@ -286,6 +286,7 @@ export function MatrixView(): ReactElement {
           action={dialog.action}
           targets={dialog.targets}
           tenantLabel={(cid) => deployments.find((d) => d.connectionId === cid)?.name ?? cid}
+          focusAfterRun={() => frame.current?.querySelector<HTMLElement>('[role="grid"]')}
           onClose={(ran) => {
             setDialog(null);
             if (ran) {

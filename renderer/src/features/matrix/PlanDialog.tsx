@@ -17,6 +17,8 @@ interface Props {
   targets: JobTarget[];
   tenantLabel(connectionId: string, tenantId: string): string;
   onClose(ran: boolean): void;
+  /** Where the focus goes when the dialog closes after its job ran: its opener (the selection bar) is gone by then. */
+  focusAfterRun?: () => HTMLElement | null | undefined;
 }
 
 function PlanLine({ item, label }: { item: PlanItem; label: string }): ReactElement {
@@ -69,7 +71,7 @@ function PlanLine({ item, label }: { item: PlanItem; label: string }): ReactElem
   );
 }
 
-export function PlanDialog({ action, targets, tenantLabel, onClose }: Props): ReactElement {
+export function PlanDialog({ action, targets, tenantLabel, onClose, focusAfterRun }: Props): ReactElement {
   const [plan, setPlan] = useState<JobPlan | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [withDeps, setWithDeps] = useState(true);
@@ -114,7 +116,16 @@ export function PlanDialog({ action, targets, tenantLabel, onClose }: Props): Re
     <Dialog.Root open onOpenChange={(open) => !open && !running && onClose(Boolean(jobId))}>
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog" aria-describedby="plan-desc">
+        <Dialog.Content
+          className="dialog"
+          aria-describedby="plan-desc"
+          onCloseAutoFocus={(e) => {
+            const target = jobId ? focusAfterRun?.() : null;
+            if (!target) return;
+            e.preventDefault();
+            target.focus();
+          }}
+        >
           <div className="dialog-head">
             <Dialog.Title>{job ? job.title : `${verb}: review the plan`}</Dialog.Title>
             <Dialog.Description id="plan-desc">
