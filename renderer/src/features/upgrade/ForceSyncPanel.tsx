@@ -93,7 +93,7 @@ export function ForceSyncPanel({ tenants, rows, checked, typed, onChecked, onTyp
       {lines.length > FORCE_LINES_SHOWN ? <p className="muted card-foot">and {formatNumber(lines.length - FORCE_LINES_SHOWN)} more lines, counted in the total.</p> : null}
       <div className="card-body stack">
         <p className="muted small">
-          Counted: rows whose value is not blank. The engine archives every stored value, blanks included, so the archive may list more rows. Archived field data is kept for reference in the Data archive: an install does not bring it back; export or discard it there.
+          Counted by each deployment as the forced upgrade counts them: every row that stores a value (a 0 or an empty text included), which is what the archive will hold. Archived field data is kept for reference in the Data archive: an install does not bring it back; export or discard it there.
         </p>
         <div className="force-ack" data-testid="force-ack">
           <label className="check">
