@@ -51,29 +51,10 @@ export async function openRemote(url: string, opts: ConnectOptions): Promise<Rem
   });
 }
 
-/** The server that serves a folder, if one does (see platform/server: server.lock). */
-export function servedBy(folder: string): { pid: number; url: string } | null {
-  try {
-    const lock = JSON.parse(fs.readFileSync(path.join(folder, 'server.lock'), 'utf8')) as { pid?: unknown; url?: unknown };
-    if (typeof lock.pid !== 'number' || typeof lock.url !== 'string' || lock.pid === process.pid) return null;
-    process.kill(lock.pid, 0);
-    return { pid: lock.pid, url: lock.url };
-  } catch {
-    // no lock, unreadable, or the process is gone
-    return null;
-  }
-}
-
 /** The local engine itself, for the verbs that need more than the contract (tenant move between two folders). */
 export async function openLocal(folder: string): Promise<Deployment> {
-  const served = servedBy(folder);
-  if (served) {
-    throw new TenantryError('DEPLOYMENT_INVALID', `${folder} is being served by process ${served.pid} at ${served.url}: use --deployment ${served.url} (with a token) while it runs`, {
-      folder,
-      url: served.url,
-    });
-  }
-  // Loaded on first use: help and usage errors do not pay for loading the engine.
+  // Loaded on first use: help and usage errors do not pay for loading the engine. The engine refuses a folder that
+  // a live server serves (server-lock.ts), naming its URL.
   const { Deployment } = await import('../engine/deployment.js');
   return Deployment.open(folder);
 }

@@ -65,6 +65,7 @@ import { MoveJournalRepository, type MoveRow } from './repositories/move-journal
 import { nowIso } from './repositories/statement-cache.js';
 import { TenantRegistryRepository, type TenantAppRow, type TenantRow } from './repositories/tenant-registry-repository.js';
 import { TenantRepository, type ArchiveRow } from './repositories/tenant-repository.js';
+import { refuseIfServed } from './server-lock.js';
 import { tenantMirrorsJson } from './snapshot-json.js';
 import { TokenStore } from './token-store.js';
 import { copyWithSha256, databaseFileSize, fsyncDir, removeDatabaseFiles, sha256File, tenantFileName } from './tenant-files.js';
@@ -322,6 +323,7 @@ export class Deployment implements Invoker {
     const abs = path.resolve(folder);
     const file = path.join(abs, DEPLOYMENT_FILE);
     if (!fs.existsSync(file)) throw new TenantryError('DEPLOYMENT_INVALID', `${abs} is not a Tenantry deployment (no ${DEPLOYMENT_FILE})`, { folder: abs });
+    refuseIfServed(abs);
     const db = openDatabase(file, 'deployment');
     const format = (db.prepare("SELECT value FROM meta WHERE key = 'format'").get() as { value: string } | undefined)?.value;
     if (format !== FORMAT) {

@@ -10,6 +10,7 @@ import { TenantryError, toErrorInfo, type ErrorInfo } from '../../shared/api/err
 import { httpStatusOf, isLoopbackHost } from '../../shared/api/http.js';
 import { OPERATIONS, isOperationName } from '../../shared/api/operations.js';
 import type { Deployment } from '../engine/deployment.js';
+import { SERVER_LOCK_FILE } from '../engine/server-lock.js';
 import { authenticate, type Principal } from './auth.js';
 import { IdempotencyCache, type Answer } from './idempotency.js';
 import { JobRunner } from './job-runner.js';
@@ -151,11 +152,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const LOCK_FILE = 'server.lock';
 
 /**
  * Opens the deployment folder, marks jobs a previous process left running as interrupted, listens, and writes
- * <folder>/server.lock (pid and url) so the CLI refuses to open the folder directly while it is served.
+ * <folder>/server.lock (pid and url) so no other process opens the folder directly while it is served
+ * (platform/engine/server-lock.ts).
  */
 export async function startServer(opts: Omit<ServerOptions, 'deployment' | 'tls'> & {
   folder: string;
@@ -188,7 +189,7 @@ export async function startServer(opts: Omit<ServerOptions, 'deployment' | 'tls'
     const port = typeof address === 'object' && address !== null ? address.port : opts.port;
     const host = opts.host.includes(':') && !opts.host.startsWith('[') ? `[${opts.host}]` : opts.host;
     const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
-    const lock = path.join(deployment.folder, LOCK_FILE);
+    const lock = path.join(deployment.folder, SERVER_LOCK_FILE);
     fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, url, startedAt: new Date().toISOString() }) + '\n');
     const started = app;
     let closed = false;
