@@ -454,6 +454,8 @@ export class Deployment implements Invoker {
 
   private appendChange(change: ChangeDraft): void {
     this.changes.append(change, nowIso());
+    // the snapshot reads each tenant's mirror as this text (snapshot-json.ts): the value the feed just said
+    if (change.kind === 'tenant.upserted') this.registry.setMirror(change.tenantId ?? change.data.id, JSON.stringify(change.data));
   }
 
   private logChange(opId: string): void {

@@ -1,19 +1,15 @@
-// The tenants of a deployment's snapshot as JSON text, built by SQLite in one query. The snapshot of a 10,000-tenant
-// deployment is mostly its tenant mirrors; building them as JavaScript objects (a row, its apps, two JSON.parse per
-// row) and serializing them again for the HTTP answer cost more than everything else a console's full sync does.
-// SQLite's JSON functions write the same text directly from the registry (tenants + tenant_apps), in the key order
-// of TenantMirror, so `JSON.parse(tenantMirrorsJson(db))` deep-equals the snapshot's `tenants` (asserted by
-// snapshot-json.test.ts against Deployment.snapshot(), which stays the reference).
+// The tenants of a deployment's snapshot as JSON text. The snapshot of a 10,000-tenant deployment is mostly its
+// tenant mirrors; building them as JavaScript objects (a row, its apps, two JSON.parse per row) and serializing them
+// again for the HTTP answer cost more than everything else a console's full sync does. Each tenant's mirror is kept
+// as text in the registry (`tenants.mirror`), written with the change that the feed appends for it (the same
+// transaction, the same value), so the snapshot is one ordered concatenation. A row without it (a deployment from
+// before the column, until its migration filled it) is written by SQLite's JSON functions from the registry, in the
+// key order of TenantMirror. `JSON.parse(tenantMirrorsJson(db))` deep-equals the snapshot's `tenants` (asserted by
+// snapshot-json.test.ts and by the server's randomized follower test against Deployment.snapshot(), the reference).
 import type { Database } from 'better-sqlite3';
 
-// Each tenant's apps are grouped first (tenant_apps is keyed by tenant then app, so each group comes in app order) and
-// joined once; json() marks the apps as JSON again, since a JSON subtype does not cross a subquery.
-const TENANTS_JSON = `
-  WITH apps AS (
-    SELECT tenant_id, json_group_array(json_object('id', app_id, 'version', version, 'dataVersion', data_version, 'syncState', sync_state) ORDER BY app_id) AS list
-    FROM tenant_apps WHERE @scope IS NULL OR tenant_id IN (SELECT value FROM json_each(@scope)) GROUP BY tenant_id
-  )
-  SELECT json_group_array(json_object(
+/** One tenant's mirror built from the registry row `t` (its apps by correlated subquery, in app order). */
+export const TENANT_MIRROR_SQL = `json_object(
       'id', t.tenant_id,
       'alternateIds', json(t.alternate_ids),
       'state', t.state,
@@ -23,10 +19,14 @@ const TENANTS_JSON = `
       'createdAt', t.created_at,
       'mountedAt', t.mounted_at,
       'version', coalesce(t.version, 0),
-      'apps', json(coalesce(a.list, '[]')),
-      'archives', json(coalesce(t.archives, '[]'))
-    ) ORDER BY t.tenant_id) AS body
-  FROM tenants t LEFT JOIN apps a ON a.tenant_id = t.tenant_id
+      'apps', json(coalesce((
+        SELECT json_group_array(json_object('id', a.app_id, 'version', a.version, 'dataVersion', a.data_version, 'syncState', a.sync_state) ORDER BY a.app_id)
+        FROM tenant_apps a WHERE a.tenant_id = t.tenant_id), '[]')),
+      'archives', json(coalesce(t.archives, '[]')))`;
+
+const TENANTS_JSON = `
+  SELECT '[' || coalesce(group_concat(coalesce(t.mirror, ${TENANT_MIRROR_SQL}), ',' ORDER BY t.tenant_id), '') || ']' AS body
+  FROM tenants t
   WHERE @scope IS NULL OR t.tenant_id IN (SELECT value FROM json_each(@scope))`;
 
 /** The JSON array of TenantMirror, sorted by id; with `tenants`, only those. Run it inside the snapshot's transaction. */

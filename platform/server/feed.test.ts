@@ -119,6 +119,8 @@ describe('change feed', () => {
       await follower.poll(50, true);
       const server = await c.snapshot();
       expect(follower.state).toEqual(server);
+      // the served snapshot (each tenant's mirror as the feed last wrote it) is what the registry itself says
+      expect(server).toEqual(s.d.snapshot());
       expect(follower.snapshots).toBe(1);
       // the series did exercise the feed: installs, archives, dismounts, failures
       expect(outcomes.filter((o) => o.endsWith(' ok')).length).toBeGreaterThan(20);

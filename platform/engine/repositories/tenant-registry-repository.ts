@@ -23,6 +23,9 @@ export interface TenantRow {
   archives?: string;
 }
 
+/** The registry's columns of a TenantRow: not `mirror`, which only the snapshot reads (megabytes for a large fleet). */
+const ROW_COLUMNS = 'tenant_id, file, state, failed_operation, failed_error, alternate_ids, companies, application_version, created_at, mounted_at, version, archives';
+
 export interface TenantAppRow {
   tenant_id: string;
   app_id: string;
@@ -57,6 +60,10 @@ export class TenantRegistryRepository {
   setArchives(tenantId: string, archives: string): void {
     this.s.stmt('UPDATE tenants SET archives = ? WHERE tenant_id = ? AND archives <> ?').run(archives, tenantId, archives);
   }
+  /** The tenant's mirror as the change feed last said it (JSON text of TenantMirror), read by the snapshot. */
+  setMirror(tenantId: string, json: string): void {
+    this.s.stmt('UPDATE tenants SET mirror = ? WHERE tenant_id = ?').run(json, tenantId);
+  }
   bumpVersion(tenantId: string): void {
     this.s.stmt('UPDATE tenants SET version = version + 1 WHERE tenant_id = ?').run(tenantId);
   }
@@ -64,10 +71,10 @@ export class TenantRegistryRepository {
     return (this.s.stmt('SELECT version FROM tenants WHERE tenant_id = ?').get(tenantId) as { version: number } | undefined)?.version;
   }
   get(tenantId: string): TenantRow | undefined {
-    return this.resolve(this.s.stmt('SELECT * FROM tenants WHERE tenant_id = ?').get(tenantId) as TenantRow | undefined);
+    return this.resolve(this.s.stmt(`SELECT ${ROW_COLUMNS} FROM tenants WHERE tenant_id = ?`).get(tenantId) as TenantRow | undefined);
   }
   list(): TenantRow[] {
-    return (this.s.stmt('SELECT * FROM tenants ORDER BY tenant_id').all() as TenantRow[]).map((r) => this.resolve(r) as TenantRow);
+    return (this.s.stmt(`SELECT ${ROW_COLUMNS} FROM tenants ORDER BY tenant_id`).all() as TenantRow[]).map((r) => this.resolve(r) as TenantRow);
   }
   ids(): string[] {
     return (this.s.stmt('SELECT tenant_id FROM tenants ORDER BY tenant_id').all() as { tenant_id: string }[]).map((r) => r.tenant_id);
