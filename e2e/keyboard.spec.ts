@@ -10,8 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Download, type Locator, type Page } from '@playwright/test';
-import { OUTPUT, startConsole, type ConsoleHost } from './support/console-host.js';
-import { api, deploymentCall, parseCsv, vNext } from './support/workflows.js';
+import { OUTPUT, type ConsoleHost } from './support/console-host.js';
+import { api, closeDemoConsole, deploymentCall, openDemoConsole, parseCsv, vNext } from './support/workflows.js';
 import { checkView as checkViewOf } from './support/views.js';
 
 const CORE = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a01';
@@ -27,20 +27,9 @@ let east = '';
 let west = '';
 
 test.beforeAll(async ({ browser }) => {
-  host = await startConsole();
-  east = (await api(host, 'connections.add', { kind: 'local', name: 'East', folder: path.join(host.demo, 'east') })).id;
-  west = (await api(host, 'connections.add', { kind: 'local', name: 'West', folder: path.join(host.demo, 'west') })).id;
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
-  await page.goto(host.openUrl);
-  await expect(page.locator('[role="row"].m-group')).toHaveCount(2);
+  ({ host, page, east, west } = await openDemoConsole(browser));
 });
-test.afterAll(async () => {
-  await page?.context().close();
-  await host?.stop();
-  host?.cleanup();
-});
+test.afterAll(async () => closeDemoConsole({ host, page }));
 
 /** axe at WCAG 2.1 A and AA, then a screenshot in each theme (e2e/support/views.ts). */
 const checkView = (name: string): Promise<void> => checkViewOf(page, `kb-${name}`, { waitForToast: true });

@@ -6,7 +6,8 @@ import type { OperationInput, OperationName, OperationOutput } from '../../share
 import type { AppDefinition } from '../../shared/domain/app-definition.js';
 import { DEMO_EXTENSIONS_DIR } from '../../platform/demo/demo-sources.js';
 import { readSourceFolder, writePackage } from '../../platform/package/index.js';
-import type { ConsoleHost } from './console-host.js';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { startConsole, type ConsoleHost } from './console-host.js';
 
 export async function api<N extends ConsoleOperationName>(host: ConsoleHost, op: N, input: ConsoleInput<N>): Promise<ConsoleOutput<N>> {
   const token = new URL(host.openUrl).hash.replace('#session=', '');
@@ -75,4 +76,31 @@ export function parseCsv(text: string): string[][] {
     rows.push(row);
   }
   return rows;
+}
+
+/** A console with the demo's two local deployments connected (East, West) and a page on it at 1440x900, dark. */
+export interface DemoConsole {
+  host: ConsoleHost;
+  page: Page;
+  east: string;
+  west: string;
+}
+
+export async function openDemoConsole(browser: Browser): Promise<DemoConsole> {
+  const host = await startConsole();
+  const east = (await api(host, 'connections.add', { kind: 'local', name: 'East', folder: path.join(host.demo, 'east') })).id;
+  const west = (await api(host, 'connections.add', { kind: 'local', name: 'West', folder: path.join(host.demo, 'west') })).id;
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+  await page.goto(host.openUrl);
+  await expect(page.locator('[role="row"].m-group')).toHaveCount(2);
+  return { host, page, east, west };
+}
+
+/** Closes the page and stops the console (what openDemoConsole started), whichever of them exist. */
+export async function closeDemoConsole(c: Partial<DemoConsole>): Promise<void> {
+  await c.page?.context().close();
+  await c.host?.stop();
+  c.host?.cleanup();
 }
