@@ -2,7 +2,8 @@
 // synthetic 10,000 x 300 fleet is handed to the store in a task right after a frame, and the page counts frames to
 // the first rAF after the frame that painted the grid's cells (the real MatrixView and MatrixGrid). A Chromium trace
 // of the same window gives the main thread's CPU time and where it went; the model alone is timed cold in one more
-// page. No baseline (quality.md): the figure beside it is the frame interval. Target: within 2 frames.
+// page. quality.md names no baseline; the frame is the unit of the target, so each run's frame interval (rAF, in the
+// same page just before) is the baseline and the ratio is the time to the first full paint in frames. Target: 2 frames.
 import { bench, mainThreadWindows, startBenchBrowser, traced } from '../lib/browser.js';
 import { summarize, type Sample, type Scenario } from '../lib/harness.js';
 
@@ -11,13 +12,14 @@ const round = (n: number, d = 2): number => Number(n.toFixed(d));
 export const matrixFirstPaintScenario: Scenario = {
   name: 'matrix-first-paint',
   title: 'Matrix of 10,000 x 300: data ready to first full paint',
-  baseline: 'none (the frame interval is the unit of the target)',
+  baseline: 'one frame interval, measured with requestAnimationFrame in the same page before each run (the ratio is in frames)',
   async run(ctx) {
     const size = ctx.quick ? { tenants: 1000, extensions: 50 } : { tenants: 10_000, extensions: 300 };
     const runs = ctx.quick ? 2 : 9;
     const b = await startBenchBrowser(ctx.tmp);
     try {
       const ours: Sample[] = [];
+      const frameIntervals: Sample[] = [];
       const perRun: Record<string, unknown>[] = [];
       const self = new Map<string, number>();
       let interval = 0;
@@ -27,6 +29,7 @@ export const matrixFirstPaintScenario: Scenario = {
         const gen = await bench(page, 'generate', size);
         cells = gen.cells;
         interval = await bench(page, 'frameInterval');
+        frameIntervals.push({ ms: interval });
         const { value: fp, trace } = await traced(b, page, () => bench(page, 'firstPaint'));
         const [w] = mainThreadWindows(trace, ['first-paint']);
         await page.close();
@@ -49,6 +52,7 @@ export const matrixFirstPaintScenario: Scenario = {
       const s = summarize(ours);
       return {
         ours,
+        baseline: frameIntervals,
         figures: {
           size: { ...size, cells },
           frameInterval: round(interval),
