@@ -215,6 +215,12 @@ describe('tenants and the extension lifecycle', () => {
   });
 
   it('upgrade runs the data upgrade steps once; a downgrade is refused', async () => {
+    // --what-if first: the schema changes and nothing done
+    const check = await jsonOf<OperationOutput<'tenant.upgradeCheck'>>('upgrade', 'Contoso Loyalty', '--tenant', 't1', '--what-if');
+    expect(check).toMatchObject({ tenantId: 't1', installed: true, from: '1.0.0.0', to: '2.0.0.0', rowsLost: [] });
+    expect(check.changes.map((c) => c.kind)).toContain('field-added');
+    expect(expectCode(await runD('upgrade', 'Contoso Loyalty', '--tenant', 't1', '--what-if'), 0).stdout).toMatch(/^t1: 1\.0\.0\.0 -> 2\.0\.0\.0; \d+ schema change\(s\)/);
+    expect((await jsonOf<OperationOutput<'tenant.get'>>('tenant', 'show', 't1')).apps.find((a) => a.name === 'Contoso Loyalty')?.version).toBe('1.0.0.0');
     const out = await jsonOf<OperationOutput<'tenant.upgrade'>>('upgrade', 'Contoso Loyalty', '--tenant', 't1');
     expect(out.results[0]).toMatchObject({ tenantId: 't1', ok: true, from: '1.0.0.0', to: '2.0.0.0' });
     expect(out.results[0]!.stepsRun.length).toBeGreaterThan(0);

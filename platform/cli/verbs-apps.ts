@@ -270,7 +270,7 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
     'tenantry uninstall "Litware Customer Insights" --tenant adatum-hq --do-not-save-data --yes',
   );
   example(
-    action<{ tenant: string[]; version?: string; force?: boolean; yes?: boolean }>(
+    action<{ tenant: string[]; version?: string; force?: boolean; yes?: boolean; whatIf?: boolean }>(
       program
         .command('upgrade')
         .description('Upgrade tenants to a newer published version and run its data upgrade steps in every company (mirrors Start-NAVAppDataUpgrade)')
@@ -278,9 +278,26 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
         .requiredOption('--tenant <id>', 'tenant id (repeat for several)', collect)
         .option('--version <version>', 'the target version (default: the newest published)')
         .option('--force', 'accept a schema change that loses data (the removed data is archived, as a force sync does)')
-        .option('--yes', 'acknowledge the loss shown by --force'),
+        .option('--yes', 'acknowledge the loss shown by --force')
+        .option('--what-if', 'change nothing: show the schema changes per tenant and the rows a forced upgrade would archive'),
       env,
       async (ctx, [appKey], o) => {
+        if (o.whatIf) {
+          const checks: OperationOutput<'tenant.upgradeCheck'>[] = [];
+          for (const t of o.tenant) checks.push(await ctx.run('tenant.upgradeCheck', { tenantId: t, appId: appKey!, ...(o.version ? { version: o.version } : {}) }));
+          ctx.emit(o.tenant.length === 1 ? checks[0] : { results: checks }, () =>
+            checks
+              .map((c) => {
+                const lost = c.rowsLost.reduce((n, r) => n + r.rows, 0);
+                const head = `${c.tenantId}: ${c.installed ? `${c.from ?? '-'} -> ${c.to}` : `not installed${c.from ? ` (archived ${c.from}: restored, then upgraded)` : ''}`}; ${c.changes.length} schema change(s)${c.changes.some((x) => x.destructive) ? `, a forced upgrade archives ${lost} row(s)` : ''}\n`;
+                const changes = c.changes.length > 0 ? renderTable(['Change', 'Table', 'Field', 'Destructive', 'Description'], c.changes.map((x) => [x.kind, x.table, x.field, x.destructive ? 'yes' : 'no', x.description]), ctx.style, 80) : '';
+                const rows = c.rowsLost.length > 0 ? renderTable(['Company', 'Table', 'Field', 'Rows lost'], c.rowsLost.map((r) => [r.company, r.table, r.field, r.rows]), ctx.style) : '';
+                return head + changes + rows;
+              })
+              .join(''),
+          );
+          return;
+        }
         const out = await ctx.run(
           'tenant.upgrade',
           { tenantIds: o.tenant, appId: appKey!, ...(o.version ? { version: o.version } : {}), ...(o.force ? { force: true, acknowledge: o.yes === true } : {}) },
@@ -292,6 +309,7 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
       },
     ),
     'tenantry upgrade "Contoso Loyalty" --tenant contoso-retail --version 2.0.0.0',
+    'tenantry upgrade "Contoso Loyalty" --tenant coho-winery --version 3.0.0.0 --what-if',
   );
   example(
     action<{ tenant: string; mode: 'add' | 'force' | 'clean' | 'check-only'; yes?: boolean }>(
