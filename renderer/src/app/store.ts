@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { Connection, FleetSnapshot, JobDetail, JobEvent } from '../../../shared/api/console.js';
 import { ApiError, call } from '../lib/api.js';
+import { applyJobEvent, applyJobRead } from '../lib/jobs.js';
 
 export type View =
   | { name: 'matrix' }
@@ -141,16 +142,6 @@ export const useStore = create<Store>()((set, get) => ({
 
   // jobs
   jobs: {},
-  jobEventReceived: (e) => {
-    const prev = get().jobs[e.job.id];
-    const items = prev ? [...prev.items] : [];
-    if (e.item) {
-      const i = items.findIndex((x) => x.idx === e.item!.idx);
-      if (i >= 0) items[i] = e.item;
-      else items.push(e.item);
-      items.sort((a, b) => a.idx - b.idx);
-    }
-    set({ jobs: { ...get().jobs, [e.job.id]: { ...e.job, items } } });
-  },
-  jobLoaded: (job) => set({ jobs: { ...get().jobs, [job.id]: job } }),
+  jobEventReceived: (e) => set({ jobs: { ...get().jobs, [e.job.id]: applyJobEvent(get().jobs[e.job.id], e) } }),
+  jobLoaded: (job) => set({ jobs: { ...get().jobs, [job.id]: applyJobRead(get().jobs[job.id], job) } }),
 }));
