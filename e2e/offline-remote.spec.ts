@@ -323,6 +323,22 @@ test('every server stopped: two snapshots compared (installed, upgraded, uninsta
   await expect(change('moved-out', MOVED)).toContainText(`${MOVED} moved to West`);
   await checkView('snapshots-east');
 
+  // the page itself printed (to paper or PDF): the comparison without the console's chrome and buttons
+  await page.evaluate(() => {
+    (window as unknown as { printed: number }).printed = 0;
+    window.print = () => void ((window as unknown as { printed: number }).printed += 1);
+  });
+  await page.getByRole('button', { name: 'Print or save as PDF' }).click();
+  expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Audit report (HTML)' })).toBeHidden();
+  await expect(change('moved-out', MOVED)).toBeVisible();
+  await page.screenshot({ path: shotPath('offline-remote-audit-print') });
+  const pagePdf = await page.pdf({ path: path.join(OUTPUT, 'offline-remote-audit-page.pdf'), format: 'A4' });
+  expect(pagePdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  await page.emulateMedia({ media: 'screen' });
+
   // the report carries this comparison; made now, with both servers gone
   const [html] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Audit report (HTML)' }).click()]);
   htmlReport = await saved(html, 'offline-remote-audit-report.html');

@@ -480,6 +480,9 @@ export function AuditView(): ReactElement {
           <button type="button" className="btn" onClick={() => void report('csv')}>
             <Icon name="download" /> Audit report (CSV)
           </button>
+          <button type="button" className="btn" onClick={() => window.print()}>
+            <Icon name="print" /> Print or save as PDF
+          </button>
         </div>
       </div>
       <div className="tabs" role="tablist" aria-label="Audit views" onKeyDown={onTabListKeyDown}>
