@@ -220,22 +220,7 @@ export class MoveService {
       stopPoll();
       release();
       report.step('verify-copy', { detail: `SHA-256 ${result.sha256.slice(0, 16)}… matches; integrity check ok` });
-      const there = await this.ctx.driverFor(dst.id).invoke('tenant.get', { tenantId });
-      const gone = await s.invoke('tenant.get', { tenantId }).then(
-        () => false,
-        (e: unknown) => toErrorInfo(e).code === 'TENANT_NOT_FOUND',
-      );
-      report.step('verify-mount', { detail: `${there.state}; ${there.apps.length} extension(s): ${appsText(there.apps)}` });
-      report.proof(
-        proofOf(`Read back after the move`, gone && there.state === before.state, [
-          { label: `State on ${dst.name}`, value: there.state },
-          { label: `Extensions on ${dst.name}`, value: appsText(there.apps) },
-          { label: `Companies`, value: there.companies.join(', ') },
-          { label: `On ${src.name}`, value: gone ? 'no longer there' : 'still registered' },
-          { label: 'SHA-256', value: result.sha256 },
-        ]),
-      );
-      return { state: 'succeeded', message: `moved to ${dst.name}: ${formatBytes(result.size)}, SHA-256 ${result.sha256.slice(0, 12)}…`, opId: result.opId };
+      return await this.readBackAfterMove(src, dst, tenantId, before.state, result, report.step.bind(report), report);
     } catch (e) {
       stopPoll();
       release();
@@ -348,26 +333,9 @@ export class MoveService {
       closeLocal();
       step('verify-mount', { state: 'succeeded' });
       step('verify-copy', { detail: `SHA-256 ${result.sha256.slice(0, 16)}… matches; integrity check ok` });
-      const there = await this.ctx.driverFor(dst.id).invoke('tenant.get', { tenantId });
-      const gone = await this.ctx
-        .driverFor(src.id)
-        .invoke('tenant.get', { tenantId })
-        .then(
-          () => false,
-          (e: unknown) => toErrorInfo(e).code === 'TENANT_NOT_FOUND',
-        );
-      step('verify-mount', { detail: `${there.state}; ${there.apps.length} extension(s): ${appsText(there.apps)}` });
-      step('finish', { state: gone ? 'succeeded' : 'failed', detail: gone ? `no longer on ${src.name}` : `still registered on ${src.name}` });
-      report.proof(
-        proofOf(`Read back after the move`, gone && there.state === before.state, [
-          { label: `State on ${dst.name}`, value: there.state },
-          { label: `Extensions on ${dst.name}`, value: appsText(there.apps) },
-          { label: `Companies`, value: there.companies.join(', ') },
-          { label: `On ${src.name}`, value: gone ? 'no longer there' : 'still registered' },
-          { label: 'SHA-256', value: result.sha256 },
-        ]),
+      return await this.readBackAfterMove(src, dst, tenantId, before.state, result, step, report, (gone) =>
+        step('finish', { state: gone ? 'succeeded' : 'failed', detail: gone ? `no longer on ${src.name}` : `still registered on ${src.name}` }),
       );
-      return { state: 'succeeded', message: `moved to ${dst.name}: ${formatBytes(result.size)}, SHA-256 ${result.sha256.slice(0, 12)}…`, opId: result.opId };
     } catch (e) {
       closeLocal();
       const info = toErrorInfo(e);
@@ -379,6 +347,42 @@ export class MoveService {
       report.proof(proof);
       return { state: 'failed', errorCode: info.code, message: info.message };
     }
+  }
+
+  /**
+   * After a move that succeeded: the tenant read back on the destination and looked for on the source, the proof of
+   * both, and the item's outcome. `afterVerify` reports a step of its own once the source has been read.
+   */
+  private async readBackAfterMove(
+    src: Connection,
+    dst: Connection,
+    tenantId: string,
+    stateBefore: string,
+    result: { sha256: string; size: number; opId: string },
+    step: ItemReporter['step'],
+    report: ItemReporter,
+    afterVerify?: (gone: boolean) => void,
+  ): Promise<ItemOutcome> {
+    const there = await this.ctx.driverFor(dst.id).invoke('tenant.get', { tenantId });
+    const gone = await this.ctx
+      .driverFor(src.id)
+      .invoke('tenant.get', { tenantId })
+      .then(
+        () => false,
+        (e: unknown) => toErrorInfo(e).code === 'TENANT_NOT_FOUND',
+      );
+    step('verify-mount', { detail: `${there.state}; ${there.apps.length} extension(s): ${appsText(there.apps)}` });
+    afterVerify?.(gone);
+    report.proof(
+      proofOf(`Read back after the move`, gone && there.state === stateBefore, [
+        { label: `State on ${dst.name}`, value: there.state },
+        { label: `Extensions on ${dst.name}`, value: appsText(there.apps) },
+        { label: `Companies`, value: there.companies.join(', ') },
+        { label: `On ${src.name}`, value: gone ? 'no longer there' : 'still registered' },
+        { label: 'SHA-256', value: result.sha256 },
+      ]),
+    );
+    return { state: 'succeeded', message: `moved to ${dst.name}: ${formatBytes(result.size)}, SHA-256 ${result.sha256.slice(0, 12)}…`, opId: result.opId };
   }
 
   private async readBack(src: Connection, dst: Connection, tenantId: string, before: OperationOutput<'tenant.get'>): Promise<JobProof> {

@@ -238,9 +238,9 @@ type TenantOpOutcome<T> = { ok: true; value: T; facts: TenantFacts } | TenantOpF
 /** Tenants per batch of a multi-tenant install: one deployment commit starts their log rows, one finishes them. */
 export const INSTALL_BATCH = 64;
 
-function logMirror(r: LogRow & { seq: number }): LogMirrorEntry {
+/** An operation-log row as the contract's LogEntry. */
+function logEntry(r: LogRow): LogEntry {
   return {
-    seq: r.seq,
     opId: r.op_id,
     actor: r.actor,
     operation: r.operation,
@@ -252,6 +252,10 @@ function logMirror(r: LogRow & { seq: number }): LogMirrorEntry {
     errorCode: r.error_code,
     errorMessage: r.error_message,
   };
+}
+
+function logMirror(r: LogRow & { seq: number }): LogMirrorEntry {
+  return { seq: r.seq, ...logEntry(r) };
 }
 
 function problemsError(def: AppDefinition, problems: readonly CompileProblem[], fileName?: string): TenantryError {
@@ -1574,18 +1578,7 @@ export class Deployment implements Invoker {
 
   log(opts: { tenantId?: string; limit?: number } = {}): LogEntry[] {
     const rows: LogRow[] = this.opLog.list(opts.limit ?? 100, opts.tenantId === undefined ? undefined : normalizeTenantId(opts.tenantId));
-    return rows.map((r) => ({
-      opId: r.op_id,
-      actor: r.actor,
-      operation: r.operation,
-      tenantId: r.tenant_id,
-      params: JSON.parse(r.params) as Record<string, unknown>,
-      startedAt: r.started_at,
-      endedAt: r.ended_at,
-      result: r.result,
-      errorCode: r.error_code,
-      errorMessage: r.error_message,
-    }));
+    return rows.map(logEntry);
   }
 
   // ------------------------------------------------------------------------------------------------------------
