@@ -27,6 +27,34 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t:
   return out;
 }
 
+/** One tenant's row of matrix cells, each made when first touched (local reads and the remote mirror both build them). */
+export class CellRow {
+  private readonly row = new Map<string, FleetCell>();
+  constructor(private readonly tenantKey: string) {}
+
+  cell(appId: string): FleetCell {
+    let c = this.row.get(appId);
+    if (!c) {
+      c = { tenantKey: this.tenantKey, appId, syncPending: false, archived: [] };
+      this.row.set(appId, c);
+    }
+    return c;
+  }
+
+  /** The tenant holds archived data of this version. */
+  archived(appId: string, version: string): void {
+    const c = this.cell(appId);
+    if (!c.archived.includes(version)) c.archived.push(version);
+  }
+
+  /** The cells, each with its archived versions in version order. */
+  cells(): FleetCell[] {
+    const out = [...this.row.values()];
+    for (const c of out) c.archived.sort(compareVersions);
+    return out;
+  }
+}
+
 const APP_OPERATIONS = /install|uninstall|upgrade|sync/i;
 
 /** For each "tenant/appId", the newest log entry about it, when that entry failed. */
@@ -96,35 +124,23 @@ export async function readDeployment(conn: Connection, d: Driver, now = new Date
       d.invoke('tenant.apps', { tenantId: t.id }).catch(() => ({ tenantId: t.id, apps: [] })),
       d.invoke('archive.list', { tenantId: t.id }).catch(() => ({ archives: [] })),
     ]);
-    const row = new Map<string, FleetCell>();
-    const cell = (appId: string): FleetCell => {
-      let c = row.get(appId);
-      if (!c) {
-        c = { tenantKey: key, appId, syncPending: false, archived: [] };
-        row.set(appId, c);
-      }
-      return c;
-    };
+    const row = new CellRow(key);
     for (const a of apps.apps) {
-      const c = cell(a.id);
+      const c = row.cell(a.id);
       c.installed = a.version;
       if (a.upgradeAvailable) c.upgradeTo = a.upgradeAvailable;
       c.syncPending = a.syncState === 'pending' || t.state === 'sync-pending';
-      for (const v of a.archivedVersions) if (!c.archived.includes(v)) c.archived.push(v);
+      for (const v of a.archivedVersions) row.archived(a.id, v);
     }
     for (const ar of archives.archives) {
-      const c = cell(ar.appId);
-      if (!c.archived.includes(ar.version)) c.archived.push(ar.version);
+      row.archived(ar.appId, ar.version);
       if (!archivedApps.has(ar.appId)) archivedApps.set(ar.appId, { id: ar.appId, name: ar.appName, publisher: ar.publisher, version: ar.version });
     }
     for (const [k, f] of failures) {
       const [tid, appId] = k.split('/') as [string, string];
-      if (tid === t.id.toLowerCase()) cell(appId).lastFailed = f;
+      if (tid === t.id.toLowerCase()) row.cell(appId).lastFailed = f;
     }
-    for (const c of row.values()) {
-      c.archived.sort(compareVersions);
-      cells.push(c);
-    }
+    cells.push(...row.cells());
   });
   tenants.sort((a, b) => a.tenantId.localeCompare(b.tenantId));
 

@@ -12,7 +12,7 @@ import type { CatalogEntry, TenantSummary } from '../../shared/api/operations.js
 import { compareVersions } from '../../shared/domain/version.js';
 import type { MirrorCache, MirrorDelta, MirrorMeta } from './cache.js';
 import type { FeedSource } from './drivers/remote-driver.js';
-import { lastFailures, type LiveRead } from './fleet.js';
+import { CellRow, lastFailures, type LiveRead } from './fleet.js';
 
 export interface SyncOutcome {
   /** snapshot: the mirror was replaced; delta: changes were applied; unchanged: nothing happened on the server */
@@ -238,29 +238,18 @@ function cellsOf(
   archivedApps: Map<string, { id: string; name: string; publisher: string; version: string }>,
   failed: readonly [string, NonNullable<FleetCell['lastFailed']>][],
 ): FleetCell[] {
-  const row = new Map<string, FleetCell>();
-  const cell = (appId: string): FleetCell => {
-    let c = row.get(appId);
-    if (!c) {
-      c = { tenantKey: key, appId, syncPending: false, archived: [] };
-      row.set(appId, c);
-    }
-    return c;
-  };
+  const row = new CellRow(key);
   for (const a of t.apps) {
-    const c = cell(a.id);
+    const c = row.cell(a.id);
     c.installed = a.version;
     const best = newest.get(a.id);
     if (best !== undefined && compareVersions(best, a.version) > 0) c.upgradeTo = best;
     c.syncPending = a.syncState === 'pending' || t.state === 'sync-pending';
   }
   for (const ar of t.archives) {
-    const c = cell(ar.appId);
-    if (!c.archived.includes(ar.version)) c.archived.push(ar.version);
+    row.archived(ar.appId, ar.version);
     if (!archivedApps.has(ar.appId)) archivedApps.set(ar.appId, { id: ar.appId, name: ar.appName, publisher: ar.publisher, version: ar.version });
   }
-  for (const [appId, f] of failed) cell(appId).lastFailed = f;
-  const out = [...row.values()];
-  for (const c of out) c.archived.sort(compareVersions);
-  return out;
+  for (const [appId, f] of failed) row.cell(appId).lastFailed = f;
+  return row.cells();
 }
