@@ -139,3 +139,31 @@ export function JobProgress({ job, tenantLabel }: { job: JobDetail; tenantLabel(
     </div>
   );
 }
+
+const JOB_TONE = (state: JobDetail['state']): 'ok' | 'info' | 'danger' | 'warn' => (state === 'succeeded' ? 'ok' : state === 'running' ? 'info' : state === 'failed' ? 'danger' : 'warn');
+
+/** A wizard's job: its title and state, then its progress and results. */
+export function JobCard({ job, titleId, tenantLabel }: { job: JobDetail; titleId: string; tenantLabel(connectionId: string, tenantId: string): string }): ReactElement {
+  return (
+    <section className="card" aria-labelledby={titleId}>
+      <div className="card-header">
+        <h3 id={titleId}>{job.title}</h3>
+        <span className="right">
+          <Badge tone={JOB_TONE(job.state)}>{job.state}</Badge>
+        </span>
+      </div>
+      <div className="card-body">
+        <JobProgress job={job} tenantLabel={tenantLabel} />
+      </div>
+    </section>
+  );
+}
+
+/** Asks a running job to stop before its next tenant. */
+export function CancelJobButton({ job, label }: { job: JobDetail; label: string }): ReactElement {
+  return (
+    <button type="button" className="btn danger" onClick={() => void call('jobs.cancel', { jobId: job.id })} disabled={job.cancelRequested}>
+      {job.cancelRequested ? 'Cancelling…' : label}
+    </button>
+  );
+}

@@ -26,6 +26,9 @@ export class ApiError extends Error {
   }
 }
 
+/** An error as a line for the screen: the contract's code and message, or the error as it is. */
+export const errorText = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+
 const SESSION_KEY = 'tenantry.session';
 const SESSION_HEADER = 'x-tenantry-session';
 

@@ -13,13 +13,12 @@ import { onTabListKeyDown, tabIndexOf } from '../../components/tabs.js';
 import { Badge, EmptyState, Owner, Spinner } from '../../components/status.js';
 import { TypedConfirmDialog } from '../../components/TypedConfirmDialog.js';
 import { VirtualTable, type Column } from '../../components/VirtualTable.js';
-import { ApiError, call, callDeployment } from '../../lib/api.js';
+import { call, callDeployment, errorText } from '../../lib/api.js';
 import { formatBytes, formatDateTime, formatNumber, plural } from '../../lib/format.js';
 import { PlanDialog } from '../matrix/PlanDialog.js';
 import { NO_ARCHIVE_FILTERS, byExtension, filterEntries, totals, type ArchiveFilters } from './archive-model.js';
 
 const PAGE = 200;
-const errorText = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
 
 type Rows = OperationOutput<'archive.rows'>;
 

@@ -10,12 +10,11 @@ import { Icon } from '../../components/icons.js';
 import { onTabListKeyDown, tabIndexOf } from '../../components/tabs.js';
 import { Badge, EmptyState, Spinner } from '../../components/status.js';
 import { VirtualTable, type Column } from '../../components/VirtualTable.js';
-import { ApiError, call } from '../../lib/api.js';
+import { call, errorText } from '../../lib/api.js';
 import { formatDateTime, formatTime, plural } from '../../lib/format.js';
 
 type Tab = 'audit' | 'oplog' | 'snapshots';
 const PAGE = 200;
-const errorText = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
 const ACTIONS = ['tenant.install', 'tenant.upgrade', 'tenant.uninstall', 'tenant.move', 'app.publish', 'archive.discard', 'archive.export', 'moves.start', 'upgrade.start', 'jobs.start', 'connections.add', 'audit.report'];
 const CHANGE_TONE: Record<string, 'ok' | 'warn' | 'info' | 'archive' | 'danger' | 'neutral'> = {
   installed: 'ok',

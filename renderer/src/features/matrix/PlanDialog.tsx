@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { JobAction, JobPlan, JobTarget, PlanItem } from '../../../../shared/api/console.js';
 import { useStore } from '../../app/store.js';
 import { Icon } from '../../components/icons.js';
-import { JobProgress } from '../../components/JobProgress.js';
+import { JobProgress, CancelJobButton } from '../../components/JobProgress.js';
 import { Badge, Spinner } from '../../components/status.js';
 import { ApiError, call } from '../../lib/api.js';
 import { formatNumber, plural } from '../../lib/format.js';
@@ -194,9 +194,7 @@ export function PlanDialog({ action, targets, tenantLabel, onClose, focusAfterRu
                 <span className="muted">{finished ? 'The matrix refreshes when you close this.' : 'Cancelling stops before the next tenant.'}</span>
                 <span className="spacer" />
                 {running ? (
-                  <button type="button" className="btn danger" onClick={() => void call('jobs.cancel', { jobId: job.id })} disabled={job.cancelRequested}>
-                    {job.cancelRequested ? 'Cancelling…' : 'Cancel job'}
-                  </button>
+                  <CancelJobButton job={job} label="Cancel job" />
                 ) : (
                   <button type="button" className="btn primary" onClick={() => onClose(true)}>
                     Done

@@ -10,17 +10,16 @@ import type { JobTarget, MovePrecheck, MovePrecheckTenant } from '../../../../sh
 import { useStore } from '../../app/store.js';
 import { download } from '../../components/download.js';
 import { Icon } from '../../components/icons.js';
-import { JobProgress, isRunning, useJob } from '../../components/JobProgress.js';
+import { isRunning, useJob, JobCard, CancelJobButton } from '../../components/JobProgress.js';
 import { Badge, EmptyState, Spinner, StatePill } from '../../components/status.js';
 import { Stepper } from '../../components/Stepper.js';
 import { VirtualTable, type Column } from '../../components/VirtualTable.js';
-import { ApiError, call } from '../../lib/api.js';
+import { call, errorText } from '../../lib/api.js';
 import { formatBytes, formatDateTime, plural } from '../../lib/format.js';
 import { toggled } from '../../lib/sets.js';
 import { PlanDialog } from '../matrix/PlanDialog.js';
 
 const STEPS = ['Choose tenants', 'Pre-check', 'Move', 'Result'];
-const errorText = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
 const STATUS_TONE = { present: 'ok', missing: 'danger', 'other-version': 'warn' } as const;
 
 function SideBySide({ p, t }: { p: MovePrecheck; t: MovePrecheckTenant }): ReactElement {
@@ -438,22 +437,10 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
               </div>
             )
           ) : null}
-          <section className="card" aria-labelledby="move-job-title">
-            <div className="card-header">
-              <h3 id="move-job-title">{job.title}</h3>
-              <span className="right">
-                <Badge tone={job.state === 'succeeded' ? 'ok' : job.state === 'running' ? 'info' : job.state === 'failed' ? 'danger' : 'warn'}>{job.state}</Badge>
-              </span>
-            </div>
-            <div className="card-body">
-              <JobProgress job={job} tenantLabel={(cid) => deployments.find((d) => d.connectionId === cid)?.name ?? cid} />
-            </div>
-          </section>
+          <JobCard job={job} titleId="move-job-title" tenantLabel={(cid) => deployments.find((d) => d.connectionId === cid)?.name ?? cid} />
           <div className="wizard-foot">
             {isRunning(job) ? (
-              <button type="button" className="btn danger" onClick={() => void call('jobs.cancel', { jobId: job.id })} disabled={job.cancelRequested}>
-                {job.cancelRequested ? 'Cancelling…' : 'Cancel after this tenant'}
-              </button>
+              <CancelJobButton job={job} label="Cancel after this tenant" />
             ) : (
               <>
                 {movedOk && job.items[0] && destination ? (

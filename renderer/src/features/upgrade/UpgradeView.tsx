@@ -10,18 +10,17 @@ import { useShallow } from 'zustand/react/shallow';
 import type { UpgradePlan, UpgradePlanTenant, UpgradeTarget } from '../../../../shared/api/console.js';
 import { useStore } from '../../app/store.js';
 import { Icon } from '../../components/icons.js';
-import { JobProgress, isRunning, useJob } from '../../components/JobProgress.js';
+import { isRunning, useJob, JobCard, CancelJobButton } from '../../components/JobProgress.js';
 import { Badge, EmptyState, Owner, Spinner, StatePill } from '../../components/status.js';
 import { Stepper } from '../../components/Stepper.js';
 import { VirtualTable, type Column } from '../../components/VirtualTable.js';
-import { ApiError, call } from '../../lib/api.js';
+import { call, errorText } from '../../lib/api.js';
 import { compareVersions, formatNumber, plural } from '../../lib/format.js';
 import { toggled } from '../../lib/sets.js';
 import { ForceSyncPanel, rowsOf, typedCount } from './ForceSyncPanel.js';
 import './upgrade.css';
 
 const STEPS = ['Extension and tenants', 'Plan', 'Upgrade', 'Result'];
-const errorText = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
 const keyOf = (t: UpgradeTarget): string => `${t.connectionId}/${t.tenantId}`;
 
 interface Candidate {
@@ -477,22 +476,10 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
               </div>
             )
           ) : null}
-          <section className="card" aria-labelledby="upg-job-title">
-            <div className="card-header">
-              <h3 id="upg-job-title">{job.title}</h3>
-              <span className="right">
-                <Badge tone={job.state === 'succeeded' ? 'ok' : job.state === 'running' ? 'info' : job.state === 'failed' ? 'danger' : 'warn'}>{job.state}</Badge>
-              </span>
-            </div>
-            <div className="card-body">
-              <JobProgress job={job} tenantLabel={(cid) => fleet?.deployments.find((d) => d.connectionId === cid)?.name ?? cid} />
-            </div>
-          </section>
+          <JobCard job={job} titleId="upg-job-title" tenantLabel={(cid) => fleet?.deployments.find((d) => d.connectionId === cid)?.name ?? cid} />
           <div className="wizard-foot">
             {isRunning(job) ? (
-              <button type="button" className="btn danger" onClick={() => void call('jobs.cancel', { jobId: job.id })} disabled={job.cancelRequested}>
-                {job.cancelRequested ? 'Cancelling…' : 'Cancel after this tenant'}
-              </button>
+              <CancelJobButton job={job} label="Cancel after this tenant" />
             ) : (
               <>
                 <span className="spacer" />
