@@ -457,9 +457,10 @@ export class Deployment implements Invoker {
   // the change feed: every change of what a client mirrors (Snapshot) is appended in the transaction that makes it
 
   private appendChange(change: ChangeDraft): void {
-    this.changes.append(change, nowIso());
+    const data = JSON.stringify(change.data);
+    this.changes.append(change, nowIso(), data);
     // the snapshot reads each tenant's mirror as this text (snapshot-json.ts): the value the feed just said
-    if (change.kind === 'tenant.upserted') this.registry.setMirror(change.tenantId ?? change.data.id, JSON.stringify(change.data));
+    if (change.kind === 'tenant.upserted') this.registry.setMirror(change.tenantId ?? change.data.id, data);
   }
 
   private logChange(opId: string): void {

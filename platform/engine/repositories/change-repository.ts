@@ -26,11 +26,12 @@ export class ChangeRepository {
   }
 
   /** Appends one change; call inside the transaction that makes it. Returns its seq. */
-  append(change: ChangeDraft, at: string): number {
+  /** Appends a change; `data` is its data as JSON when the caller has already serialized it. */
+  append(change: ChangeDraft, at: string, data: string = JSON.stringify(change.data)): number {
     const seq = Number(
       this.s
         .stmt('INSERT INTO changes (at, kind, tenant_id, app_id, data) VALUES (?, ?, ?, ?, ?)')
-        .run(at, change.kind, change.tenantId ?? null, change.appId ?? null, JSON.stringify(change.data)).lastInsertRowid,
+        .run(at, change.kind, change.tenantId ?? null, change.appId ?? null, data).lastInsertRowid,
     );
     if (seq % Math.min(PRUNE_EVERY, this.retention) === 0) this.prune(seq);
     return seq;
