@@ -37,29 +37,25 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ServerContext): voi
   const { d } = ctx;
 
   /**
-   * Sends what `produce` answers; for a write with an Idempotency-Key, the first answer to that key (idempotency.ts).
-   * `produce` turns its own errors into answers, so that a refusal is replayed like a success.
+   * Sends what `body` answers; for a write with an Idempotency-Key, the first answer to that key (idempotency.ts).
+   * The body's own errors become answers, so that a refusal is replayed like a success.
    */
-  const answer = async (request: FastifyRequest, reply: FastifyReply, write: boolean, produce: () => Promise<Answer>): Promise<FastifyReply> => {
+  const answer = async (request: FastifyRequest, reply: FastifyReply, write: boolean, body: () => Promise<Answer>): Promise<FastifyReply> => {
+    const produce = async (): Promise<Answer> => {
+      try {
+        return await body();
+      } catch (e) {
+        return ctx.errorAnswer(e);
+      }
+    };
     try {
       const key = request.headers[HEADERS.idempotencyKey];
-      let a: Answer;
-      if (!write || key === undefined) a = await produce();
-      else {
-        const out = await ctx.idempotency.run(ctx.principal(request).token.id, String(key), IdempotencyCache.fingerprint(request.url, request.body), produce);
-        if (out.replayed) reply.header(HEADERS.replayed, 'true');
-        a = out;
-      }
-      return reply.code(a.status).headers(a.headers ?? {}).type('application/json').send(a.body);
+      if (!write || key === undefined) return ctx.sendAnswer(reply, await produce());
+      const out = await ctx.idempotency.run(ctx.principal(request).token.id, String(key), IdempotencyCache.fingerprint(request.url, request.body), produce);
+      if (out.replayed) reply.header(HEADERS.replayed, 'true');
+      return ctx.sendAnswer(reply, out);
     } catch (e) {
       return ctx.sendError(reply, e);
-    }
-  };
-  const guarded = (body: () => Promise<Answer>) => async (): Promise<Answer> => {
-    try {
-      return await body();
-    } catch (e) {
-      return ctx.errorAnswer(e);
     }
   };
 
@@ -70,14 +66,14 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ServerContext): voi
       request,
       reply,
       write,
-      guarded(async () => {
+      async () => {
         const p = ctx.principal(request);
         if (!isOperationName(name)) throw new TenantryError('NOT_FOUND', `no operation "${name}" in the contract`, { op: name });
         const input = prepareCall(ctx, p, name, request.body);
         const run = () => d.invoke(name, input as OperationInput<typeof name>);
         const value = write ? await ctx.lane.run(run) : await run();
         return { status: 200, body: { ok: true, value: filterOutput(d, p, name, value) } };
-      }),
+      },
     );
   });
 
@@ -89,7 +85,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ServerContext): voi
       request,
       reply,
       true,
-      guarded(async () => {
+      async () => {
         const p = ctx.principal(request);
         const req = StartJobRequestSchema.safeParse(request.body ?? {});
         if (!req.success) throw new TenantryError('BAD_INPUT', describeIssues('jobs', req.error.issues));
@@ -99,7 +95,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ServerContext): voi
         const input = prepareCall(ctx, p, op, req.data.input);
         const job = ctx.jobs.start(op, input, { id: p.token.id, tenants: p.token.tenants });
         return { status: 202, body: { ok: true, value: { jobId: job.id } } };
-      }),
+      },
     ),
   );
 

@@ -38,6 +38,8 @@ export interface ServerContext {
   sendError(reply: FastifyReply, e: unknown, status?: number): FastifyReply;
   /** The answer to an error, as sendError sends it (for answers that are kept and replayed). */
   errorAnswer(e: unknown, status?: number): Answer;
+  /** Sends an answer: its status, headers and JSON body. */
+  sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply;
   /** Answers of writes by Idempotency-Key, replayed to a retry. */
   idempotency: IdempotencyCache;
 }
@@ -68,10 +70,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     if (info.code === 'UNAUTHORIZED') headers['www-authenticate'] = 'Bearer realm="tenantry"';
     return { status: statusOverride ?? httpStatusOf(info.code), body: { ok: false, error: info }, headers };
   };
-  const sendError = (reply: FastifyReply, e: unknown, statusOverride?: number): FastifyReply => {
-    const a = errorAnswer(e, statusOverride);
-    return reply.code(a.status).headers(a.headers ?? {}).type('application/json').send(a.body);
-  };
+  const sendAnswer = (reply: FastifyReply, a: Answer): FastifyReply => reply.code(a.status).headers(a.headers ?? {}).type('application/json').send(a.body);
+  const sendError = (reply: FastifyReply, e: unknown, statusOverride?: number): FastifyReply => sendAnswer(reply, errorAnswer(e, statusOverride));
 
   const ctx: ServerContext = {
     d,
@@ -84,6 +84,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     },
     sendError,
     errorAnswer,
+    sendAnswer,
     idempotency: new IdempotencyCache(),
   };
 
