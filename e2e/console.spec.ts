@@ -8,10 +8,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startConsole, type ConsoleHost } from './support/console-host.js';
 import { checkView as checkViewOf, navButton } from './support/views.js';
-
-const LOYALTY = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a02';
-const CORE = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a01';
-const LITWARE = '9b8a7c66-5d4e-4f3a-b2c1-0e9d8c7b6a01';
+import { DEMO_CORE as CORE, DEMO_LITWARE as LITWARE, DEMO_LOYALTY as LOYALTY } from '../platform/demo/demo-apps.js';
 
 test.describe.configure({ mode: 'serial' });
 

@@ -13,10 +13,8 @@ import { expect, test, type Download, type Locator, type Page } from '@playwrigh
 import { OUTPUT, type ConsoleHost } from './support/console-host.js';
 import { api, closeDemoConsole, deploymentCall, openDemoConsole, parseCsv, vNext } from './support/workflows.js';
 import { checkView as checkViewOf } from './support/views.js';
+import { DEMO_CORE as CORE, DEMO_LITWARE as LITWARE, DEMO_LOYALTY as LOYALTY } from '../platform/demo/demo-apps.js';
 
-const CORE = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a01';
-const LOYALTY = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a02';
-const LITWARE = '9b8a7c66-5d4e-4f3a-b2c1-0e9d8c7b6a01';
 const ADATUM_FR = 'Adatum HQ France SAS';
 
 test.describe.configure({ mode: 'serial' });

@@ -17,10 +17,8 @@ import { OUTPUT, shotPath, startConsole, type ConsoleHost } from './support/cons
 import { serveDeployment, type RemoteServer } from './support/remote.js';
 import { api, deploymentCall, parseCsv } from './support/workflows.js';
 import { checkView as checkViewOf, navButton } from './support/views.js';
+import { DEMO_CORE as CORE, DEMO_LITWARE as LITWARE, DEMO_LOYALTY as LOYALTY } from '../platform/demo/demo-apps.js';
 
-const CORE = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a01';
-const LOYALTY = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a02';
-const LITWARE = '9b8a7c66-5d4e-4f3a-b2c1-0e9d8c7b6a01';
 /** East, Contoso Loyalty 1.0.0.0 with 2.0.0.0 published: upgraded from the matrix */
 const UPGRADED = 'contoso-wholesale';
 /** East to West, server to server, through the move wizard */

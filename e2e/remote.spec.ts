@@ -10,10 +10,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { startConsole, type ConsoleHost } from './support/console-host.js';
 import { serveDeployment, type RemoteServer } from './support/remote.js';
 import { checkView as checkViewOf, navButton } from './support/views.js';
+import { DEMO_CORE as CORE, DEMO_LOYALTY as LOYALTY, DEMO_SHIPPING as SHIPPING } from '../platform/demo/demo-apps.js';
 
-const CORE = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a01';
-const LOYALTY = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a02';
-const SHIPPING = '2f6b9d44-0c3e-4a8b-b7d1-5e9f0a1b2c01';
 /** West tenants without Contoso Core: installing Contoso Loyalty brings it along */
 const TARGETS = ['lucerne-publishing', 'wingtip-toys', 'woodgrove-bank'];
 

@@ -14,8 +14,8 @@ import { expect, test, type Download, type Page } from '@playwright/test';
 import { OUTPUT, shotPath, type ConsoleHost } from './support/console-host.js';
 import { api, closeDemoConsole, deploymentCall, openDemoConsole, parseCsv, vNext } from './support/workflows.js';
 import { checkView as checkViewOf, navButton } from './support/views.js';
+import { DEMO_LOYALTY as LOYALTY } from '../platform/demo/demo-apps.js';
 
-const LOYALTY = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a02';
 const ADATUM_FR = 'Adatum HQ France SAS';
 const COHO_UK = 'Coho Winery UK Ltd.';
 

@@ -7,11 +7,9 @@ import type { FleetSnapshot, JobEvent } from '../../shared/api/console.js';
 import { generateDemo } from '../../platform/demo/generate.js';
 import { ConsoleServices } from './console-services.js';
 import { makeTempDir } from './test-support/temp-dir.js';
+import { DEMO_CORE as CORE, DEMO_LITWARE as LITWARE, DEMO_LOYALTY as LOYALTY } from '../../platform/demo/demo-apps.js';
 
-const LOYALTY = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a02';
-const CORE = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a01';
 /** adds "Loyalty Points" to Customer too: installing Contoso Loyalty next to it is a conflict */
-const LITWARE = '9b8a7c66-5d4e-4f3a-b2c1-0e9d8c7b6a01';
 
 const tmp = makeTempDir();
 const demo = path.join(tmp.dir, 'demo');

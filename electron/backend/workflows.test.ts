@@ -12,8 +12,8 @@ import { generateDemo } from '../../platform/demo/generate.js';
 import { ConsoleServices } from './console-services.js';
 import { makeTempDir } from './test-support/temp-dir.js';
 import { vNextWithoutField } from './test-support/vnext.js';
+import { DEMO_LOYALTY as LOYALTY } from '../../platform/demo/demo-apps.js';
 
-const LOYALTY = '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a02';
 const REPORTS_NAME = 'Contoso Loyalty Reports';
 
 const tmp = makeTempDir();
