@@ -5,6 +5,7 @@
 // Transport rules: https anywhere; plain http only to loopback unless insecureHttp. Retries: network errors and
 // 5xx with exponential backoff and jitter, a bounded number of times; 429 after the server's Retry-After (bounded);
 // never any other 4xx (the request itself is wrong). Streams (file upload) are not retried.
+import { createParser } from 'eventsource-parser';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -272,26 +273,24 @@ export class RemoteClient implements Invoker {
           if ((res.statusCode ?? 0) < 500) throw err;
           throw Object.assign(new Error(err.message), { retryable: true });
         }
-        let text = '';
-        for await (const chunk of res as AsyncIterable<Buffer>) {
-          text += chunk.toString('utf8');
-          let cut: number;
-          while ((cut = text.indexOf('\n\n')) >= 0) {
-            const block = text.slice(0, cut);
-            text = text.slice(cut + 2);
-            const data = block
-              .split('\n')
-              .filter((l) => l.startsWith('data:'))
-              .map((l) => l.slice(5).trimStart())
-              .join('\n');
-            if (!data) continue;
-            const ev = RemoteJobEventSchema.parse(JSON.parse(data));
+        // One streaming decoder for the whole response: a multi-byte character split across TCP chunks stays whole.
+        const decoder = new TextDecoder('utf-8');
+        const events: RemoteJobEvent[] = [];
+        const parser = createParser({ onEvent: (msg) => events.push(RemoteJobEventSchema.parse(JSON.parse(msg.data))) });
+        const deliver = (): void => {
+          for (const ev of events.splice(0)) {
             if (ev.seq <= last) continue;
             last = ev.seq;
             failures = 0;
             onEvent(ev);
           }
+        };
+        for await (const chunk of res as AsyncIterable<Buffer>) {
+          parser.feed(decoder.decode(chunk, { stream: true }));
+          deliver();
         }
+        parser.feed(decoder.decode());
+        deliver();
         const job = await this.getJob(jobId);
         if (FINAL_JOB_STATES.includes(job.state)) return job;
         // the stream ended early (a proxy, a restart): resume after the last event

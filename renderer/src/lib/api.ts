@@ -1,6 +1,7 @@
 // The only module that talks to the console: through the preload's named functions when running in Electron
 // (window.tenantry), else over HTTP to the browser host with the per-launch session token. Features call
 // `api.call(op, input)` and never know which transport answered.
+import { createParser } from 'eventsource-parser';
 import type { ConsoleInput, ConsoleOperationName, ConsoleOutput, JobEvent } from '../../../shared/api/console.js';
 import type { OperationInput, OperationName, OperationOutput } from '../../../shared/api/operations.js';
 
@@ -93,23 +94,13 @@ export function onJobEvent(listener: (e: JobEvent) => void): () => void {
       try {
         const res = await fetch('./api/events', { headers: { [SESSION_HEADER]: token ?? '' }, signal: controller.signal });
         if (!res.ok || !res.body) throw new Error(`events: ${res.status}`);
+        // TextDecoderStream decodes across chunks; eventsource-parser handles fields split anywhere.
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
+        const parser = createParser({ onEvent: (msg) => listener(JSON.parse(msg.data) as JobEvent) });
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
-          buffer += value;
-          let cut: number;
-          while ((cut = buffer.indexOf('\n\n')) >= 0) {
-            const frame = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            const data = frame
-              .split('\n')
-              .filter((l) => l.startsWith('data: '))
-              .map((l) => l.slice(6))
-              .join('\n');
-            if (data) listener(JSON.parse(data) as JobEvent);
-          }
+          parser.feed(value);
         }
       } catch {
         // host restarting or tab sleeping: retry below
