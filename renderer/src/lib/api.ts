@@ -60,21 +60,22 @@ async function httpCall(op: string, input: unknown): Promise<unknown> {
   } catch (e) {
     throw new ApiError('UNAVAILABLE', `the console host cannot be reached (${e instanceof Error ? e.message : String(e)})`);
   }
-  const body = (await res.json().catch(() => null)) as { ok: boolean; value?: unknown; error?: { code: string; message: string; details?: Record<string, unknown> } } | null;
+  const body = (await res.json().catch(() => null)) as unknown;
   if (!body) throw new ApiError('INTERNAL', `the console host answered ${res.status}`);
+  return unwrap(body);
+}
+
+type Envelope = { ok: boolean; value?: unknown; error?: { code: string; message: string; details?: Record<string, unknown> } };
+
+/** Both transports answer with the contract's envelope: its value, or an ApiError with its code and details. */
+function unwrap(answer: unknown): unknown {
+  const body = answer as Envelope;
   if (!body.ok) throw new ApiError(body.error?.code ?? 'INTERNAL', body.error?.message ?? 'failed', body.error?.details);
   return body.value;
 }
 
 export async function call<N extends ConsoleOperationName>(op: N, input: ConsoleInput<N>): Promise<ConsoleOutput<N>> {
-  if (preload) {
-    try {
-      return (await preload[op](input)) as ConsoleOutput<N>;
-    } catch (e) {
-      const err = e as { code?: string; message?: string };
-      throw new ApiError(err.code ?? 'INTERNAL', err.message ?? String(e));
-    }
-  }
+  if (preload) return unwrap(await preload[op](input)) as ConsoleOutput<N>;
   return (await httpCall(op, input)) as ConsoleOutput<N>;
 }
 
