@@ -7,7 +7,8 @@ import { TenantryError } from '../../shared/api/errors.js';
 import type { OperationOutput } from '../../shared/api/operations.js';
 import { openLocal, openRemote } from './connect.js';
 import { isUrl, type CliContext } from './context.js';
-import { appLabel, formatBytes, renderTable, shortTime, type Cell } from './format.js';
+import { formatBytes } from '../../shared/domain/bytes.js';
+import { appLabel, renderTable, shortTime, type Cell } from './format.js';
 import { action, collect, example, jsonObject, nonNegativeInt, positiveInt, ReportedFailure, type VerbEnv } from './verb-kit.js';
 
 export function addTenantVerbs(program: Command, env: VerbEnv): void {

@@ -13,7 +13,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ChangesPageSchema, SnapshotSchema, type ChangesPage, type Snapshot } from '../../shared/api/changes.js';
 import { TenantryError, type ErrorCode, type ErrorInfo } from '../../shared/api/errors.js';
-import { HEADERS, ROUTES, TENANT_FILE_CONTENT_TYPE, isLoopbackHost } from '../../shared/api/http.js';
+import { HEADERS, ROUTES, TENANT_FILE_CONTENT_TYPE, checkTransportUrl } from '../../shared/api/http.js';
 import { FINAL_JOB_STATES, RemoteJobEventSchema, RemoteJobSchema, type RemoteJob, type RemoteJobEvent } from '../../shared/api/jobs.js';
 import { OPERATIONS, type Invoker, type OperationInput, type OperationName, type OperationOutput, type TenantSummary } from '../../shared/api/operations.js';
 
@@ -43,18 +43,7 @@ export interface RemoteClientOptions {
 
 /** Throws BAD_INPUT unless the URL may be used: https, or http to loopback (or with insecureHttp). */
 export function checkRemoteUrl(url: string, insecureHttp = false): URL {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new TenantryError('BAD_INPUT', `"${url}" is not a URL such as https://erp.example.com:7049`, { url });
-  }
-  if (u.protocol === 'https:') return u;
-  if (u.protocol !== 'http:') throw new TenantryError('BAD_INPUT', `${url}: use https:// (or http:// to this machine)`, { url });
-  if (!isLoopbackHost(u.hostname) && !insecureHttp) {
-    throw new TenantryError('BAD_INPUT', `${url} uses plain http to ${u.hostname}, which is not this machine: tokens would travel in clear; use https, or pass --insecure-http`, { url });
-  }
-  return u;
+  return checkTransportUrl(url, insecureHttp, { howToAllow: 'pass --insecure-http', parse: (s) => new URL(s) });
 }
 
 interface Envelope {
