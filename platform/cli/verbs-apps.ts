@@ -26,7 +26,7 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
         const target = ctx.resolvePath(folder!);
         const name = o.name ?? (path.basename(target) || 'deployment');
         const [{ Deployment }, { DEFAULT_APPLICATION }] = await Promise.all([import('../engine/deployment.js'), import('../engine/default-application.js')]);
-        const d = await Deployment.create(target, { application: DEFAULT_APPLICATION, name });
+        const d = Deployment.create(target, { application: DEFAULT_APPLICATION, name });
         try {
           const info = await d.invoke('deployment.info', {});
           ctx.emit(info, () => `created deployment "${info.name}" in ${info.folder} (${info.application.name} ${info.application.version})\n`);

@@ -72,7 +72,7 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
   const { fleet, connections, navigated, toastShown, fleetRequested } = useStore(
     useShallow((s) => ({ fleet: s.fleet, connections: s.connections, navigated: s.navigated, toastShown: s.toastShown, fleetRequested: s.fleetRequested })),
   );
-  const deployments = fleet?.deployments ?? [];
+  const deployments = useMemo(() => fleet?.deployments ?? [], [fleet]);
   const [sourceId, setSourceId] = useState<string>(initialSourceId ?? '');
   const [destinationId, setDestinationId] = useState<string>('');
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set(initialTenantIds ?? []));
