@@ -17,6 +17,8 @@ import { VirtualTable, type Column } from '../../components/VirtualTable.js';
 import { call, errorText } from '../../lib/api.js';
 import { formatBytes, formatDateTime, plural } from '../../lib/format.js';
 import { toggled } from '../../lib/sets.js';
+import { useOnce } from '../../lib/use-once.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { PlanDialog } from '../matrix/PlanDialog.js';
 
 const STEPS = ['Choose tenants', 'Pre-check', 'Move', 'Result'];
@@ -82,15 +84,17 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [uninstallFirst, setUninstallFirst] = useState<JobTarget[] | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
   const job = useJob(jobId);
 
   useEffect(() => {
     if (!sourceId && deployments[0]) setSourceId(deployments[0].connectionId);
   }, [sourceId, deployments]);
+  // never preselected: the administrator chooses where tenants go (a remote added later must not become the default)
   useEffect(() => {
-    if ((!destinationId || destinationId === sourceId) && deployments.length > 1) setDestinationId(deployments.find((d) => d.connectionId !== sourceId)?.connectionId ?? '');
-  }, [sourceId, destinationId, deployments]);
+    if (destinationId && destinationId === sourceId) setDestinationId('');
+  }, [sourceId, destinationId]);
   useEffect(() => {
     if (job && !isRunning(job) && step === 2) {
       setStep(3);
@@ -152,7 +156,9 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
     }
   };
 
-  const start = async (): Promise<void> => {
+  // started once, after the final confirmation: a double click never starts a second move job
+  const [start] = useOnce(async (): Promise<void> => {
+    setConfirming(false);
     setBusy('start');
     setError(null);
     try {
@@ -164,7 +170,7 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
     } finally {
       setBusy(null);
     }
-  };
+  });
 
   const reset = (): void => {
     setStep(0);
@@ -261,6 +267,9 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
                   <h3 id="move-destination">To</h3>
                   <span className="right">
                     <select className="select" aria-label="Destination deployment" value={destinationId} onChange={(e) => setDestinationId(e.target.value)}>
+                      <option value="" disabled>
+                        Choose the destination…
+                      </option>
                       {deployments
                         .filter((d) => d.connectionId !== sourceId)
                         .map((d) => (
@@ -273,6 +282,7 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
                   </span>
                 </div>
                 <div className="card-body stack">
+                  {!destination ? <p className="muted" data-testid="destination-unset">Choose the deployment the tenants move to.</p> : null}
                   {destination ? (
                     <dl className="kv">
                       <dt>Kind</dt>
@@ -413,7 +423,7 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
             <button type="button" className="btn" onClick={() => void runPrecheck()} disabled={busy !== null}>
               <Icon name="refresh" /> Check again
             </button>
-            <button type="button" className="btn primary" disabled={!pre.ok || busy !== null} onClick={() => void start()}>
+            <button type="button" className="btn primary" disabled={!pre.ok || busy !== null} onClick={() => setConfirming(true)}>
               <Icon name="move" /> Move {plural(pre.tenants.length, 'tenant')}
             </button>
           </div>
@@ -458,6 +468,24 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
         </div>
       ) : null}
 
+      {confirming && pre ? (
+        <ConfirmDialog
+          title={`Move ${plural(pre.tenants.length, 'tenant')} from ${pre.source.name} to ${pre.destination.name}?`}
+          confirmLabel={`Move ${plural(pre.tenants.length, 'tenant')} to ${pre.destination.name}`}
+          onConfirm={() => void start()}
+          onCancel={() => setConfirming(false)}
+        >
+          <dl className="kv" data-testid="move-confirm">
+            <dt>From</dt>
+            <dd>{pre.source.name}</dd>
+            <dt>To</dt>
+            <dd>{pre.destination.name}</dd>
+            <dt>Tenants</dt>
+            <dd>{pre.tenants.map((t) => t.tenantId).join(', ')}</dd>
+          </dl>
+          <p style={{ margin: 0 }}>Each tenant is dismounted on {pre.source.name} while it moves; its users cannot work in it until it is mounted on {pre.destination.name}.</p>
+        </ConfirmDialog>
+      ) : null}
       {uninstallFirst ? (
         <PlanDialog
           action="uninstall"
