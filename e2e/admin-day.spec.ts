@@ -1,11 +1,12 @@
-// Issue 11, defects 1, 7 and 8, in Chromium against the demo's two real local deployments: a button that starts a
+// Issue 11, defects 1, 6, 7 and 8, in Chromium against the demo's two real local deployments: a button that starts a
 // job starts it once however often it is clicked (the plan dialog's install, the archive's discard, the move);
 // the Deployments page never shows another deployment's figures while the chosen one loads; the move wizard
-// preselects no destination and asks for a final confirmation naming source, destination and tenants. Each step
+// preselects no destination and asks for a final confirmation naming source, destination and tenants; a cancelled
+// move says how many moved and how many were not started, and resumes the rest. Each step
 // is checked with axe (WCAG 2.1 A/AA) in both themes and photographed under e2e/output/admin-day-*.png.
 import { expect, test, type Page } from '@playwright/test';
 import type { ConsoleHost } from './support/console-host.js';
-import { api, closeDemoConsole, deploymentCall, openDemoConsole } from './support/workflows.js';
+import { api, closeDemoConsole, confirmMove, deploymentCall, openDemoConsole } from './support/workflows.js';
 import { checkView as checkViewOf, navButton } from './support/views.js';
 import { DEMO_CORE as CORE, DEMO_LITWARE as LITWARE, DEMO_LOYALTY as LOYALTY } from '../platform/demo/demo-apps.js';
 
@@ -142,4 +143,45 @@ test('defect 8: the move destination is chosen by the administrator and the move
   expect(await jobCount()).toBe(jobsBefore + 1);
   await checkView('move-moved');
   expect((await deploymentCall(host, west, 'tenant.get', { tenantId: 'fabrikam-eu' })).state).toBe('operational');
+});
+
+test('defect 6: a cancelled move says how many moved and how many were not started, and offers to resume the rest', async () => {
+  // three tenants of East that are ready to move to West (every installed extension published there)
+  const east0 = (await api(host, 'fleet.snapshot', { refresh: true })).deployments.find((d) => d.connectionId === east)!;
+  const candidates = east0.tenants.filter((t) => t.state === 'operational').map((t) => t.tenantId);
+  const check = await api(host, 'moves.precheck', { sourceId: east, destinationId: west, tenantIds: candidates.slice(0, 50) });
+  const ready = check.tenants.filter((t) => t.report?.ok).map((t) => t.tenantId).slice(0, 3);
+  expect(ready).toHaveLength(3);
+
+  await page.getByRole('button', { name: 'Start another move' }).click();
+  await page.getByLabel('Destination deployment').selectOption(west);
+  for (const t of ready) {
+    await page.getByLabel('Find a tenant to move').fill(t);
+    await page.locator(`[data-testid="move-tenant"][data-tenant="${t}"]`).click();
+  }
+  await page.getByRole('button', { name: 'Run the pre-check' }).click();
+  await expect(page.getByTestId('precheck-verdict')).toContainText('Ready: 3 tenants can move to West.');
+  await page.getByRole('button', { name: 'Move 3 tenants' }).click();
+  await confirmMove(page, 'West');
+  // cancelled while the first tenant moves: it finishes, the other two never start
+  await page.getByRole('button', { name: 'Cancel after this tenant' }).click();
+  const result = page.getByTestId('move-result');
+  await expect(result).toContainText('Cancelled.');
+  await expect(result).not.toContainText('failed');
+  const job = (await api(host, 'jobs.list', { limit: 1 }))[0]!;
+  const detail = await api(host, 'jobs.get', { jobId: job.id });
+  expect(detail.state).toBe('cancelled');
+  const moved = detail.items.filter((i) => i.state === 'succeeded').map((i) => i.tenantId);
+  const rest = detail.items.filter((i) => i.state === 'cancelled').map((i) => i.tenantId);
+  expect(moved.length + rest.length).toBe(3);
+  expect(rest.length).toBeGreaterThan(0);
+  await expect(result).toContainText(`${moved.length} ${moved.length === 1 ? 'tenant' : 'tenants'} moved to West; ${rest.length} ${rest.length === 1 ? 'tenant' : 'tenants'} not started`);
+  await checkView('move-cancelled');
+
+  // resume: the pre-check of the tenants not started, ready to move
+  await page.getByRole('button', { name: new RegExp(`Resume: check the ${rest.length} tenants? not started`) }).click();
+  await expect(page.getByTestId('precheck-verdict')).toContainText(`Ready: ${rest.length} ${rest.length === 1 ? 'tenant' : 'tenants'} can move to West.`);
+  await expect(page.getByTestId('precheck-tenant')).toHaveCount(rest.length);
+  for (const t of rest) await expect(page.locator(`[data-testid="precheck-tenant"][data-tenant="${t}"]`)).toBeVisible();
+  await checkView('move-resume');
 });

@@ -112,11 +112,16 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
   const request = { sourceId, destinationId, tenantIds: [...chosen] };
   const kindOf = (id: string): string => connections.find((c) => c.id === id)?.kind ?? 'local';
 
-  const runPrecheck = async (): Promise<void> => {
+  /** the pre-check of the chosen tenants, or of `only` (the tenants a cancelled move did not start) */
+  const runPrecheck = async (only?: string[]): Promise<void> => {
     setBusy('precheck');
     setError(null);
     try {
-      setPre(await call('moves.precheck', request));
+      setPre(await call('moves.precheck', only ? { ...request, tenantIds: only } : request));
+      if (only) {
+        setChosen(new Set(only));
+        setJobId(null);
+      }
       setStep(1);
     } catch (e) {
       setError(errorText(e));
@@ -198,6 +203,9 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
   const publishable = pre ? pre.tenants.flatMap((t) => t.publishable) : [];
   const canPublish = publishable.length > 0 && publishable.every((a) => a.available);
   const movedOk = job && job.state === 'succeeded';
+  const moved = job?.items.filter((i) => i.state === 'succeeded') ?? [];
+  const failedMoves = job?.items.filter((i) => i.state === 'failed') ?? [];
+  const notStarted = job?.items.filter((i) => i.state === 'cancelled' || i.state === 'pending') ?? [];
 
   return (
     <div className="page wizard">
@@ -433,7 +441,12 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
       {step >= 2 && job ? (
         <div className="wizard-body" data-testid="move-run">
           {step === 3 ? (
-            movedOk ? (
+            job.state === 'cancelled' ? (
+              <div className="warn-box" role="status" data-testid="move-result">
+                <strong>Cancelled.</strong> {plural(moved.length, 'tenant')} moved to {destination?.name ?? 'the destination'}
+                {failedMoves.length > 0 ? `, ${plural(failedMoves.length, 'move')} failed` : ''}; {plural(notStarted.length, 'tenant')} not started, still on {source?.name ?? 'the source'} as they were.
+              </div>
+            ) : movedOk ? (
               <div className="ok-box" role="status" data-testid="move-result">
                 <strong>Moved.</strong> {plural(job.items.length, 'tenant')} now on {destination?.name ?? 'the destination'}, verified there, and removed from {source?.name ?? 'the source'}.
               </div>
@@ -459,6 +472,11 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
                   </button>
                 ) : null}
                 <span className="spacer" />
+                {job.state === 'cancelled' && notStarted.length > 0 ? (
+                  <button type="button" className="btn" disabled={busy !== null} onClick={() => void runPrecheck(notStarted.map((i) => i.tenantId))}>
+                    <Icon name="move" /> Resume: check the {plural(notStarted.length, 'tenant')} not started
+                  </button>
+                ) : null}
                 <button type="button" className="btn primary" onClick={reset}>
                   Start another move
                 </button>
