@@ -3,10 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { TenantryError, type OperationOutput } from '../../shared/api/index.js';
+import { TenantryError } from '../../shared/api/errors.js';
+import type { OperationOutput } from '../../shared/api/operations.js';
 import type { SigningKey } from '../package/index.js';
 import type { CliContext } from './context.js';
-import { appLabel, formatBytes, renderTable, shortTime } from './format.js';
+import { formatBytes } from '../../shared/domain/bytes.js';
+import { appLabel, renderTable, shortTime } from './format.js';
 import { action, collect, example, positiveInt, ReportedFailure, type VerbEnv } from './verb-kit.js';
 
 export function addAppVerbs(program: Command, env: VerbEnv): void {

@@ -1,5 +1,6 @@
 // The deployment overview: application version, tenants by state, the extensions published with how many
 // tenants use them, and the latest operations. Works offline from the cache, and says so.
+import type { TenantState } from '../../../../shared/domain/tenant-state.js';
 import { useEffect, useState, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DeploymentOverview } from '../../../../shared/api/console.js';
@@ -9,7 +10,7 @@ import { Badge, EmptyState, Spinner, StatePill } from '../../components/status.j
 import { ApiError, call } from '../../lib/api.js';
 import { formatDateTime, formatTime } from '../../lib/format.js';
 
-const STATE_COLOURS: Record<string, string> = {
+const STATE_COLOURS: Record<TenantState, string> = {
   operational: 'var(--ok)',
   'sync-pending': 'var(--info)',
   'data-upgrade-pending': 'var(--warn)',
@@ -115,7 +116,7 @@ export function OverviewView({ connectionId }: { connectionId: string | undefine
             <div className="card-body" style={{ display: 'flex', flexDirection: 'column', gap: 'var(--space-4)' }}>
               <div className="bar" role="img" aria-label={Object.entries(ov.tenantsByState).map(([s, n]) => `${n} ${s}`).join(', ')}>
                 {Object.entries(ov.tenantsByState).map(([s, n]) => (
-                  <span key={s} style={{ width: `${(n / Math.max(1, total)) * 100}%`, background: STATE_COLOURS[s] ?? 'var(--neutral)' }} />
+                  <span key={s} style={{ width: `${(n / Math.max(1, total)) * 100}%`, background: STATE_COLOURS[s as TenantState] ?? 'var(--neutral)' }} />
                 ))}
               </div>
               <div className="legend">
