@@ -21,7 +21,7 @@ const STATE_COLOURS: Record<TenantState, string> = {
 export function OverviewView({ connectionId }: { connectionId: string | undefined }): ReactElement {
   const { connections, navigated } = useStore(useShallow((s) => ({ connections: s.connections, navigated: s.navigated })));
   const current = connectionId ?? connections[0]?.id;
-  const [ov, setOv] = useState<DeploymentOverview | null>(null);
+  const [read, setOv] = useState<DeploymentOverview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
 
@@ -47,14 +47,16 @@ export function OverviewView({ connectionId }: { connectionId: string | undefine
     );
   }
 
+  // never another deployment's figures: what was read for the one chosen before is not shown while this one loads
+  const ov = read && read.connectionId === current ? read : null;
   const total = ov ? Object.values(ov.tenantsByState).reduce((a, b) => a + b, 0) : 0;
   return (
     <div className="page">
       <div className="page-header">
         <div>
-          <h2>{ov?.name ?? 'Deployment'}</h2>
+          <h2>{ov?.name ?? connections.find((c) => c.id === current)?.name ?? 'Deployment'}</h2>
           <p>
-            {ov?.application ? `${ov.application.name} ${ov.application.version}` : 'Application unknown'}
+            {ov ? (ov.application ? `${ov.application.name} ${ov.application.version}` : 'Application unknown') : 'Reading…'}
             {ov ? (ov.live ? ` · live, read ${formatTime(ov.asOf)}` : ` · offline, cached as of ${formatDateTime(ov.asOf)}`) : ''}
           </p>
         </div>
@@ -73,13 +75,13 @@ export function OverviewView({ connectionId }: { connectionId: string | undefine
           <strong>Could not read the deployment.</strong> {error}
         </div>
       ) : null}
-      {!ov && loading ? (
+      {!ov && (loading || !error) ? (
         <EmptyState title="Reading the deployment…">
           <Spinner />
         </EmptyState>
       ) : null}
       {ov ? (
-        <div style={{ display: 'flex', flexDirection: 'column', gap: 'var(--space-5)' }}>
+        <div style={{ display: 'flex', flexDirection: 'column', gap: 'var(--space-5)' }} data-testid="overview-figures" data-connection={ov.connectionId}>
           {!ov.live && ov.error ? (
             <div className="error-box" role="status">
               <strong>Offline.</strong> {ov.error.message}
