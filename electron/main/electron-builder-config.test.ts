@@ -81,4 +81,38 @@ describe('electron-builder configuration', () => {
     expect(build).toContain("outDir: 'dist/electron/main'");
     expect(build).toContain("outDir: 'dist/electron/preload'");
   });
+
+  it('rebuilds the native module for Electron and keeps it outside the asar archive', async () => {
+    const c = (await load()) as Loaded & { npmRebuild?: boolean; asarUnpack?: string[] };
+    expect(c.npmRebuild).toBe(true);
+    expect(c.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/better-sqlite3/**']));
+  });
+
+  it('ships no test code, no source maps, and only the packages the Electron side loads at run time', async () => {
+    const c = await load();
+    const files = (c.files ?? []).flatMap((f) => (typeof f === 'string' ? [f] : (f.filter ?? [])));
+    expect(files).toEqual(expect.arrayContaining(['!**/*.test.*', '!**/*.map']));
+    expect(files.some((f) => /^(platform|electron|renderer\/src|shared|e2e|bench)\//.test(f))).toBe(false);
+    // electron-builder ships the production dependencies: they must be what main, the preload, the engine worker
+    // and the CLI import outside tests. The renderer's packages are bundled into renderer/dist by Vite.
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const used = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (e.name !== 'test-support' && e.name !== 'node_modules') walk(p);
+        } else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name)) {
+          for (const m of fs.readFileSync(p, 'utf8').matchAll(/^\s*(?:import|export)\s[^;]*?from\s*'([^'.][^']*)'|\bimport\(\s*'([^'.][^']*)'\s*\)/gm)) {
+            const spec = (m[1] ?? m[2])!;
+            if (spec.startsWith('node:')) continue;
+            used.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+          }
+        }
+      }
+    };
+    for (const dir of ['platform', 'electron', 'shared']) walk(path.join(root, dir));
+    used.delete('electron'); // the shell itself, provided by electron-builder
+    expect(Object.keys(pkg.dependencies).sort()).toEqual([...used].sort());
+  });
 });
