@@ -1,7 +1,7 @@
 // A real AL project's app.json loads as it is (every field, the old forms), unknown fields are kept, and a near
 // miss of a known field is refused naming the likely spelling.
 import { describe, expect, it } from 'vitest';
-import { ManifestSchema, likelySpelling, KNOWN_MANIFEST_FIELDS } from './manifest.js';
+import { KNOWN_MANIFEST_FIELDS, ManifestSchema, likelySpelling, manifestDetails } from './manifest.js';
 
 const realAppJson = {
   $schema: 'https://raw.githubusercontent.com/microsoft/AL/master/schemas/app.json',
@@ -93,5 +93,17 @@ describe('ManifestSchema on real app.json', () => {
   it('likelySpelling finds no near miss for unrelated names', () => {
     expect(likelySpelling('codeAnalyzers', KNOWN_MANIFEST_FIELDS)).toBeUndefined();
     expect(likelySpelling('dependencies', KNOWN_MANIFEST_FIELDS)).toBeUndefined();
+  });
+});
+
+describe('manifestDetails', () => {
+  it('lists the set fields app info shows, with the fields Tenantry does not use marked', () => {
+    const rows = new Map(manifestDetails(ManifestSchema.parse(realAppJson)));
+    expect(rows.get('runtime')).toBe('14.0');
+    expect(rows.get('propagateDependencies')).toBe('true');
+    expect(rows.get('features')).toBe('["TranslationFile","NoImplicitWith"]');
+    expect(rows.get('codeAnalyzers (not used by Tenantry)')).toBe('["${AppSourceCop}"]');
+    expect(rows.has('logo')).toBe(false);
+    expect(rows.has('extra')).toBe(false);
   });
 });

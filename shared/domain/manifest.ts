@@ -232,3 +232,17 @@ export function inIdRanges(id: number, ranges: readonly IdRange[]): boolean {
 export function describeApp(m: { name: string; publisher: string; version: string }): string {
   return `"${m.name}" by ${m.publisher} ${m.version}`;
 }
+
+const SHOWN_ELSEWHERE = new Set(['id', 'name', 'publisher', 'version', 'application', 'dependencies', 'idRanges', 'brief', 'extra']);
+
+/** The manifest's other fields, set ones only, as [label, text] rows for `app info` (fields kept in `extra` included, as written). */
+export function manifestDetails(m: Manifest): [string, string][] {
+  const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+  const rows: [string, string][] = [];
+  for (const [k, v] of Object.entries(m)) {
+    if (SHOWN_ELSEWHERE.has(k) || v === undefined) continue;
+    rows.push([k, text(v)]);
+  }
+  for (const [k, v] of Object.entries(m.extra ?? {})) rows.push([`${k} (not used by Tenantry)`, text(v)]);
+  return rows;
+}
