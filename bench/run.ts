@@ -36,5 +36,5 @@ export async function runBench(argv: string[], out: (line: string) => void = con
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runBench(process.argv.slice(2)).then((code) => process.exit(code));
+  void runBench(process.argv.slice(2)).then((code) => process.exit(code));
 }

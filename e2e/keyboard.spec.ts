@@ -273,6 +273,11 @@ test('move wizard: tenant and destination, pre-check, the missing package publis
   await tabTo(page.getByRole('button', { name: 'Move 1 tenant' }));
   await checkView('move-ready');
   await page.keyboard.press('Enter');
+  // the final confirmation naming source, destination and tenants (issue 11, defect 8)
+  const confirm = page.getByRole('dialog').getByRole('button', { name: 'Move 1 tenant to West' });
+  await tabTo(confirm);
+  await checkView('move-confirm');
+  await page.keyboard.press('Enter');
 
   await expect(page.getByTestId('move-result')).toContainText('Moved.');
   await expect(page.locator('[data-testid="job-item"][data-tenant="litware-labs"]')).toHaveAttribute('data-state', 'succeeded');

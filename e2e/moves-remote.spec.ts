@@ -10,7 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { RemoteClient } from '../platform/remote/client.js';
 import { startConsole, type ConsoleHost } from './support/console-host.js';
 import { serveDeployment, type RemoteServer } from './support/remote.js';
-import { api, deploymentCall } from './support/workflows.js';
+import { api, confirmMove, deploymentCall } from './support/workflows.js';
 import { checkView as checkViewOf, navButton } from './support/views.js';
 
 test.describe.configure({ mode: 'serial' });
@@ -72,6 +72,7 @@ test('move to a remote server: the tenant arrives there, read back through the s
   await expect(page.getByRole('heading', { name: 'Move tenants' })).toBeVisible();
   await chooseAndCheck('fabrikam-eu');
   await page.getByRole('button', { name: 'Move 1 tenant' }).click();
+  await confirmMove(page, 'West');
 
   await expect(page.getByTestId('move-result')).toContainText('Moved.', { timeout: 60_000 });
   const item = page.locator('[data-testid="job-item"][data-tenant="fabrikam-eu"]');
@@ -96,6 +97,7 @@ test('a move whose destination server dies while adopting the tenant is undone: 
   await page.getByRole('button', { name: 'Start another move' }).click();
   await chooseAndCheck('fabrikam-us');
   await page.getByRole('button', { name: 'Move 1 tenant' }).click();
+  await confirmMove(page, 'West');
   await expect(page.getByTestId('move-result')).toContainText('The move failed.', { timeout: 60_000 });
   await server.exited(); // it really died at the fault point
 

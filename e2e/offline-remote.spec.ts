@@ -15,7 +15,7 @@ import path from 'node:path';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { OUTPUT, shotPath, startConsole, type ConsoleHost } from './support/console-host.js';
 import { serveDeployment, type RemoteServer } from './support/remote.js';
-import { api, deploymentCall, parseCsv } from './support/workflows.js';
+import { api, confirmMove, deploymentCall, parseCsv } from './support/workflows.js';
 import { checkView as checkViewOf, navButton } from './support/views.js';
 import { DEMO_CORE as CORE, DEMO_LITWARE as LITWARE, DEMO_LOYALTY as LOYALTY } from '../platform/demo/demo-apps.js';
 
@@ -146,11 +146,12 @@ test('makes changes through the console: install, uninstall, upgrade from the ma
   await expect(page.getByLabel('Source deployment')).toHaveValue(east);
   await page.getByLabel('Find a tenant to move').fill(MOVED);
   await page.locator(`[data-testid="move-tenant"][data-tenant="${MOVED}"]`).click();
-  await expect(page.getByLabel('Destination deployment')).toHaveValue(west);
+  await page.getByLabel('Destination deployment').selectOption(west);
   await expect(page.getByText(/its database travels with a SHA-256 checksum and is verified and kept dismounted on West/)).toBeVisible();
   await page.getByRole('button', { name: 'Run the pre-check' }).click();
   await expect(page.getByTestId('precheck-verdict')).toContainText('Ready: 1 tenant can move to West.');
   await page.getByRole('button', { name: 'Move 1 tenant' }).click();
+  await confirmMove(page, 'West');
   await expect(page.getByTestId('move-result')).toContainText('Moved.', { timeout: 90_000 });
   const item = page.locator(`[data-testid="job-item"][data-tenant="${MOVED}"]`);
   await expect(item).toHaveAttribute('data-state', 'succeeded');
@@ -187,6 +188,7 @@ test('a server-to-server move whose SOURCE server dies after dismounting the ten
   await page.getByRole('button', { name: 'Run the pre-check' }).click();
   await expect(page.getByTestId('precheck-verdict')).toContainText('Ready: 1 tenant can move to West.');
   await page.getByRole('button', { name: 'Move 1 tenant' }).click();
+  await confirmMove(page, 'West');
   await expect(page.getByTestId('move-result')).toContainText('The move failed.', { timeout: 90_000 });
   await eastServer.exited(); // it really died at the fault point
 

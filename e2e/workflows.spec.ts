@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { OUTPUT, shotPath, type ConsoleHost } from './support/console-host.js';
-import { api, closeDemoConsole, deploymentCall, openDemoConsole, parseCsv, vNext } from './support/workflows.js';
+import { api, closeDemoConsole, confirmMove, deploymentCall, openDemoConsole, parseCsv, vNext } from './support/workflows.js';
 import { checkView as checkViewOf, navButton } from './support/views.js';
 import { DEMO_LOYALTY as LOYALTY } from '../platform/demo/demo-apps.js';
 
@@ -153,7 +153,9 @@ test('move: the pre-check finds a missing extension, the wizard publishes it, an
   await page.keyboard.press('Home');
   await page.keyboard.press('Space');
   await expect(page.locator('[data-testid="move-tenant"][data-tenant="litware-labs"]')).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByLabel('Destination deployment')).toHaveValue(west);
+  // never preselected (issue 11, defect 8): the administrator chooses it
+  await expect(page.getByLabel('Destination deployment')).toHaveValue('');
+  await page.getByLabel('Destination deployment').selectOption(west);
   await checkView('move-choose');
   await page.getByRole('button', { name: 'Run the pre-check' }).focus();
   await page.keyboard.press('Enter');
@@ -175,6 +177,7 @@ test('move: the pre-check finds a missing extension, the wizard publishes it, an
   await checkView('move-precheck-ready');
 
   await page.getByRole('button', { name: 'Move 1 tenant' }).click();
+  await confirmMove(page, 'West');
   await expect(page.getByTestId('move-result')).toContainText('Moved.');
   const item = page.locator('[data-testid="job-item"][data-tenant="litware-labs"]');
   await expect(item).toHaveAttribute('data-state', 'succeeded');
@@ -198,6 +201,7 @@ test('move: a move that fails is undone, and the wizard shows the tenant read ba
     await page.getByRole('button', { name: 'Run the pre-check' }).click();
     await expect(page.getByTestId('precheck-verdict')).toContainText('Ready');
     await page.getByRole('button', { name: 'Move 1 tenant' }).click();
+    await confirmMove(page, 'West');
     await expect(page.getByTestId('move-result')).toContainText('The move failed.');
     const item = page.locator('[data-testid="job-item"][data-tenant="fabrikam-eu"]');
     await expect(item).toHaveAttribute('data-state', 'failed');

@@ -104,3 +104,8 @@ export async function closeDemoConsole(c: Partial<DemoConsole>): Promise<void> {
   await c.host?.stop();
   c.host?.cleanup();
 }
+
+/** The move wizard's final confirmation (it names source, destination and tenants): confirmed with its button. */
+export async function confirmMove(page: Page, destination: string): Promise<void> {
+  await page.getByRole('dialog').getByRole('button', { name: new RegExp(`^Move \\d+ tenants? to ${destination}$`) }).click();
+}

@@ -7,7 +7,7 @@ import { TenantryError, toErrorInfo } from '../../shared/api/errors.js';
 import type { ArchiveEntry, CatalogEntry, TenantApp } from '../../shared/api/operations.js';
 import { diffAppSchema } from '../../shared/domain/schema-diff.js';
 import { compareVersions } from '../../shared/domain/version.js';
-import { toCsv } from './csv.js';
+import { toCsv } from '../../shared/domain/csv.js';
 import { mapLimit } from './fleet.js';
 import { upgradeStepsFrom } from './package-definitions.js';
 import type { ServiceContext } from './service-context.js';

@@ -83,7 +83,11 @@ describe('audit log', () => {
     const log = fill(file, 4);
     const db = new Database(file);
     db.exec('DROP TRIGGER audit_no_update');
-    db.prepare(`UPDATE audit SET hash = 'f' || substr(hash, 2) WHERE seq = 2`).run();
+    // Flip the first hex digit to another one for certain (writing a fixed 'f' was a no-op one time in 16).
+    const before = (db.prepare('SELECT hash FROM audit WHERE seq = 2').get() as { hash: string }).hash;
+    db.prepare(`UPDATE audit SET hash = CASE WHEN substr(hash, 1, 1) = 'f' THEN '0' ELSE 'f' END || substr(hash, 2) WHERE seq = 2`).run();
+    const after = (db.prepare('SELECT hash FROM audit WHERE seq = 2').get() as { hash: string }).hash;
+    expect(after).not.toBe(before);
     db.close();
     const v = log.verify();
     expect(v.firstBad?.seq).toBe(2);

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditEntry, AuditFilter, AuditVerify } from '../../shared/api/console.js';
 import { canonicalJson } from './canonical-json.js';
-import { toCsv } from './csv.js';
+import { toCsv } from '../../shared/domain/csv.js';
 import type { Db } from './db.js';
 
 export const GENESIS_HASH = '0'.repeat(64);

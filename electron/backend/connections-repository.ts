@@ -41,7 +41,7 @@ export class ConnectionsRepository {
   private readonly stmts;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly secrets: SecretBox,
   ) {
     this.stmts = {

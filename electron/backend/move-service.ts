@@ -24,7 +24,8 @@ import { LocalDriver } from './drivers/local-driver.js';
 import { RemoteDriver } from './drivers/remote-driver.js';
 import type { ItemOutcome, ItemReporter, WorkflowItem } from './jobs.js';
 import { installedDependents } from './plan.js';
-import { formatBytes, movePrecheckHtml } from './reports.js';
+import { formatBytes } from '../../shared/domain/bytes.js';
+import { movePrecheckHtml } from './reports.js';
 import type { ServiceContext } from './service-context.js';
 
 const ref = (a: { id: string; name: string; publisher: string; version: string }): AppRefOut => ({ id: a.id, name: a.name, publisher: a.publisher, version: a.version });

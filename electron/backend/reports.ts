@@ -3,7 +3,8 @@
 // and the audit report also as CSV. Every value is escaped.
 import type { AuditEntry, AuditFilter, AuditVerify, MovePrecheck, OpLogEntry, SnapshotCompare, SourceStatus } from '../../shared/api/console.js';
 import { canonicalJson } from './canonical-json.js';
-import { toCsv } from './csv.js';
+import { formatBytes } from '../../shared/domain/bytes.js';
+import { toCsv } from '../../shared/domain/csv.js';
 
 export function escapeHtml(v: unknown): string {
   const s = v === null || v === undefined ? '' : String(v);
@@ -13,13 +14,6 @@ export function escapeHtml(v: unknown): string {
 /** An ISO time as people read it in a report: "2026-11-23 01:24:02 UTC". */
 export function reportTime(iso: string): string {
   return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
 
 const STYLE = `

@@ -87,7 +87,7 @@ describe('a forced upgrade from the wizard', () => {
     expect(unplanned).toMatchObject({ code: 'ACK_REQUIRED', message: expect.stringContaining('plan the upgrade of litware-labs to 3.0.0.0 first') });
     const noForce = await refusal({ appId: LOYALTY, version: '3.0.0.0', targets, acknowledgeRowsLost: n });
     expect(noForce.code).toBe('BAD_INPUT');
-    expect(await services.jobs.list(10)).toEqual([]);
+    expect(services.jobs.list(10)).toEqual([]);
     expect(await loyaltyOf('coho-winery')).toBe('2.0.0.0');
   });
 

@@ -1,10 +1,10 @@
 // The IPC handlers of the console contract: one channel per operation, each checking its sender before
-// anything else and parsing its input with the contract's schema. Electron passes only an Error's message
-// across IPC, so a refusal becomes `CODE: message` and the preload turns it back into {code, message}.
-import { CONSOLE_OPERATIONS, CONSOLE_OPERATION_NAMES, type ConsoleOperationName } from '../../shared/api/console.js';
+// anything else and parsing its input with the contract's schema. Each answers with the contract's envelope,
+// `{ok: true, value}` or `{ok: false, error: {code, message, details}}`, exactly as HTTP does, and never throws:
+// Electron would pass only a thrown error's message (shared/api/ipc-envelope.ts).
+import { CONSOLE_OPERATION_NAMES, type ConsoleOperationName } from '../../shared/api/console.js';
 import { ipcChannel } from '../../shared/api/console-names.js';
-import type { Result } from '../../shared/api/errors.js';
-import { describeIssues } from '../../shared/api/operations.js';
+import { toErrorInfo, type ErrorCode, type Result } from '../../shared/api/errors.js';
 import { isTrustedSender, type IpcSender } from './security.js';
 
 export interface ConsoleHandler {
@@ -17,25 +17,19 @@ export interface InvokeEventLike {
   senderFrame: { url: string } | null | undefined;
 }
 
-export class IpcRefusal extends Error {
-  constructor(code: string, message: string) {
-    super(`${code}: ${message}`);
-    this.name = 'IpcRefusal';
-  }
-}
+const refusal = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } });
 
 export function makeIpcHandler(op: ConsoleOperationName, services: ConsoleHandler, windowIds: ReadonlySet<number>) {
-  return async (event: InvokeEventLike, input: unknown): Promise<unknown> => {
+  return async (event: InvokeEventLike, input: unknown): Promise<Result<unknown>> => {
     const sender: IpcSender = { senderId: event.sender.id, frameUrl: event.senderFrame?.url };
-    if (!isTrustedSender(sender, windowIds)) {
-      throw new IpcRefusal('FORBIDDEN', `${op} refused: the call did not come from the console window`);
+    if (!isTrustedSender(sender, windowIds)) return refusal('FORBIDDEN', `${op} refused: the call did not come from the console window`);
+    try {
+      // services.handle parses the input with the contract's schema before it acts, and refuses it with the
+      // same details (the issues, the operation) as over HTTP.
+      return await services.handle(op, input ?? {});
+    } catch (e) {
+      return { ok: false, error: toErrorInfo(e) };
     }
-    const parsed = CONSOLE_OPERATIONS[op].input.safeParse(input ?? {});
-    if (!parsed.success) throw new IpcRefusal('BAD_INPUT', describeIssues(op, parsed.error.issues));
-    // services.handle parses again: harmless, and keeps the services safe when called from elsewhere.
-    const r = await services.handle(op, input ?? {});
-    if (!r.ok) throw new IpcRefusal(r.error.code, r.error.message);
-    return r.value;
   };
 }
 

@@ -12,7 +12,7 @@ import { contentType } from '../web/static-files.js';
 import { ipcHandlers } from './ipc-handlers.js';
 import { menuTemplate } from './menu.js';
 import { safeStorageSecretBox } from './safe-storage-box.js';
-import { APP_HOST, APP_SCHEME, APP_START_URL, allowNavigation, allowPermission, isAllowedExternalUrl, resolveAppRequest, windowOptions } from './security.js';
+import { APP_SCHEME, APP_START_URL, allowNavigation, allowPermission, isAllowedExternalUrl, resolveAppRequest, windowOptions } from './security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const preloadPath = path.resolve(here, '../preload/preload.cjs');

@@ -1,21 +1,12 @@
 // The preload: exposes to the renderer, through contextBridge, one named function per console operation
-// (window.tenantry["tenant.detail"](input) ...), a job-event subscription and menu commands. Never
+// (window.tenantry["tenant.detail"](input) ..., answering with the contract's {ok, value | error} envelope), a job-event subscription and menu commands. Never
 // ipcRenderer itself, never a generic channel.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { CONSOLE_OPERATION_NAMES, JOB_EVENT_CHANNEL, ipcChannel } from '../../shared/api/console-names.js';
+import { callOverIpc } from '../../shared/api/ipc-envelope.js';
 
-const REFUSAL = /^(?:Error invoking remote method '[^']+': )?(?:\w*Error: )?([A-Z_]+): ([\s\S]*)$/;
-
-/** Electron passes only a message across IPC; main sends "CODE: message", turned back into {code, message}. */
-async function invoke(channel: string, input: unknown): Promise<unknown> {
-  try {
-    return await ipcRenderer.invoke(channel, input);
-  } catch (e) {
-    const text = e instanceof Error ? e.message : String(e);
-    const m = REFUSAL.exec(text);
-    throw Object.assign(new Error(m ? m[2] : text), { code: m ? m[1] : 'INTERNAL' });
-  }
-}
+/** Main answers with the contract's envelope, as HTTP does; the renderer's api.ts unwraps both alike. */
+const invoke = (channel: string, input: unknown): Promise<unknown> => callOverIpc((c, i) => ipcRenderer.invoke(c, i), channel, input);
 
 const api: Record<string, unknown> = {};
 for (const op of CONSOLE_OPERATION_NAMES) {

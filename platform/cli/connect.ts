@@ -2,8 +2,7 @@
 // engine; an http(s) URL gets the remote client (platform/remote), which runs long operations as server jobs.
 // Every verb that works on one deployment goes through invoke(op, input), so both behave the same.
 import fs from 'node:fs';
-import path from 'node:path';
-import { TenantryError } from '../../shared/api/index.js';
+import { TenantryError } from '../../shared/api/errors.js';
 import type { Deployment } from '../engine/deployment.js';
 import type { RemoteClient } from '../remote/client.js';
 import { isUrl, type ConnectOptions, type Connection } from './context.js';

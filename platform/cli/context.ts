@@ -2,7 +2,7 @@
 // and the error types that decide the exit code (1 refused or failed, 2 bad usage).
 import os from 'node:os';
 import path from 'node:path';
-import { OPERATIONS, type Invoker, type OperationInput, type OperationName, type OperationOutput } from '../../shared/api/index.js';
+import type { Invoker, OperationInput, OperationName, OperationOutput } from '../../shared/api/operations.js';
 import { makeStyle, type Style } from './format.js';
 
 /** The process surface the CLI touches; tests pass their own to run main() in-process. */
@@ -120,6 +120,8 @@ export class CliContext {
   async run<N extends OperationName>(op: N, input: OperationInput<N>, write = false): Promise<OperationOutput<N>> {
     const inv = await this.invoker();
     const withActor = write ? ({ ...input, actor: this.actor } as OperationInput<N>) : input;
+    // The contract (zod schemas) is loaded here, on first use: help and usage errors never pay for it.
+    const { OPERATIONS } = await import('../../shared/api/operations.js');
     if (OPERATIONS[op].long && inv.runLong) return inv.runLong(op, withActor, (line) => this.io.stderr(`${line}\n`));
     return inv.invoke(op, withActor);
   }

@@ -49,15 +49,6 @@ export function appLabel(a: { name: string; publisher: string; version: string }
   return `"${a.name}" by ${a.publisher} ${a.version}`;
 }
 
-/** null: not measured (archives in the result of the operation that made them; `archive list` measures). */
-export function formatBytes(n: number | null): string {
-  if (n === null) return '-';
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
-}
-
 /** ISO timestamp shortened to the second, in UTC, for tables. */
 export function shortTime(iso: string | null | undefined): string {
   if (!iso) return '-';

@@ -1,7 +1,7 @@
 // Entry of the `tenantry` CLI: main(argv, io) runs one command and returns the exit code (0 done, 1 refused or
 // failed, 2 bad usage). bin/tenantry.mjs calls runFromProcess(); tests call main() in-process with their own io.
 import { CommanderError } from 'commander';
-import { isTenantryError, toErrorInfo, type ErrorInfo } from '../../shared/api/index.js';
+import { isTenantryError, toErrorInfo, type ErrorInfo } from '../../shared/api/errors.js';
 import { connect } from './connect.js';
 import { UsageError, type CliIo, type Connector } from './context.js';
 import { makeStyle } from './format.js';

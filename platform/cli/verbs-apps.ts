@@ -3,10 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { TenantryError, type OperationOutput } from '../../shared/api/index.js';
+import { TenantryError } from '../../shared/api/errors.js';
+import type { OperationOutput } from '../../shared/api/operations.js';
 import type { SigningKey } from '../package/index.js';
 import type { CliContext } from './context.js';
-import { appLabel, formatBytes, renderTable, shortTime } from './format.js';
+import { formatBytes } from '../../shared/domain/bytes.js';
+import { appLabel, renderTable, shortTime } from './format.js';
 import { manifestDetails } from '../../shared/domain/manifest.js';
 import { action, collect, example, positiveInt, ReportedFailure, type VerbEnv } from './verb-kit.js';
 
@@ -25,7 +27,7 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
         const target = ctx.resolvePath(folder!);
         const name = o.name ?? (path.basename(target) || 'deployment');
         const [{ Deployment }, { DEFAULT_APPLICATION }] = await Promise.all([import('../engine/deployment.js'), import('../engine/default-application.js')]);
-        const d = await Deployment.create(target, { application: DEFAULT_APPLICATION, name });
+        const d = Deployment.create(target, { application: DEFAULT_APPLICATION, name });
         try {
           const info = await d.invoke('deployment.info', {});
           ctx.emit(info, () => `created deployment "${info.name}" in ${info.folder} (${info.application.name} ${info.application.version})\n`);

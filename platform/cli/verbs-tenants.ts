@@ -3,10 +3,12 @@
 // insert/modify/delete/rows, log, and demo. Each names the NAV cmdlet it mirrors where there is one.
 import fs from 'node:fs';
 import { Command } from 'commander';
-import { TenantryError, type OperationOutput } from '../../shared/api/index.js';
+import { TenantryError } from '../../shared/api/errors.js';
+import type { OperationOutput } from '../../shared/api/operations.js';
 import { openLocal, openRemote } from './connect.js';
 import { isUrl, type CliContext } from './context.js';
-import { appLabel, formatBytes, renderTable, shortTime, type Cell } from './format.js';
+import { formatBytes } from '../../shared/domain/bytes.js';
+import { appLabel, renderTable, shortTime, type Cell } from './format.js';
 import { action, collect, example, jsonObject, nonNegativeInt, positiveInt, ReportedFailure, type VerbEnv } from './verb-kit.js';
 
 export function addTenantVerbs(program: Command, env: VerbEnv): void {

@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const DEMO_EXTENSIONS_DIR = fileURLToPath(new URL('./extensions/', import.meta.url));
+// Beside this file in the sources; from the CLI built into dist/cli/ (two levels down, as platform/demo/ is), the
+// repository's platform/demo/extensions/.
+const besideThisFile = fileURLToPath(new URL('./extensions/', import.meta.url));
+export const DEMO_EXTENSIONS_DIR = fs.existsSync(besideThisFile) ? besideThisFile : fileURLToPath(new URL('../../platform/demo/extensions/', import.meta.url));
 
 /** The demo extension source folders, sorted by name. */
 export function demoExtensionFolders(): string[] {

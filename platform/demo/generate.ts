@@ -226,8 +226,8 @@ export async function generateDemo(folder: string, opts: DemoOptions = {}): Prom
 
   say('packing demo extensions');
   const packages = await packAll();
-  const east = await Deployment.create(path.join(folder, 'east'), { application: DEFAULT_APPLICATION, name: 'East (primary)' });
-  const west = await Deployment.create(path.join(folder, 'west'), { application: DEFAULT_APPLICATION, name: 'West (secondary)' });
+  const east = Deployment.create(path.join(folder, 'east'), { application: DEFAULT_APPLICATION, name: 'East (primary)' });
+  const west = Deployment.create(path.join(folder, 'west'), { application: DEFAULT_APPLICATION, name: 'West (secondary)' });
   try {
     const summary: DemoSummary = { folder, seed, deployments: [], tenants: [], archived: [], upgraded: [], upgradeAvailable: [], notOnWest: [], lines: [] };
     for (const [name, d, pkgs] of [

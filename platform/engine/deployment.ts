@@ -48,7 +48,7 @@ import { ApplicationSchema, type Application } from '../../shared/domain/objects
 import { checkAllowed, type TenantOperation, type TenantState } from '../../shared/domain/tenant-state.js';
 import { compareVersions, isAtLeast } from '../../shared/domain/version.js';
 import { readPackage } from '../package/index.js';
-import { toCsv } from './csv.js';
+import { toCsv } from '../../shared/domain/csv.js';
 import { quoted, RID } from './db/identifiers.js';
 import { checkpointTruncate, integrityCheck, openDatabase } from './db/open-database.js';
 import { DEFAULT_APPLICATION, DEFAULT_COMPANIES } from './default-application.js';

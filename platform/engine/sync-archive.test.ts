@@ -1,6 +1,5 @@
 // Sync modes (add, force, clean, check-only), and the archive: list, rows, CSV export, discard with row count.
 import { afterEach, describe, expect, it } from 'vitest';
-import { csvCell, toCsv } from './csv.js';
 import { COMPANIES, IDS, coreV1, coreV2, coreV3Destructive, pkg, testDeployment } from './test-support/fixtures.js';
 
 const cleanups: (() => void)[] = [];
@@ -110,22 +109,5 @@ describe('archive', () => {
     const total = all.reduce((s, a) => s + a.rows, 0);
     t.d.discardArchive('t1', { appId: 'Contoso Core' }, { confirmRows: total });
     expect(t.d.archiveList('t1')).toEqual([]);
-  });
-
-  it('CSV cells follow RFC 4180 and neutralise = + - @ tab NUL', () => {
-    expect(csvCell('plain')).toBe('plain');
-    expect(csvCell('a,b')).toBe('"a,b"');
-    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell('line\nbreak')).toBe('"line\nbreak"');
-    expect(csvCell('=1+2')).toBe("'=1+2");
-    expect(csvCell('+1')).toBe("'+1");
-    expect(csvCell('-1')).toBe("'-1");
-    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvCell('\tx')).toBe("'\tx");
-    expect(csvCell('\u0000x')).toBe("'\u0000x");
-    expect(csvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
-    expect(csvCell(null)).toBe('');
-    expect(csvCell(12.5)).toBe('12.5');
-    expect(toCsv(['a', 'b'], [[1, 'x,y']])).toBe('a,b\r\n1,"x,y"\r\n');
   });
 });

@@ -5,6 +5,7 @@
 // Transport rules: https anywhere; plain http only to loopback unless insecureHttp. Retries: network errors and
 // 5xx with exponential backoff and jitter, a bounded number of times; 429 after the server's Retry-After (bounded);
 // never any other 4xx (the request itself is wrong). Streams (file upload) are not retried.
+import { createParser } from 'eventsource-parser';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -12,7 +13,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ChangesPageSchema, SnapshotSchema, type ChangesPage, type Snapshot } from '../../shared/api/changes.js';
 import { TenantryError, type ErrorCode, type ErrorInfo } from '../../shared/api/errors.js';
-import { HEADERS, ROUTES, TENANT_FILE_CONTENT_TYPE, isLoopbackHost } from '../../shared/api/http.js';
+import { HEADERS, ROUTES, TENANT_FILE_CONTENT_TYPE, checkTransportUrl } from '../../shared/api/http.js';
 import { FINAL_JOB_STATES, RemoteJobEventSchema, RemoteJobSchema, type RemoteJob, type RemoteJobEvent } from '../../shared/api/jobs.js';
 import { OPERATIONS, type Invoker, type OperationInput, type OperationName, type OperationOutput, type TenantSummary } from '../../shared/api/operations.js';
 
@@ -42,18 +43,7 @@ export interface RemoteClientOptions {
 
 /** Throws BAD_INPUT unless the URL may be used: https, or http to loopback (or with insecureHttp). */
 export function checkRemoteUrl(url: string, insecureHttp = false): URL {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new TenantryError('BAD_INPUT', `"${url}" is not a URL such as https://erp.example.com:7049`, { url });
-  }
-  if (u.protocol === 'https:') return u;
-  if (u.protocol !== 'http:') throw new TenantryError('BAD_INPUT', `${url}: use https:// (or http:// to this machine)`, { url });
-  if (!isLoopbackHost(u.hostname) && !insecureHttp) {
-    throw new TenantryError('BAD_INPUT', `${url} uses plain http to ${u.hostname}, which is not this machine: tokens would travel in clear; use https, or pass --insecure-http`, { url });
-  }
-  return u;
+  return checkTransportUrl(url, insecureHttp, { howToAllow: 'pass --insecure-http', parse: (s) => new URL(s) });
 }
 
 interface Envelope {
@@ -272,26 +262,24 @@ export class RemoteClient implements Invoker {
           if ((res.statusCode ?? 0) < 500) throw err;
           throw Object.assign(new Error(err.message), { retryable: true });
         }
-        let text = '';
-        for await (const chunk of res as AsyncIterable<Buffer>) {
-          text += chunk.toString('utf8');
-          let cut: number;
-          while ((cut = text.indexOf('\n\n')) >= 0) {
-            const block = text.slice(0, cut);
-            text = text.slice(cut + 2);
-            const data = block
-              .split('\n')
-              .filter((l) => l.startsWith('data:'))
-              .map((l) => l.slice(5).trimStart())
-              .join('\n');
-            if (!data) continue;
-            const ev = RemoteJobEventSchema.parse(JSON.parse(data));
+        // One streaming decoder for the whole response: a multi-byte character split across TCP chunks stays whole.
+        const decoder = new TextDecoder('utf-8');
+        const events: RemoteJobEvent[] = [];
+        const parser = createParser({ onEvent: (msg) => events.push(RemoteJobEventSchema.parse(JSON.parse(msg.data))) });
+        const deliver = (): void => {
+          for (const ev of events.splice(0)) {
             if (ev.seq <= last) continue;
             last = ev.seq;
             failures = 0;
             onEvent(ev);
           }
+        };
+        for await (const chunk of res as AsyncIterable<Buffer>) {
+          parser.feed(decoder.decode(chunk, { stream: true }));
+          deliver();
         }
+        parser.feed(decoder.decode());
+        deliver();
         const job = await this.getJob(jobId);
         if (FINAL_JOB_STATES.includes(job.state)) return job;
         // the stream ended early (a proxy, a restart): resume after the last event

@@ -77,7 +77,7 @@ describe('Idempotency-Key on writes', () => {
       // inserted once: without the key the retry would have been refused with RECORD_EXISTS
       expect(customers().filter((n) => n === 'LOST-1')).toHaveLength(1);
     } finally {
-      await client.close?.();
+      client.close?.();
       await relay.close();
     }
   });

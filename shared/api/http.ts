@@ -1,5 +1,6 @@
 // The HTTP binding of the management contract (what platform/server serves and platform/remote calls): routes,
 // headers, the response envelope and the HTTP status of each error code. Pure TypeScript + zod.
+import { TenantryError } from './errors.js';
 import { z } from 'zod';
 import type { ErrorCode } from './errors.js';
 import { ErrorInfoSchema, type OperationName } from './operations.js';
@@ -79,6 +80,32 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i;
 /** Loopback hosts: plain HTTP to them never leaves the machine. */
 export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK.test(hostname);
+}
+
+/**
+ * The one transport rule for every client of a deployment server (the CLI, the console): https anywhere; plain http
+ * only to this machine (loopback), unless the person allowed it (`howToAllow` says how, in their client's words),
+ * because the token would travel in clear. Returns the URL as `parse` (the runtime's URL) reads it; throws BAD_INPUT
+ * naming the URL (and `field`). shared/ has no URL type of its own, hence `parse`.
+ */
+export function checkTransportUrl<U extends { protocol: string; hostname: string }>(
+  url: string,
+  allowInsecure: boolean,
+  how: { howToAllow: string; field?: string; parse: (url: string) => U },
+): U {
+  const at = how.field ? `${how.field}: ` : '';
+  let u: U;
+  try {
+    u = how.parse(url);
+  } catch {
+    throw new TenantryError('BAD_INPUT', `${at}"${url}" is not a URL such as https://erp.example.com:7049`, { url });
+  }
+  if (u.protocol === 'https:') return u;
+  if (u.protocol !== 'http:') throw new TenantryError('BAD_INPUT', `${at}${url} must start with https:// (or http:// on this machine)`, { url });
+  if (!isLoopbackHost(u.hostname) && !allowInsecure) {
+    throw new TenantryError('BAD_INPUT', `${at}${url} uses plain http to ${u.hostname}, which is not this machine: the token would travel in clear; use https, or ${how.howToAllow}`, { url });
+  }
+  return u;
 }
 
 /** Token scopes: read tokens call read operations only; admin tokens everything. Either may be limited to tenants. */

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ApplicationSchema, FieldTypeSchema } from '../domain/objects.js';
 import { ManifestSchema } from '../domain/manifest.js';
+import { TENANT_STATES } from '../domain/tenant-state.js';
 import { VersionSchema } from '../domain/version.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -39,7 +40,7 @@ export const ErrorInfoSchema = z.object({
 export const AppRefSchema = z.object({ id: z.string(), name: z.string(), publisher: z.string(), version: z.string() });
 export type AppRefOut = z.infer<typeof AppRefSchema>;
 
-export const TenantStateSchema = z.enum(['operational', 'sync-pending', 'data-upgrade-pending', 'dismounted', 'failed']);
+export const TenantStateSchema = z.enum(TENANT_STATES);
 
 export const CatalogEntrySchema = AppRefSchema.extend({
   sha256: z.string(),

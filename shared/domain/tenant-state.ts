@@ -14,6 +14,18 @@ import { TenantryError } from '../api/errors.js';
 
 export const TENANT_STATES = ['operational', 'sync-pending', 'data-upgrade-pending', 'dismounted', 'failed'] as const;
 export type TenantState = (typeof TENANT_STATES)[number];
+
+/** How people name each state (the console's pills and filters, the CLI's tables). */
+export const TENANT_STATE_LABELS: Record<TenantState, string> = {
+  operational: 'Operational',
+  'sync-pending': 'Sync pending',
+  'data-upgrade-pending': 'Data upgrade pending',
+  dismounted: 'Dismounted',
+  failed: 'Failed',
+};
+
+/** The states worst first: the order in which an administrator wants to see tenants that need attention. */
+export const TENANT_STATES_BY_SEVERITY: readonly TenantState[] = ['failed', 'sync-pending', 'data-upgrade-pending', 'dismounted', 'operational'];
 export type TenantOperation =
   | 'install'
   | 'uninstall'

@@ -5,7 +5,7 @@
 // feed source of the offline cache (remote-sync.ts): GET snapshot and GET changes.
 import type { ChangesPage, Snapshot } from '../../../shared/api/changes.js';
 import { TenantryError, type ErrorCode } from '../../../shared/api/errors.js';
-import { isLoopbackHost } from '../../../shared/api/http.js';
+import { checkTransportUrl } from '../../../shared/api/http.js';
 import { OPERATIONS, type OperationInput, type OperationName, type OperationOutput } from '../../../shared/api/operations.js';
 import { RemoteClient } from '../../../platform/remote/client.js';
 import type { Driver, InvokeOptions } from './driver.js';
@@ -25,19 +25,9 @@ export interface RemoteOptions {
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
 }
 
-/** Plain http is allowed to loopback only, unless the user said so for this connection. */
+/** Plain http is allowed to loopback only, unless the user said so for this connection (shared/api/http.ts). */
 export function checkTransport(url: string, allowInsecure: boolean): void {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new TenantryError('BAD_INPUT', `url: "${url}" is not a URL such as https://erp.example.com:7049`, { url });
-  }
-  if (u.protocol === 'https:') return;
-  if (u.protocol !== 'http:') throw new TenantryError('BAD_INPUT', `url: ${url} must start with https:// (or http:// on this machine)`, { url });
-  if (!isLoopbackHost(u.hostname) && !allowInsecure) {
-    throw new TenantryError('BAD_INPUT', `url: ${url} uses plain http to ${u.hostname}, which is not this machine: the token would travel in clear; use https, or allow insecure http for this connection explicitly`, { url });
-  }
+  checkTransportUrl(url, allowInsecure, { field: 'url', howToAllow: 'allow insecure http for this connection explicitly', parse: (s) => new URL(s) });
 }
 
 /** What the offline cache reads from a deployment server. */

@@ -1,9 +1,10 @@
 // The deployment's registry of its tenants and of the apps installed in each ("NAV App Tenant App").
 import type Database from 'better-sqlite3';
 import path from 'node:path';
+import type { TenantState } from '../../../shared/domain/tenant-state.js';
 import { StatementCache } from './statement-cache.js';
 
-export type TenantStateName = 'operational' | 'sync-pending' | 'data-upgrade-pending' | 'dismounted' | 'failed';
+export type TenantStateName = TenantState;
 
 export interface TenantRow {
   tenant_id: string;

@@ -107,6 +107,7 @@ export function JobProgress({ job, tenantLabel }: { job: JobDetail; tenantLabel(
   const groups = waves.length > 0 ? waves.map((w) => ({ wave: w, items: job.items.filter((i) => i.wave === w) })) : [{ wave: 0, items: job.items }];
   const failed = job.items.filter((i) => i.state === 'failed').length;
   const ok = job.items.filter((i) => i.state === 'succeeded').length;
+  const notStarted = job.items.filter((i) => i.state === 'cancelled' || i.state === 'pending').length;
   return (
     <div className="job-progress">
       <div className="job-progress-head">
@@ -115,6 +116,7 @@ export function JobProgress({ job, tenantLabel }: { job: JobDetail; tenantLabel(
         </div>
         <span className="muted nums">
           {job.done} of {job.total} · {ok} succeeded{failed ? ` · ${failed} failed` : ''}
+          {job.state === 'cancelled' ? ` · cancelled, ${notStarted} not started` : ''}
         </span>
       </div>
       {job.stoppedReason ? (

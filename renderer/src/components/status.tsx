@@ -1,20 +1,14 @@
 // Status displays: a tenant state with its dot and label, badges, an owner swatch. Colour never stands alone.
 import type { ReactElement, ReactNode } from 'react';
+import { TENANT_STATE_LABELS, type TenantState } from '../../../shared/domain/tenant-state.js';
 import { ownerHue } from '../lib/format.js';
 
-const STATE_LABEL: Record<string, string> = {
-  operational: 'Operational',
-  'sync-pending': 'Sync pending',
-  'data-upgrade-pending': 'Data upgrade pending',
-  dismounted: 'Dismounted',
-  failed: 'Failed',
-};
 
 export function StatePill({ state, title }: { state: string; title?: string }): ReactElement {
   return (
     <span className={`state-pill state-${state}`} title={title}>
       <span className="dot" aria-hidden="true" />
-      {STATE_LABEL[state] ?? state}
+      {TENANT_STATE_LABELS[state as TenantState] ?? state}
     </span>
   );
 }

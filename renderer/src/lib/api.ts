@@ -1,6 +1,7 @@
 // The only module that talks to the console: through the preload's named functions when running in Electron
 // (window.tenantry), else over HTTP to the browser host with the per-launch session token. Features call
 // `api.call(op, input)` and never know which transport answered.
+import { createParser } from 'eventsource-parser';
 import type { ConsoleInput, ConsoleOperationName, ConsoleOutput, JobEvent } from '../../../shared/api/console.js';
 import type { OperationInput, OperationName, OperationOutput } from '../../../shared/api/operations.js';
 
@@ -59,21 +60,22 @@ async function httpCall(op: string, input: unknown): Promise<unknown> {
   } catch (e) {
     throw new ApiError('UNAVAILABLE', `the console host cannot be reached (${e instanceof Error ? e.message : String(e)})`);
   }
-  const body = (await res.json().catch(() => null)) as { ok: boolean; value?: unknown; error?: { code: string; message: string; details?: Record<string, unknown> } } | null;
+  const body = (await res.json().catch(() => null)) as unknown;
   if (!body) throw new ApiError('INTERNAL', `the console host answered ${res.status}`);
+  return unwrap(body);
+}
+
+type Envelope = { ok: boolean; value?: unknown; error?: { code: string; message: string; details?: Record<string, unknown> } };
+
+/** Both transports answer with the contract's envelope: its value, or an ApiError with its code and details. */
+function unwrap(answer: unknown): unknown {
+  const body = answer as Envelope;
   if (!body.ok) throw new ApiError(body.error?.code ?? 'INTERNAL', body.error?.message ?? 'failed', body.error?.details);
   return body.value;
 }
 
 export async function call<N extends ConsoleOperationName>(op: N, input: ConsoleInput<N>): Promise<ConsoleOutput<N>> {
-  if (preload) {
-    try {
-      return (await preload[op](input)) as ConsoleOutput<N>;
-    } catch (e) {
-      const err = e as { code?: string; message?: string };
-      throw new ApiError(err.code ?? 'INTERNAL', err.message ?? String(e));
-    }
-  }
+  if (preload) return unwrap(await preload[op](input)) as ConsoleOutput<N>;
   return (await httpCall(op, input)) as ConsoleOutput<N>;
 }
 
@@ -93,23 +95,13 @@ export function onJobEvent(listener: (e: JobEvent) => void): () => void {
       try {
         const res = await fetch('./api/events', { headers: { [SESSION_HEADER]: token ?? '' }, signal: controller.signal });
         if (!res.ok || !res.body) throw new Error(`events: ${res.status}`);
+        // TextDecoderStream decodes across chunks; eventsource-parser handles fields split anywhere.
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
+        const parser = createParser({ onEvent: (msg) => listener(JSON.parse(msg.data) as JobEvent) });
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
-          buffer += value;
-          let cut: number;
-          while ((cut = buffer.indexOf('\n\n')) >= 0) {
-            const frame = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            const data = frame
-              .split('\n')
-              .filter((l) => l.startsWith('data: '))
-              .map((l) => l.slice(6))
-              .join('\n');
-            if (data) listener(JSON.parse(data) as JobEvent);
-          }
+          parser.feed(value);
         }
       } catch {
         // host restarting or tab sleeping: retry below

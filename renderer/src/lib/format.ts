@@ -1,13 +1,6 @@
-// Small formatting helpers shared by the views.
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 4; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
+// Small formatting helpers shared by the views. Versions and sizes follow the platform's one rule for each.
+export { compareVersions } from '../../../shared/domain/version.js';
+export { formatBytes } from '../../../shared/domain/bytes.js';
 
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return 'never';
@@ -26,13 +19,6 @@ export function formatDateTime(iso: string | null | undefined): string {
 
 export function formatNumber(n: number): string {
   return n.toLocaleString();
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

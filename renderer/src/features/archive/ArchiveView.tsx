@@ -14,6 +14,7 @@ import { Badge, EmptyState, Owner, Spinner } from '../../components/status.js';
 import { TypedConfirmDialog } from '../../components/TypedConfirmDialog.js';
 import { VirtualTable, type Column } from '../../components/VirtualTable.js';
 import { call, callDeployment, errorText } from '../../lib/api.js';
+import { useOnce } from '../../lib/use-once.js';
 import { formatBytes, formatDateTime, formatNumber, plural } from '../../lib/format.js';
 import { PlanDialog } from '../matrix/PlanDialog.js';
 import { NO_ARCHIVE_FILTERS, byExtension, filterEntries, totals, type ArchiveFilters } from './archive-model.js';
@@ -216,7 +217,6 @@ export function ArchiveView({ initialAppId }: { initialAppId?: string | undefine
   const [discarding, setDiscarding] = useState<FleetArchiveEntry | null>(null);
   const [discardError, setDiscardError] = useState<string | null>(null);
   const [restoring, setRestoring] = useState<FleetArchiveEntry | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const load = useCallback(async (refresh = true) => {
     setLoading(true);
@@ -245,21 +245,17 @@ export function ArchiveView({ initialAppId }: { initialAppId?: string | undefine
   const current = entries.find((e) => e.key === selected) ?? null;
   const offline = data?.deployments.filter((d) => !d.live) ?? [];
 
-  const exportCsv = async (e: FleetArchiveEntry): Promise<void> => {
-    setBusy(true);
+  const [exportCsv, exporting] = useOnce(async (e: FleetArchiveEntry): Promise<void> => {
     try {
       const out = await call('archive.exportCsv', { connectionId: e.connectionId, tenantId: e.tenantId, archiveId: e.archiveId });
       download(out.fileName, out.mimeType, out.content);
       toastShown('ok', `Exported ${plural(out.rows, 'row')} to ${out.fileName}`);
     } catch (err) {
       toastShown('error', errorText(err));
-    } finally {
-      setBusy(false);
     }
-  };
+  });
 
-  const discard = async (e: FleetArchiveEntry): Promise<void> => {
-    setBusy(true);
+  const [discard, discardRunning] = useOnce(async (e: FleetArchiveEntry): Promise<void> => {
     setDiscardError(null);
     try {
       const out = await callDeployment(e.connectionId, 'archive.discard', { tenantId: e.tenantId, archiveId: e.archiveId, confirmRows: e.rows });
@@ -270,10 +266,9 @@ export function ArchiveView({ initialAppId }: { initialAppId?: string | undefine
       await load(true);
     } catch (err) {
       setDiscardError(errorText(err));
-    } finally {
-      setBusy(false);
     }
-  };
+  });
+  const busy = exporting || discardRunning;
 
   const columns: Column<FleetArchiveEntry>[] = [
     { key: 'ext', header: 'Extension', width: 'minmax(160px, 1.1fr)', minWidth: 160, render: (e) => <Owner appId={e.appId} name={e.appName} />, title: (e) => `${e.appName} (${e.publisher})` },

@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Badge, EmptyState, Spinner } from '../../components/status.js';
 import { ApiError, call } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
+import { useOnce } from '../../lib/use-once.js';
 
 type TestResult = ConsoleOutput<'connections.test'>;
 
@@ -52,8 +53,8 @@ function ConnectionForm({ editing, onDone }: { editing: Connection | null; onDon
       ? ({ kind: 'local', name: d.name.trim(), folder: d.folder.trim() } as const)
       : ({ kind: 'remote', name: d.name.trim(), url: d.url.trim(), token: d.token, allowInsecure: d.allowInsecure } as const);
 
-  const submit = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
+  // saved once: a second click or Enter while the first save runs does nothing
+  const [save, saving] = useOnce(async (): Promise<void> => {
     setBusy(true);
     setError(null);
     try {
@@ -74,6 +75,10 @@ function ConnectionForm({ editing, onDone }: { editing: Connection | null; onDon
     } finally {
       setBusy(false);
     }
+  });
+  const submit = (e: FormEvent): void => {
+    e.preventDefault();
+    void save();
   };
 
   const runTest = async (): Promise<void> => {
@@ -89,7 +94,7 @@ function ConnectionForm({ editing, onDone }: { editing: Connection | null; onDon
   };
 
   return (
-    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="conn-form-title">
+    <form className="card" onSubmit={submit} aria-labelledby="conn-form-title">
       <div className="card-header">
         <h3 id="conn-form-title">{editing ? `Edit ${editing.name}` : 'Add a connection'}</h3>
         {!editing ? (
@@ -153,7 +158,7 @@ function ConnectionForm({ editing, onDone }: { editing: Connection | null; onDon
           </div>
         ) : null}
         <div className="form-actions">
-          <button type="submit" className="btn primary" disabled={busy}>
+          <button type="submit" className="btn primary" disabled={busy || saving}>
             {editing ? 'Save changes' : 'Add connection'}
           </button>
           <button type="button" className="btn" onClick={() => void runTest()} disabled={busy}>

@@ -126,7 +126,9 @@ function useGridWindow(ref: RefObject<HTMLDivElement | null>, hint: GridSize | n
       el.removeEventListener('scroll', onScroll);
       ro.disconnect();
     };
-    // the hint and the initial window matter for the first render only
+    // the hint and the initial window matter for the first render only: re-subscribing when they change would
+    // reset the scroll window the person is looking at
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ref]);
   return win;
 }

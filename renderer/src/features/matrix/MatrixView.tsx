@@ -1,5 +1,6 @@
 // The matrix page: filters, search and sort above the grid, a status line below, and the selection bar that
 // turns selected cells into install / upgrade / uninstall jobs through the plan dialog.
+import { TENANT_STATES } from '../../../../shared/domain/tenant-state.js';
 import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { JobAction, JobTarget } from '../../../../shared/api/console.js';
@@ -11,7 +12,7 @@ import { MatrixGrid, type GridSize } from './MatrixGrid.js';
 import { buildMatrix } from './matrix-model.js';
 import { PlanDialog } from './PlanDialog.js';
 
-const STATES = ['operational', 'sync-pending', 'data-upgrade-pending', 'dismounted', 'failed'];
+const STATES = TENANT_STATES;
 
 export function MatrixView(): ReactElement {
   const { fleet, fleetLoading, filters, sort, selection } = useStore(

@@ -9,6 +9,7 @@ import { JobProgress, CancelJobButton } from '../../components/JobProgress.js';
 import { Badge, Spinner } from '../../components/status.js';
 import { ApiError, call } from '../../lib/api.js';
 import { formatNumber, plural } from '../../lib/format.js';
+import { useOnce } from '../../lib/use-once.js';
 
 const VERB: Record<JobAction, string> = { install: 'Install', upgrade: 'Upgrade', uninstall: 'Uninstall' };
 
@@ -93,8 +94,9 @@ export function PlanDialog({ action, targets, tenantLabel, onClose, focusAfterRu
     void load();
   }, [load]);
 
-  const run = async (): Promise<void> => {
-    if (!plan) return;
+  // started once: a double click (or Enter held) must not start a second job
+  const [run, starting] = useOnce(async (): Promise<void> => {
+    if (!plan || jobId) return;
     const runnable = targets.filter((t) => plan.items.some((i) => i.action !== 'skip' && i.tenantId === t.tenantId && i.connectionId === t.connectionId && i.appId === t.appId));
     try {
       const { jobId: id } = await call('jobs.start', { action, targets: runnable, installDependencies: withDeps, uninstallDependents: withDeps });
@@ -103,7 +105,7 @@ export function PlanDialog({ action, targets, tenantLabel, onClose, focusAfterRu
     } catch (e) {
       setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
     }
-  };
+  });
 
   const running = job && (job.state === 'running' || job.state === 'queued');
   const finished = job && !running;
@@ -210,7 +212,7 @@ export function PlanDialog({ action, targets, tenantLabel, onClose, focusAfterRu
                     Cancel
                   </button>
                 </Dialog.Close>
-                <button type="button" className={`btn primary${action === 'uninstall' ? ' danger solid' : ''}`} onClick={() => void run()} disabled={!plan || plan.runnable === 0}>
+                <button type="button" className={`btn primary${action === 'uninstall' ? ' danger solid' : ''}`} onClick={() => void run()} disabled={!plan || plan.runnable === 0 || starting} aria-busy={starting}>
                   <Icon name={action === 'uninstall' ? 'trash' : action === 'upgrade' ? 'upgrade' : 'install'} />
                   {verb} on {plural(plan?.runnable ?? 0, 'tenant')}
                 </button>

@@ -1,5 +1,6 @@
 // The matrix as data: which rows (deployment groups and tenants) and columns (extensions) are shown after the
 // filters, search and sort, and a cell lookup built lazily. Pure, so it is cheap to memoise and to test.
+import { TENANT_STATES_BY_SEVERITY } from '../../../../shared/domain/tenant-state.js';
 import type { DeploymentSnapshot, FleetCell, FleetExtension, FleetSnapshot, FleetTenant } from '../../../../shared/api/console.js';
 import type { MatrixFilters, MatrixSort } from '../../app/store.js';
 
@@ -22,7 +23,7 @@ export interface MatrixModel {
   publishers: string[];
 }
 
-const STATE_ORDER = ['failed', 'sync-pending', 'data-upgrade-pending', 'dismounted', 'operational'];
+const STATE_ORDER: readonly string[] = TENANT_STATES_BY_SEVERITY;
 const NO_CELLS: CellLookup = { get: () => undefined };
 
 /**

@@ -17,6 +17,8 @@ import { VirtualTable, type Column } from '../../components/VirtualTable.js';
 import { call, errorText } from '../../lib/api.js';
 import { formatBytes, formatDateTime, plural } from '../../lib/format.js';
 import { toggled } from '../../lib/sets.js';
+import { useOnce } from '../../lib/use-once.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { PlanDialog } from '../matrix/PlanDialog.js';
 
 const STEPS = ['Choose tenants', 'Pre-check', 'Move', 'Result'];
@@ -72,7 +74,7 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
   const { fleet, connections, navigated, toastShown, fleetRequested } = useStore(
     useShallow((s) => ({ fleet: s.fleet, connections: s.connections, navigated: s.navigated, toastShown: s.toastShown, fleetRequested: s.fleetRequested })),
   );
-  const deployments = fleet?.deployments ?? [];
+  const deployments = useMemo(() => fleet?.deployments ?? [], [fleet]);
   const [sourceId, setSourceId] = useState<string>(initialSourceId ?? '');
   const [destinationId, setDestinationId] = useState<string>('');
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set(initialTenantIds ?? []));
@@ -82,15 +84,17 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [uninstallFirst, setUninstallFirst] = useState<JobTarget[] | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
   const job = useJob(jobId);
 
   useEffect(() => {
     if (!sourceId && deployments[0]) setSourceId(deployments[0].connectionId);
   }, [sourceId, deployments]);
+  // never preselected: the administrator chooses where tenants go (a remote added later must not become the default)
   useEffect(() => {
-    if ((!destinationId || destinationId === sourceId) && deployments.length > 1) setDestinationId(deployments.find((d) => d.connectionId !== sourceId)?.connectionId ?? '');
-  }, [sourceId, destinationId, deployments]);
+    if (destinationId && destinationId === sourceId) setDestinationId('');
+  }, [sourceId, destinationId]);
   useEffect(() => {
     if (job && !isRunning(job) && step === 2) {
       setStep(3);
@@ -108,11 +112,16 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
   const request = { sourceId, destinationId, tenantIds: [...chosen] };
   const kindOf = (id: string): string => connections.find((c) => c.id === id)?.kind ?? 'local';
 
-  const runPrecheck = async (): Promise<void> => {
+  /** the pre-check of the chosen tenants, or of `only` (the tenants a cancelled move did not start) */
+  const runPrecheck = async (only?: string[]): Promise<void> => {
     setBusy('precheck');
     setError(null);
     try {
-      setPre(await call('moves.precheck', request));
+      setPre(await call('moves.precheck', only ? { ...request, tenantIds: only } : request));
+      if (only) {
+        setChosen(new Set(only));
+        setJobId(null);
+      }
       setStep(1);
     } catch (e) {
       setError(errorText(e));
@@ -152,7 +161,9 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
     }
   };
 
-  const start = async (): Promise<void> => {
+  // started once, after the final confirmation: a double click never starts a second move job
+  const [start] = useOnce(async (): Promise<void> => {
+    setConfirming(false);
     setBusy('start');
     setError(null);
     try {
@@ -164,7 +175,7 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
     } finally {
       setBusy(null);
     }
-  };
+  });
 
   const reset = (): void => {
     setStep(0);
@@ -192,6 +203,9 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
   const publishable = pre ? pre.tenants.flatMap((t) => t.publishable) : [];
   const canPublish = publishable.length > 0 && publishable.every((a) => a.available);
   const movedOk = job && job.state === 'succeeded';
+  const moved = job?.items.filter((i) => i.state === 'succeeded') ?? [];
+  const failedMoves = job?.items.filter((i) => i.state === 'failed') ?? [];
+  const notStarted = job?.items.filter((i) => i.state === 'cancelled' || i.state === 'pending') ?? [];
 
   return (
     <div className="page wizard">
@@ -261,6 +275,9 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
                   <h3 id="move-destination">To</h3>
                   <span className="right">
                     <select className="select" aria-label="Destination deployment" value={destinationId} onChange={(e) => setDestinationId(e.target.value)}>
+                      <option value="" disabled>
+                        Choose the destination…
+                      </option>
                       {deployments
                         .filter((d) => d.connectionId !== sourceId)
                         .map((d) => (
@@ -273,6 +290,7 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
                   </span>
                 </div>
                 <div className="card-body stack">
+                  {!destination ? <p className="muted" data-testid="destination-unset">Choose the deployment the tenants move to.</p> : null}
                   {destination ? (
                     <dl className="kv">
                       <dt>Kind</dt>
@@ -413,7 +431,7 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
             <button type="button" className="btn" onClick={() => void runPrecheck()} disabled={busy !== null}>
               <Icon name="refresh" /> Check again
             </button>
-            <button type="button" className="btn primary" disabled={!pre.ok || busy !== null} onClick={() => void start()}>
+            <button type="button" className="btn primary" disabled={!pre.ok || busy !== null} onClick={() => setConfirming(true)}>
               <Icon name="move" /> Move {plural(pre.tenants.length, 'tenant')}
             </button>
           </div>
@@ -423,7 +441,12 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
       {step >= 2 && job ? (
         <div className="wizard-body" data-testid="move-run">
           {step === 3 ? (
-            movedOk ? (
+            job.state === 'cancelled' ? (
+              <div className="warn-box" role="status" data-testid="move-result">
+                <strong>Cancelled.</strong> {plural(moved.length, 'tenant')} moved to {destination?.name ?? 'the destination'}
+                {failedMoves.length > 0 ? `, ${plural(failedMoves.length, 'move')} failed` : ''}; {plural(notStarted.length, 'tenant')} not started, still on {source?.name ?? 'the source'} as they were.
+              </div>
+            ) : movedOk ? (
               <div className="ok-box" role="status" data-testid="move-result">
                 <strong>Moved.</strong> {plural(job.items.length, 'tenant')} now on {destination?.name ?? 'the destination'}, verified there, and removed from {source?.name ?? 'the source'}.
               </div>
@@ -449,6 +472,11 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
                   </button>
                 ) : null}
                 <span className="spacer" />
+                {job.state === 'cancelled' && notStarted.length > 0 ? (
+                  <button type="button" className="btn" disabled={busy !== null} onClick={() => void runPrecheck(notStarted.map((i) => i.tenantId))}>
+                    <Icon name="move" /> Resume: check the {plural(notStarted.length, 'tenant')} not started
+                  </button>
+                ) : null}
                 <button type="button" className="btn primary" onClick={reset}>
                   Start another move
                 </button>
@@ -458,6 +486,24 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
         </div>
       ) : null}
 
+      {confirming && pre ? (
+        <ConfirmDialog
+          title={`Move ${plural(pre.tenants.length, 'tenant')} from ${pre.source.name} to ${pre.destination.name}?`}
+          confirmLabel={`Move ${plural(pre.tenants.length, 'tenant')} to ${pre.destination.name}`}
+          onConfirm={() => void start()}
+          onCancel={() => setConfirming(false)}
+        >
+          <dl className="kv" data-testid="move-confirm">
+            <dt>From</dt>
+            <dd>{pre.source.name}</dd>
+            <dt>To</dt>
+            <dd>{pre.destination.name}</dd>
+            <dt>Tenants</dt>
+            <dd>{pre.tenants.map((t) => t.tenantId).join(', ')}</dd>
+          </dl>
+          <p style={{ margin: 0 }}>Each tenant is dismounted on {pre.source.name} while it moves; its users cannot work in it until it is mounted on {pre.destination.name}.</p>
+        </ConfirmDialog>
+      ) : null}
       {uninstallFirst ? (
         <PlanDialog
           action="uninstall"

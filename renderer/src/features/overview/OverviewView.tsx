@@ -1,5 +1,6 @@
 // The deployment overview: application version, tenants by state, the extensions published with how many
 // tenants use them, and the latest operations. Works offline from the cache, and says so.
+import type { TenantState } from '../../../../shared/domain/tenant-state.js';
 import { useEffect, useState, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DeploymentOverview } from '../../../../shared/api/console.js';
@@ -9,7 +10,7 @@ import { Badge, EmptyState, Spinner, StatePill } from '../../components/status.j
 import { ApiError, call } from '../../lib/api.js';
 import { formatDateTime, formatTime } from '../../lib/format.js';
 
-const STATE_COLOURS: Record<string, string> = {
+const STATE_COLOURS: Record<TenantState, string> = {
   operational: 'var(--ok)',
   'sync-pending': 'var(--info)',
   'data-upgrade-pending': 'var(--warn)',
@@ -20,7 +21,7 @@ const STATE_COLOURS: Record<string, string> = {
 export function OverviewView({ connectionId }: { connectionId: string | undefined }): ReactElement {
   const { connections, navigated } = useStore(useShallow((s) => ({ connections: s.connections, navigated: s.navigated })));
   const current = connectionId ?? connections[0]?.id;
-  const [ov, setOv] = useState<DeploymentOverview | null>(null);
+  const [read, setOv] = useState<DeploymentOverview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
 
@@ -46,14 +47,16 @@ export function OverviewView({ connectionId }: { connectionId: string | undefine
     );
   }
 
+  // never another deployment's figures: what was read for the one chosen before is not shown while this one loads
+  const ov = read && read.connectionId === current ? read : null;
   const total = ov ? Object.values(ov.tenantsByState).reduce((a, b) => a + b, 0) : 0;
   return (
     <div className="page">
       <div className="page-header">
         <div>
-          <h2>{ov?.name ?? 'Deployment'}</h2>
+          <h2>{ov?.name ?? connections.find((c) => c.id === current)?.name ?? 'Deployment'}</h2>
           <p>
-            {ov?.application ? `${ov.application.name} ${ov.application.version}` : 'Application unknown'}
+            {ov ? (ov.application ? `${ov.application.name} ${ov.application.version}` : 'Application unknown') : 'Reading…'}
             {ov ? (ov.live ? ` · live, read ${formatTime(ov.asOf)}` : ` · offline, cached as of ${formatDateTime(ov.asOf)}`) : ''}
           </p>
         </div>
@@ -72,13 +75,13 @@ export function OverviewView({ connectionId }: { connectionId: string | undefine
           <strong>Could not read the deployment.</strong> {error}
         </div>
       ) : null}
-      {!ov && loading ? (
+      {!ov && (loading || !error) ? (
         <EmptyState title="Reading the deployment…">
           <Spinner />
         </EmptyState>
       ) : null}
       {ov ? (
-        <div style={{ display: 'flex', flexDirection: 'column', gap: 'var(--space-5)' }}>
+        <div style={{ display: 'flex', flexDirection: 'column', gap: 'var(--space-5)' }} data-testid="overview-figures" data-connection={ov.connectionId}>
           {!ov.live && ov.error ? (
             <div className="error-box" role="status">
               <strong>Offline.</strong> {ov.error.message}
@@ -113,7 +116,7 @@ export function OverviewView({ connectionId }: { connectionId: string | undefine
             <div className="card-body" style={{ display: 'flex', flexDirection: 'column', gap: 'var(--space-4)' }}>
               <div className="bar" role="img" aria-label={Object.entries(ov.tenantsByState).map(([s, n]) => `${n} ${s}`).join(', ')}>
                 {Object.entries(ov.tenantsByState).map(([s, n]) => (
-                  <span key={s} style={{ width: `${(n / Math.max(1, total)) * 100}%`, background: STATE_COLOURS[s] ?? 'var(--neutral)' }} />
+                  <span key={s} style={{ width: `${(n / Math.max(1, total)) * 100}%`, background: STATE_COLOURS[s as TenantState] ?? 'var(--neutral)' }} />
                 ))}
               </div>
               <div className="legend">

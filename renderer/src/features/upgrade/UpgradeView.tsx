@@ -82,7 +82,7 @@ function TenantPlanLine({ t, ring, version, forced }: { t: UpgradePlanTenant; ri
 
 export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: string | undefined; initialTargets?: UpgradeTarget[] | undefined }): ReactElement {
   const { fleet, fleetRequested, navigated } = useStore(useShallow((s) => ({ fleet: s.fleet, fleetRequested: s.fleetRequested, navigated: s.navigated })));
-  const extensions = fleet?.extensions ?? [];
+  const extensions = useMemo(() => fleet?.extensions ?? [], [fleet]);
   const [appId, setAppId] = useState(initialAppId ?? '');
   const ext = extensions.find((x) => x.id === appId);
   const [version, setVersion] = useState('');
