@@ -8,21 +8,21 @@ const SYSTEM = '63ca2fa4-4f03-4f2b-a480-172fef340d3f';
 const BASE = '437dbf0e-84ff-417a-965d-ed2bb9650972';
 const TEST_LIB = guid(999_999);
 
-function app(n: number, name: string, id: string, deps: { id: string; name: string; version: string }[], version = '29.0.0.0'): PublishCandidate {
+function app(name: string, id: string, deps: { id: string; name: string; version: string }[], version = '29.0.0.0'): PublishCandidate {
   return { source: `${name}.app`, sha256: `sha-${id}-${version}`, manifest: { id, name, publisher: 'Microsoft', version, dependencies: deps.map((d) => ({ ...d, publisher: 'Microsoft' })) } };
 }
 
 function catalog(): PublishCandidate[] {
   const out: PublishCandidate[] = [];
   // Listed in reverse dependency order on purpose: the plan must sort them.
-  for (let i = 0; i < 250; i++) out.push(app(i, `App ${i}`, guid(1000 + i), [{ id: BASE, name: 'Base Application', version: '29.0.0.0' }, ...(i % 10 === 9 ? [{ id: guid(1000 + i - 1), name: `App ${i - 1}`, version: '29.0.0.0' }] : [])]));
+  for (let i = 0; i < 250; i++) out.push(app(`App ${i}`, guid(1000 + i), [{ id: BASE, name: 'Base Application', version: '29.0.0.0' }, ...(i % 10 === 9 ? [{ id: guid(1000 + i - 1), name: `App ${i - 1}`, version: '29.0.0.0' }] : [])]));
   for (let i = 0; i < 50; i++) {
-    out.push(app(i, `Tests ${i}`, guid(5000 + i), [{ id: guid(1000 + i), name: `App ${i}`, version: '29.0.0.0' }, { id: TEST_LIB, name: 'Library Assert', version: '29.0.0.0' }]));
+    out.push(app(`Tests ${i}`, guid(5000 + i), [{ id: guid(1000 + i), name: `App ${i}`, version: '29.0.0.0' }, { id: TEST_LIB, name: 'Library Assert', version: '29.0.0.0' }]));
   }
   // A test helper depending on Tests 0 (blocked transitively).
-  out.push(app(0, 'Tests Helper', guid(6000), [{ id: guid(5000), name: 'Tests 0', version: '29.0.0.0' }]));
-  out.push(app(0, 'Base Application', BASE, [{ id: SYSTEM, name: 'System Application', version: '29.0.0.0' }]));
-  out.push(app(0, 'System Application', SYSTEM, []));
+  out.push(app('Tests Helper', guid(6000), [{ id: guid(5000), name: 'Tests 0', version: '29.0.0.0' }]));
+  out.push(app('Base Application', BASE, [{ id: SYSTEM, name: 'System Application', version: '29.0.0.0' }]));
+  out.push(app('System Application', SYSTEM, []));
   return out;
 }
 
@@ -51,9 +51,9 @@ describe('planPublish on a Microsoft-shaped catalog', () => {
   });
 
   it('resolves by id and minimum version (all four parts), against the catalog as well', () => {
-    const lib = app(0, 'Lib', guid(1), [], '29.0.10.0');
-    const needsNewer = app(0, 'Needs Newer', guid(2), [{ id: guid(1), name: 'Other Name', version: '29.0.11.0' }]);
-    const needsOlder = app(0, 'Needs Older', guid(3), [{ id: guid(1), name: 'Other Name', version: '29.0.9.5' }]);
+    const lib = app('Lib', guid(1), [], '29.0.10.0');
+    const needsNewer = app('Needs Newer', guid(2), [{ id: guid(1), name: 'Other Name', version: '29.0.11.0' }]);
+    const needsOlder = app('Needs Older', guid(3), [{ id: guid(1), name: 'Other Name', version: '29.0.9.5' }]);
     const plan = planPublish([needsNewer, needsOlder, lib], []);
     expect(plan.order.map((c) => c.source)).toEqual(['Lib.app', 'Needs Older.app']);
     expect(plan.refused[0]?.message).toContain('(available: 29.0.10.0)');
@@ -62,7 +62,7 @@ describe('planPublish on a Microsoft-shaped catalog', () => {
   });
 
   it('same id and version: identical bytes is a no-op, different bytes refused', () => {
-    const lib = app(0, 'Lib', guid(1), []);
+    const lib = app('Lib', guid(1), []);
     const changed = { ...lib, sha256: 'other' };
     const plan = planPublish([lib, changed], [{ manifest: lib.manifest, sha256: lib.sha256 }]);
     expect(plan.unchanged).toEqual([lib]);
@@ -70,9 +70,9 @@ describe('planPublish on a Microsoft-shaped catalog', () => {
   });
 
   it('refuses a cycle and publishes the rest', () => {
-    const a = app(0, 'A', guid(1), [{ id: guid(2), name: 'B', version: '1.0.0.0' }]);
-    const b = app(0, 'B', guid(2), [{ id: guid(1), name: 'A', version: '1.0.0.0' }]);
-    const c = app(0, 'C', guid(3), []);
+    const a = app('A', guid(1), [{ id: guid(2), name: 'B', version: '1.0.0.0' }]);
+    const b = app('B', guid(2), [{ id: guid(1), name: 'A', version: '1.0.0.0' }]);
+    const c = app('C', guid(3), []);
     const plan = planPublish([a, b, c], []);
     expect(plan.order.map((x) => x.source)).toEqual(['C.app']);
     expect(plan.refused.map((r) => r.code)).toEqual(['DEPENDENCY_CYCLE', 'DEPENDENCY_CYCLE']);
