@@ -9,6 +9,7 @@ import type { SigningKey } from '../package/index.js';
 import type { CliContext } from './context.js';
 import { formatBytes } from '../../shared/domain/bytes.js';
 import { appLabel, renderTable, shortTime } from './format.js';
+import { manifestDetails } from '../../shared/domain/manifest.js';
 import { action, collect, example, positiveInt, ReportedFailure, type VerbEnv } from './verb-kit.js';
 
 export function addAppVerbs(program: Command, env: VerbEnv): void {
@@ -500,6 +501,7 @@ function renderPackageInfo(ctx: CliContext, info: PackageInfoOut): string {
     ['Dependencies', m.dependencies.map((d) => `"${d.name}" by ${d.publisher} >= ${d.version}`).join(', ') || '-'],
     ['Id ranges', m.idRanges.map((r) => `${r.from}-${r.to}`).join(', ')],
     ['Brief', m.brief ?? '-'],
+    ...manifestDetails(m),
     ['Size', `${formatBytes(info.size)} (sha256 ${info.sha256})`],
     ['Signed', info.signed ? `yes (key ${info.signerKeyId ?? '?'})` : 'no'],
   ];

@@ -1,6 +1,6 @@
 // An extension as the platform sees it once its package has been read: manifest, objects, table data.
 import { z } from 'zod';
-import { ManifestSchema } from './manifest.js';
+import { ManifestSchema, type ManifestInput } from './manifest.js';
 import { AppObjectSchema, TableDataSchema } from './objects.js';
 
 export const AppDefinitionSchema = z
@@ -11,7 +11,8 @@ export const AppDefinitionSchema = z
   })
   .strict();
 export type AppDefinition = z.infer<typeof AppDefinitionSchema>;
-export type AppDefinitionInput = z.input<typeof AppDefinitionSchema>;
+/** A definition as tests and tools write it (the manifest in Tenantry's own form). */
+export type AppDefinitionInput = Omit<z.input<typeof AppDefinitionSchema>, 'manifest'> & { manifest: ManifestInput };
 
 /** What reading a package yields besides its definition. */
 export interface PackageInfo {
