@@ -78,7 +78,7 @@ test('move to a remote server: the tenant arrives there, read back through the s
   const item = page.locator('[data-testid="job-item"][data-tenant="fabrikam-eu"]');
   await expect(item).toHaveAttribute('data-state', 'succeeded');
   for (const step of ['precheck', 'dismount', 'transfer', 'verify-copy', 'mount', 'verify-mount', 'finish']) await expect(item.locator(`[data-step="${step}"]`)).toHaveAttribute('data-state', 'succeeded');
-  await expect(item.getByTestId('transfer-bytes')).toContainText(/\d KB of \d.* · .*\/s$/);
+  await expect(item.getByTestId('transfer-bytes')).toContainText(/\d KiB of \d.* · .*\/s$/);
   await expect(item.getByTestId('job-proof')).toContainText('no longer there');
   await checkView('result');
 

@@ -182,7 +182,7 @@ test('move: the pre-check finds a missing extension, the wizard publishes it, an
   const item = page.locator('[data-testid="job-item"][data-tenant="litware-labs"]');
   await expect(item).toHaveAttribute('data-state', 'succeeded');
   for (const step of ['precheck', 'dismount', 'transfer', 'verify-copy', 'mount', 'verify-mount', 'finish']) await expect(item.locator(`[data-step="${step}"]`)).toHaveAttribute('data-state', 'succeeded');
-  await expect(item.getByTestId('transfer-bytes')).toContainText(/\d KB of \d.* · .*\/s$/);
+  await expect(item.getByTestId('transfer-bytes')).toContainText(/\d KiB of \d.* · .*\/s$/);
   await expect(item.getByTestId('job-proof')).toContainText('no longer there');
   await checkView('move-result');
 
