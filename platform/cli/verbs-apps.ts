@@ -9,7 +9,6 @@ import type { SigningKey } from '../package/index.js';
 import type { CliContext } from './context.js';
 import { formatBytes } from '../../shared/domain/bytes.js';
 import { appLabel, renderTable, shortTime } from './format.js';
-import { manifestDetails } from '../../shared/domain/manifest.js';
 import { action, collect, example, positiveInt, ReportedFailure, type VerbEnv } from './verb-kit.js';
 
 export function addAppVerbs(program: Command, env: VerbEnv): void {
@@ -134,7 +133,9 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
         const bytes = readFileOrThrow(target);
         const haveDeployment = ctx.globals.deployment !== undefined || ctx.io.env['TENANTRY_DEPLOYMENT'] !== undefined;
         const info = haveDeployment ? await ctx.run('app.info', { package: bytes.toString('base64'), fileName: path.basename(target) }) : await localPackageInfo(bytes, target);
-        ctx.emit(info, () => renderPackageInfo(ctx, info));
+        // The manifest module carries the zod schemas: loaded here, not at start (help stays light).
+        const { manifestDetails } = await import('../../shared/domain/manifest.js');
+        ctx.emit(info, () => renderPackageInfo(ctx, info, manifestDetails(info.manifest)));
       },
     ),
     'tenantry app info ./Contoso_Contoso-Core_1.0.0.0.app',
@@ -490,7 +491,7 @@ async function localPackageInfo(bytes: Buffer, file: string): Promise<PackageInf
   };
 }
 
-function renderPackageInfo(ctx: CliContext, info: PackageInfoOut): string {
+function renderPackageInfo(ctx: CliContext, info: PackageInfoOut, details: [string, string][]): string {
   const m = info.manifest;
   const props: [string, string][] = [
     ['Name', m.name],
@@ -501,7 +502,7 @@ function renderPackageInfo(ctx: CliContext, info: PackageInfoOut): string {
     ['Dependencies', m.dependencies.map((d) => `"${d.name}" by ${d.publisher} >= ${d.version}`).join(', ') || '-'],
     ['Id ranges', m.idRanges.map((r) => `${r.from}-${r.to}`).join(', ')],
     ['Brief', m.brief ?? '-'],
-    ...manifestDetails(m),
+    ...details,
     ['Size', `${formatBytes(info.size)} (sha256 ${info.sha256})`],
     ['Signed', info.signed ? `yes (key ${info.signerKeyId ?? '?'})` : 'no'],
   ];
