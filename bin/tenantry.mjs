@@ -24,10 +24,11 @@ function newestSource() {
   return newest;
 }
 
-// Staleness is checked only where the sources are (a development checkout), never on every call of an install
-// without them; TENANTRY_CLI_NO_REBUILD=1 skips it.
-const stale = () => !fs.existsSync(built) || (process.env['TENANTRY_CLI_NO_REBUILD'] !== '1' && fs.statSync(built).mtimeMs < newestSource());
-if (stale()) {
+// Staleness (a walk over the sources) is checked only in a development checkout (a git work tree), not at every call
+// of an installed copy, whose build the prepare step made; TENANTRY_CLI_NO_REBUILD=1 skips it there too.
+const devCheckout = fs.existsSync(path.join(root, '.git')) && process.env['TENANTRY_CLI_NO_REBUILD'] !== '1';
+const stale = !fs.existsSync(built) || (devCheckout && fs.statSync(built).mtimeMs < newestSource());
+if (stale) {
   // One build at a time (tests start many CLIs at once): the others wait for it.
   fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
   const lock = path.join(root, 'dist', 'cli.build-lock');
