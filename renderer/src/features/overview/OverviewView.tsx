@@ -21,7 +21,7 @@ const STATE_COLOURS: Record<TenantState, string> = {
 export function OverviewView({ connectionId }: { connectionId: string | undefined }): ReactElement {
   const { connections, navigated } = useStore(useShallow((s) => ({ connections: s.connections, navigated: s.navigated })));
   const current = connectionId ?? connections[0]?.id;
-  const [read, setOv] = useState<DeploymentOverview | null>(null);
+  const [read, setRead] = useState<DeploymentOverview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
 
@@ -31,7 +31,7 @@ export function OverviewView({ connectionId }: { connectionId: string | undefine
     setLoading(true);
     setError(null);
     call('deployment.overview', { connectionId: current })
-      .then((o) => live && setOv(o))
+      .then((o) => live && setRead(o))
       .catch((e: unknown) => live && setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)))
       .finally(() => live && setLoading(false));
     return () => {
