@@ -17,7 +17,13 @@ export const folders = {
   shared: { folders: [], packages: ['zod'], node: false, why: 'shared/ is pure TypeScript (it runs in the renderer too)', testPackages: TEST },
   'platform/package': { folders: ['shared'], packages: ['zod', 'jszip', 'fast-xml-parser'], node: true, testPackages: TEST },
   'platform/engine': { folders: ['shared', 'platform/package'], packages: ['better-sqlite3', 'zod', 'pino'], node: true, testPackages: TEST },
-  'platform/server': { folders: ['shared', 'platform/engine', 'platform/package'], packages: ['fastify', 'pino'], node: true, testFolders: ['platform/remote'], testPackages: TEST },
+  'platform/server': {
+    folders: ['shared', 'platform/engine', 'platform/package'],
+    packages: ['fastify', 'pino'],
+    node: true,
+    testFolders: ['platform/remote'],
+    testPackages: TEST,
+  },
   'platform/remote': { folders: ['shared', 'platform/engine'], packages: ['eventsource-parser'], node: true, testPackages: TEST },
   'platform/demo': { folders: ['shared', 'platform/engine', 'platform/package'], packages: [], node: true, testPackages: TEST },
   'platform/cli': {
@@ -53,7 +59,20 @@ export const folders = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tsbuild/**', 'renderer/dist/**', 'e2e/output/**', 'bench/results/**', 'test-results/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.tsbuild/**',
+      'renderer/dist/**',
+      'e2e/output/**',
+      'bench/results/**',
+      'test-results/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   {
     files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parser: tseslint.parser, parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts'] }, tsconfigRootDir: root } },

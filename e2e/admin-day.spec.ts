@@ -35,7 +35,10 @@ test('defect 1: double-clicking "Install on 1 tenant" in the plan dialog starts 
 
   await page.getByLabel('Find a tenant').fill(tenant.tenantId);
   await page.locator(`[data-tenant="${tenant.tenantId}"] [role="gridcell"][data-app-id="${LOYALTY}"]`).click();
-  await page.getByRole('toolbar', { name: 'Actions on the selection' }).getByRole('button', { name: /^Install/ }).click();
+  await page
+    .getByRole('toolbar', { name: 'Actions on the selection' })
+    .getByRole('button', { name: /^Install/ })
+    .click();
   const dialog = page.getByRole('dialog');
   await expect(dialog.getByTestId('plan-item')).toHaveCount(1);
   await checkView('plan');
@@ -74,7 +77,7 @@ test('defect 1 (regression guard, this one passed before too): double-clicking D
   await page.getByLabel('Search the archive').fill('');
 });
 
-test('defect 7: choosing another deployment shows a loading state, never the previous one\'s figures', async () => {
+test("defect 7: choosing another deployment shows a loading state, never the previous one's figures", async () => {
   await nav('Deployments').click();
   // the figures, as a person sees them: the cards under "Tenants by state"
   const figures = page.getByRole('heading', { name: 'Tenants by state' });
@@ -150,7 +153,10 @@ test('defect 6: a cancelled move says how many moved and how many were not start
   const east0 = (await api(host, 'fleet.snapshot', { refresh: true })).deployments.find((d) => d.connectionId === east)!;
   const candidates = east0.tenants.filter((t) => t.state === 'operational').map((t) => t.tenantId);
   const check = await api(host, 'moves.precheck', { sourceId: east, destinationId: west, tenantIds: candidates.slice(0, 50) });
-  const ready = check.tenants.filter((t) => t.report?.ok).map((t) => t.tenantId).slice(0, 3);
+  const ready = check.tenants
+    .filter((t) => t.report?.ok)
+    .map((t) => t.tenantId)
+    .slice(0, 3);
   expect(ready).toHaveLength(3);
 
   await page.getByRole('button', { name: 'Start another move' }).click();
@@ -175,7 +181,9 @@ test('defect 6: a cancelled move says how many moved and how many were not start
   const rest = detail.items.filter((i) => i.state === 'cancelled').map((i) => i.tenantId);
   expect(moved.length + rest.length).toBe(3);
   expect(rest.length).toBeGreaterThan(0);
-  await expect(result).toContainText(`${moved.length} ${moved.length === 1 ? 'tenant' : 'tenants'} moved to West; ${rest.length} ${rest.length === 1 ? 'tenant' : 'tenants'} not started`);
+  await expect(result).toContainText(
+    `${moved.length} ${moved.length === 1 ? 'tenant' : 'tenants'} moved to West; ${rest.length} ${rest.length === 1 ? 'tenant' : 'tenants'} not started`,
+  );
   await checkView('move-cancelled');
 
   // resume: the pre-check of the tenants not started, ready to move

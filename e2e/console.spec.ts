@@ -40,9 +40,19 @@ async function findTenant(tenant: string): Promise<void> {
 }
 
 /** The fleet as the console sees it, read through the host API with this session's token. */
-async function fleet(): Promise<{ deployments: { name: string; tenants: { key: string; tenantId: string; connectionId: string }[]; cells: { tenantKey: string; appId: string; installed?: string; archived: string[] }[] }[] }> {
+async function fleet(): Promise<{
+  deployments: {
+    name: string;
+    tenants: { key: string; tenantId: string; connectionId: string }[];
+    cells: { tenantKey: string; appId: string; installed?: string; archived: string[] }[];
+  }[];
+}> {
   const token = new URL(host.openUrl).hash.replace('#session=', '');
-  const res = await fetch(`${host.url}/api/fleet.snapshot`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenantry-session': token }, body: '{}' });
+  const res = await fetch(`${host.url}/api/fleet.snapshot`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tenantry-session': token },
+    body: '{}',
+  });
   return ((await res.json()) as { value: Awaited<ReturnType<typeof fleet>> }).value;
 }
 
@@ -106,8 +116,12 @@ let installedOn: string[] = [];
 
 test('installs an extension with its dependency on five tenants, with a plan, progress and results', async () => {
   const f = await fleet();
-  const has = (key: string, app: string, installed = true) => f.deployments.some((d) => d.cells.some((c) => c.tenantKey === key && c.appId === app && (!installed || c.installed)));
-  const tenants = f.deployments.flatMap((d) => d.tenants).filter((t) => !has(t.key, CORE) && !has(t.key, LOYALTY, false) && !has(t.key, LITWARE)).slice(0, 5);
+  const has = (key: string, app: string, installed = true) =>
+    f.deployments.some((d) => d.cells.some((c) => c.tenantKey === key && c.appId === app && (!installed || c.installed)));
+  const tenants = f.deployments
+    .flatMap((d) => d.tenants)
+    .filter((t) => !has(t.key, CORE) && !has(t.key, LOYALTY, false) && !has(t.key, LITWARE))
+    .slice(0, 5);
   expect(tenants).toHaveLength(5);
   installedOn = tenants.map((t) => t.tenantId);
 
@@ -145,7 +159,10 @@ test('uninstalls one and sees the archive marker', async () => {
   const t = installedOn[0]!;
   await findTenant(t);
   await cell(t, LOYALTY).click();
-  await page.getByRole('toolbar', { name: 'Actions on the selection' }).getByRole('button', { name: /^Uninstall/ }).click();
+  await page
+    .getByRole('toolbar', { name: 'Actions on the selection' })
+    .getByRole('button', { name: /^Uninstall/ })
+    .click();
   const dialog = page.getByRole('dialog');
   await expect(dialog.getByTestId('plan-item')).toHaveCount(1);
   await expect(dialog.getByTestId('plan-item')).toContainText('Contoso Loyalty');

@@ -41,7 +41,11 @@ async function focusState(): Promise<{ tag: string; name: string; visible: boole
     const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
     const ring = s.boxShadow !== 'none';
     // a grid shows its focus on the active row or cell as well as around itself
-    return { tag: el.tagName.toLowerCase(), name: el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 60) ?? '', visible: el.matches(':focus-visible') && (outline || ring) };
+    return {
+      tag: el.tagName.toLowerCase(),
+      name: el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 60) ?? '',
+      visible: el.matches(':focus-visible') && (outline || ring),
+    };
   });
 }
 
@@ -115,7 +119,8 @@ async function saved(d: Download, name: string): Promise<string> {
 test('a bulk install from the matrix: a cell chosen with the arrows and Space, the plan run, the result closed', async () => {
   const fleet = await api(host, 'fleet.snapshot', {});
   const d = fleet.deployments.find((x) => x.connectionId === east)!;
-  const has = (key: string, app: string, installed = true): boolean => d.cells.some((c) => c.tenantKey === key && c.appId === app && (!installed || c.installed));
+  const has = (key: string, app: string, installed = true): boolean =>
+    d.cells.some((c) => c.tenantKey === key && c.appId === app && (!installed || c.installed));
   const tenant = d.tenants.find((t) => !has(t.key, CORE) && !has(t.key, LOYALTY, false) && !has(t.key, LITWARE))!.tenantId;
 
   await go('Matrix', 'Tenants × Extensions');

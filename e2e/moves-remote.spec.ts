@@ -77,7 +77,8 @@ test('move to a remote server: the tenant arrives there, read back through the s
   await expect(page.getByTestId('move-result')).toContainText('Moved.', { timeout: 60_000 });
   const item = page.locator('[data-testid="job-item"][data-tenant="fabrikam-eu"]');
   await expect(item).toHaveAttribute('data-state', 'succeeded');
-  for (const step of ['precheck', 'dismount', 'transfer', 'verify-copy', 'mount', 'verify-mount', 'finish']) await expect(item.locator(`[data-step="${step}"]`)).toHaveAttribute('data-state', 'succeeded');
+  for (const step of ['precheck', 'dismount', 'transfer', 'verify-copy', 'mount', 'verify-mount', 'finish'])
+    await expect(item.locator(`[data-step="${step}"]`)).toHaveAttribute('data-state', 'succeeded');
   await expect(item.getByTestId('transfer-bytes')).toContainText(/\d KiB of \d.* · .*\/s$/);
   await expect(item.getByTestId('job-proof')).toContainText('no longer there');
   await checkView('result');

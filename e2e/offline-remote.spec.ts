@@ -71,7 +71,10 @@ async function saved(d: Download, name: string): Promise<string> {
 
 /** Runs the plan dialog opened from the matrix's selection bar and closes it on success. */
 async function runFromMatrix(verb: 'Install' | 'Upgrade' | 'Uninstall', tenant: string, expectText: RegExp | string): Promise<void> {
-  await page.getByRole('toolbar', { name: 'Actions on the selection' }).getByRole('button', { name: new RegExp(`^${verb}( \\(\\d+\\))?$`) }).click();
+  await page
+    .getByRole('toolbar', { name: 'Actions on the selection' })
+    .getByRole('button', { name: new RegExp(`^${verb}( \\(\\d+\\))?$`) })
+    .click();
   const dialog = page.getByRole('dialog');
   await expect(dialog.locator(`[data-testid="plan-item"][data-tenant="${tenant}"]`)).toBeVisible();
   await dialog.getByRole('button', { name: new RegExp(`${verb} on 1 tenant`) }).click();
@@ -108,9 +111,12 @@ test('adds both servers as remote connections, and the console syncs them', asyn
   await expect(page.locator('[role="row"].m-group')).toHaveCount(2);
   const fleet = await api(host, 'fleet.snapshot', {});
   const e = fleet.deployments.find((d) => d.connectionId === east)!;
-  const has = (key: string, app: string, installed = true): boolean => e.cells.some((c) => c.tenantKey === key && c.appId === app && (!installed || c.installed));
+  const has = (key: string, app: string, installed = true): boolean =>
+    e.cells.some((c) => c.tenantKey === key && c.appId === app && (!installed || c.installed));
   const free = e.tenants.filter((t) => t.tenantId !== MOVED && !has(t.key, CORE) && !has(t.key, LOYALTY, false) && !has(t.key, LITWARE));
-  const holding = e.tenants.filter((t) => t.tenantId !== UPGRADED && t.tenantId !== MOVED && e.cells.some((c) => c.tenantKey === t.key && c.appId === LOYALTY && c.installed === '2.0.0.0'));
+  const holding = e.tenants.filter(
+    (t) => t.tenantId !== UPGRADED && t.tenantId !== MOVED && e.cells.some((c) => c.tenantKey === t.key && c.appId === LOYALTY && c.installed === '2.0.0.0'),
+  );
   expect(free.length).toBeGreaterThan(0);
   expect(holding.length).toBeGreaterThan(0);
   installedOn = free[0]!.tenantId;
@@ -155,7 +161,8 @@ test('makes changes through the console: install, uninstall, upgrade from the ma
   await expect(page.getByTestId('move-result')).toContainText('Moved.', { timeout: 90_000 });
   const item = page.locator(`[data-testid="job-item"][data-tenant="${MOVED}"]`);
   await expect(item).toHaveAttribute('data-state', 'succeeded');
-  for (const step of ['precheck', 'dismount', 'transfer', 'verify-copy', 'mount', 'verify-mount', 'finish']) await expect(item.locator(`[data-step="${step}"]`)).toHaveAttribute('data-state', 'succeeded');
+  for (const step of ['precheck', 'dismount', 'transfer', 'verify-copy', 'mount', 'verify-mount', 'finish'])
+    await expect(item.locator(`[data-step="${step}"]`)).toHaveAttribute('data-state', 'succeeded');
   await expect(item.getByTestId('job-proof')).toContainText('no longer there');
   await checkView('move-result');
 
@@ -200,7 +207,8 @@ test('a server-to-server move whose SOURCE server dies after dismounting the ten
   await expect(item.locator('[data-step="precheck"]')).toHaveAttribute('data-state', 'succeeded');
   await expect(item.locator('[data-step="dismount"]')).toHaveAttribute('data-state', 'failed');
   await expect(item.locator('[data-step="dismount"]')).toContainText('cannot be reached');
-  for (const step of ['transfer', 'verify-copy', 'mount', 'verify-mount', 'finish']) await expect(item.locator(`[data-step="${step}"]`)).toHaveAttribute('data-state', 'skipped');
+  for (const step of ['transfer', 'verify-copy', 'mount', 'verify-mount', 'finish'])
+    await expect(item.locator(`[data-step="${step}"]`)).toHaveAttribute('data-state', 'skipped');
   await expect(item.locator('[data-step="rollback"]')).toHaveAttribute('data-state', 'failed');
   const proof = item.getByTestId('job-proof');
   await expect(proof).toContainText(/On East\s*cannot be read: .*cannot be reached/);

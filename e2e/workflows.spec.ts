@@ -72,7 +72,9 @@ test('data archive: the rows shown, the exported CSV and the rows restored are t
   const grid = page.getByTestId('archive-rows');
   await expect(grid.getByTestId('archive-row')).toHaveCount(rowCount);
   const headers = (await grid.getByRole('columnheader').allTextContents()).map((h) => (h === 'Row id' ? '_rid' : h));
-  const shown = await grid.getByTestId('archive-row').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('[role="gridcell"]')].map((c) => c.textContent ?? '')));
+  const shown = await grid
+    .getByTestId('archive-row')
+    .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('[role="gridcell"]')].map((c) => c.textContent ?? '')));
   await checkView('archive-rows');
 
   // the CSV
@@ -94,7 +96,9 @@ test('data archive: the rows shown, the exported CSV and the rows restored are t
 
   // The archive shows a field never given a value as empty (NULL as stored); the record API shows the type's
   // blank value (0, false, the empty GUID), as NAV does. Same data: compare blank as blank.
-  const archived = (await api(host, 'archive.fleet', { refresh: false })).entries.find((e) => e.tenantId === 'adatum-hq' && e.table === 'Customer' && e.company === ADATUM_FR)!;
+  const archived = (await api(host, 'archive.fleet', { refresh: false })).entries.find(
+    (e) => e.tenantId === 'adatum-hq' && e.table === 'Customer' && e.company === ADATUM_FR,
+  )!;
   const types = (await deploymentCall(host, east, 'archive.rows', { tenantId: 'adatum-hq', archiveId: archived.archiveId, limit: 1 })).columns;
   const BLANK: Record<string, string> = { Integer: '0', BigInteger: '0', Decimal: '0', Boolean: 'false', Guid: '00000000-0000-0000-0000-000000000000' };
   const blankOf = headers.map((h) => BLANK[types.find((c) => c.name === h)?.type ?? ''] ?? '');
@@ -181,7 +185,8 @@ test('move: the pre-check finds a missing extension, the wizard publishes it, an
   await expect(page.getByTestId('move-result')).toContainText('Moved.');
   const item = page.locator('[data-testid="job-item"][data-tenant="litware-labs"]');
   await expect(item).toHaveAttribute('data-state', 'succeeded');
-  for (const step of ['precheck', 'dismount', 'transfer', 'verify-copy', 'mount', 'verify-mount', 'finish']) await expect(item.locator(`[data-step="${step}"]`)).toHaveAttribute('data-state', 'succeeded');
+  for (const step of ['precheck', 'dismount', 'transfer', 'verify-copy', 'mount', 'verify-mount', 'finish'])
+    await expect(item.locator(`[data-step="${step}"]`)).toHaveAttribute('data-state', 'succeeded');
   await expect(item.getByTestId('transfer-bytes')).toContainText(/\d KiB of \d.* · .*\/s$/);
   await expect(item.getByTestId('job-proof')).toContainText('no longer there');
   await checkView('move-result');
@@ -298,7 +303,9 @@ test('upgrade with force sync: the blocked tenant runs once the rows are acknowl
   await run.click();
   await expect(page.getByTestId('upgrade-result')).toContainText('Upgraded.');
   await expect(page.getByTestId('upgrade-result')).toContainText('in the data archive');
-  await expect(page.locator('[data-testid="job-item"][data-tenant="coho-winery"]')).toContainText(`force sync removes Customer.Lifetime Points, archiving ${rows} row(s) with a value`);
+  await expect(page.locator('[data-testid="job-item"][data-tenant="coho-winery"]')).toContainText(
+    `force sync removes Customer.Lifetime Points, archiving ${rows} row(s) with a value`,
+  );
   await checkView('upgrade-force-result');
   const coho = await deploymentCall(host, east, 'tenant.get', { tenantId: 'coho-winery' });
   expect(coho.apps.find((a) => a.name === 'Contoso Loyalty')?.version).toBe('3.0.0.0');
@@ -326,7 +333,12 @@ test('upgrade with force sync: the blocked tenant runs once the rows are acknowl
   const withValue = grid.locator(`[data-testid="archive-row"][data-rid="${firstRid}"]`);
   await withValue.scrollIntoViewIfNeeded();
   await expect(withValue.getByRole('gridcell').nth(at)).toHaveText(String(firstValue));
-  const shown = await grid.getByTestId('archive-row').evaluateAll((els, i) => els.map((r) => ({ rid: r.getAttribute('data-rid') ?? '', value: r.querySelectorAll('[role="gridcell"]')[i]?.textContent ?? '' })), at);
+  const shown = await grid
+    .getByTestId('archive-row')
+    .evaluateAll(
+      (els, i) => els.map((r) => ({ rid: r.getAttribute('data-rid') ?? '', value: r.querySelectorAll('[role="gridcell"]')[i]?.textContent ?? '' })),
+      at,
+    );
   for (const { rid, value } of shown) expect(value, `row ${rid}`).toBe(String(lifetime.get(rid)));
   await checkView('upgrade-force-archive');
 });
@@ -351,7 +363,9 @@ test('upgrade in waves stops at the first failure; the failed tenant stays on it
   await expect(page.locator('[data-testid="job-item"][data-tenant="contoso-retail"]')).toHaveAttribute('data-state', 'succeeded');
   await expect(page.locator('[data-testid="job-item"][data-tenant="fabrikam-us"]')).toHaveAttribute('data-state', 'failed');
   await expect(page.locator('[data-testid="job-item"][data-tenant="wideworld-importers"]')).toHaveAttribute('data-state', 'skipped');
-  await expect(page.locator('[data-testid="job-item"][data-tenant="fabrikam-us"]').getByTestId('job-proof')).toContainText('nothing: the upgrade did not start');
+  await expect(page.locator('[data-testid="job-item"][data-tenant="fabrikam-us"]').getByTestId('job-proof')).toContainText(
+    'nothing: the upgrade did not start',
+  );
   await expect(page.getByTestId('upgrade-result')).toContainText('A failed tenant stays wholly on its old version');
   await checkView('upgrade-waves-stopped');
   await deploymentCall(host, east, 'tenant.mount', { tenantId: 'fabrikam-us' });

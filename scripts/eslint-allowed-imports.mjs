@@ -44,7 +44,10 @@ export const allowedImportsRule = {
       }
       const pkg = packageOf(spec);
       if (packages.has(pkg)) return;
-      context.report({ node, message: `${folder}/ may not import the package ${pkg}${isTest ? ' (not even in a test)' : ''}: add it to ${folder}'s allow-list in eslint.config.js if it belongs there` });
+      context.report({
+        node,
+        message: `${folder}/ may not import the package ${pkg}${isTest ? ' (not even in a test)' : ''}: add it to ${folder}'s allow-list in eslint.config.js if it belongs there`,
+      });
     };
     return {
       ImportDeclaration: (n) => check(n.source, n.source.value),

@@ -31,7 +31,11 @@ const refused = [
   ['shared/domain/x.ts', "import fs from 'node:fs';", /shared\/ may not use Node's built-in node:fs/],
   ['shared/api/x.ts', "import { Deployment } from '../../platform/engine/deployment.js';", /shared\/ may not import platform\/engine\/deployment/],
   ['shared/domain/x.ts', "import React from 'react';", /shared\/ may not import the package react/],
-  ['renderer/src/features/x/y.tsx', "import { Deployment } from '../../../../platform/engine/deployment.js';", /renderer\/src\/ may not import platform\/engine/],
+  [
+    'renderer/src/features/x/y.tsx',
+    "import { Deployment } from '../../../../platform/engine/deployment.js';",
+    /renderer\/src\/ may not import platform\/engine/,
+  ],
   ['renderer/src/lib/x.ts', "import Database from 'better-sqlite3';", /renderer\/src\/ may not import the package better-sqlite3/],
   ['renderer/src/lib/x.ts', "import { readFileSync } from 'fs';", /renderer\/src\/ may not use Node's built-in fs/],
   ['electron/preload/x.ts', "import path from 'node:path';", /electron\/preload\/ may not use Node's built-in/],
@@ -63,12 +67,21 @@ describe('import allow-lists per folder', () => {
   it('what each folder does import passes', async () => {
     expect(await problems('shared/domain/x.ts', "import { z } from 'zod';\nimport { x } from '../api/errors.js';")).toEqual([]);
     expect(await problems('renderer/src/lib/x.ts', "import { create } from 'zustand';\nimport type { A } from '../../../shared/api/console.js';")).toEqual([]);
-    expect(await problems('electron/preload/x.ts', "import { contextBridge } from 'electron';\nimport { a } from '../../shared/api/console-names.js';")).toEqual([]);
-    expect(await problems('platform/engine/x.ts', "import Database from 'better-sqlite3';\nimport fs from 'node:fs';\nimport { readPackage } from '../package/index.js';")).toEqual([]);
+    expect(
+      await problems('electron/preload/x.ts', "import { contextBridge } from 'electron';\nimport { a } from '../../shared/api/console-names.js';"),
+    ).toEqual([]);
+    expect(
+      await problems(
+        'platform/engine/x.ts',
+        "import Database from 'better-sqlite3';\nimport fs from 'node:fs';\nimport { readPackage } from '../package/index.js';",
+      ),
+    ).toEqual([]);
     expect(await problems('platform/server/x.test.ts', "import { RemoteClient } from '../remote/client.js';\nimport { it } from 'vitest';")).toEqual([]);
   });
 
   it('a test may not reach further than its folder allows tests to', async () => {
-    expect(await problems('platform/engine/x.test.ts', "import { RemoteClient } from '../remote/client.js';")).toEqual([expect.stringMatching(/platform\/engine\/ may not import platform\/remote/)]);
+    expect(await problems('platform/engine/x.test.ts', "import { RemoteClient } from '../remote/client.js';")).toEqual([
+      expect.stringMatching(/platform\/engine\/ may not import platform\/remote/),
+    ]);
   });
 });

@@ -54,14 +54,23 @@ function whyNotElectron() {
   if (!fs.existsSync(path.join(root, 'node_modules', 'electron', 'install.js'))) return 'the electron package is not installed';
   if (!electronBinary()) {
     log('The Electron binary is missing; trying to fetch it (node node_modules/electron/install.js) ...');
-    const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron', 'install.js')], { cwd: root, stdio: 'pipe', timeout: 120_000, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron', 'install.js')], {
+      cwd: root,
+      stdio: 'pipe',
+      timeout: 120_000,
+      encoding: 'utf8',
+    });
     if (r.status !== 0 || !electronBinary()) {
-      const output = `${r.stderr ?? ''}\n${r.stdout ?? ''}\n${r.error?.message ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean);
+      const output = `${r.stderr ?? ''}\n${r.stdout ?? ''}\n${r.error?.message ?? ''}`
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
       const detail = output.find((l) => /error|ENOTFOUND|EAI_AGAIN|ECONN|timed out/i.test(l) && !l.startsWith('at ')) ?? output.at(-1) ?? 'no output';
       return `the Electron binary is not installed and could not be downloaded (${detail})`;
     }
   }
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'there is no display ($DISPLAY and $WAYLAND_DISPLAY are unset)';
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return 'there is no display ($DISPLAY and $WAYLAND_DISPLAY are unset)';
   return undefined;
 }
 
@@ -76,10 +85,18 @@ function newestMtime(dir) {
 
 function buildRendererIfNeeded() {
   const index = path.join(root, 'renderer', 'dist', 'index.html');
-  const sources = Math.max(newestMtime(path.join(root, 'renderer', 'src')), newestMtime(path.join(root, 'shared')), fs.statSync(path.join(root, 'renderer', 'index.html')).mtimeMs);
+  const sources = Math.max(
+    newestMtime(path.join(root, 'renderer', 'src')),
+    newestMtime(path.join(root, 'shared')),
+    fs.statSync(path.join(root, 'renderer', 'index.html')).mtimeMs,
+  );
   if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return;
   log('Building the renderer ...');
-  execFileSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'],
+    { cwd: root, stdio: 'inherit' },
+  );
 }
 
 const reason = whyNotElectron();

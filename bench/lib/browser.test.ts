@@ -17,7 +17,16 @@ const trace = (events: object[]): string =>
   });
 
 const mark = (name: string, ts: number): object => ({ ph: 'R', cat: 'blink.user_timing', name, pid: PID, tid: MAIN, ts });
-const task = (ts: number, dur: number, tdur: number, tid = MAIN): object => ({ ph: 'X', name: 'ThreadControllerImpl::RunTask', cat: 'toplevel', pid: PID, tid, ts, dur, tdur });
+const task = (ts: number, dur: number, tdur: number, tid = MAIN): object => ({
+  ph: 'X',
+  name: 'ThreadControllerImpl::RunTask',
+  cat: 'toplevel',
+  pid: PID,
+  tid,
+  ts,
+  dur,
+  tdur,
+});
 const event = (name: string, ts: number, dur: number, tdur = dur): object => ({ ph: 'X', name, cat: 'devtools.timeline', pid: PID, tid: MAIN, ts, dur, tdur });
 
 describe('mainThreadWindows', () => {

@@ -34,7 +34,14 @@ export async function buildBenchPage(outDir: string, readable = false): Promise<
   if (!fs.existsSync(path.join(outDir, 'bench.html'))) throw new Error(`bench: vite did not write ${path.join(outDir, 'bench.html')}`);
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
 
 /** A static file server on 127.0.0.1 for the built page (module scripts do not load from file://). */
 export async function serveFolder(dir: string): Promise<{ url: string; close(): Promise<void> }> {
@@ -87,9 +94,11 @@ export async function startBenchBrowser(tmp: string, readable = process.env['BEN
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(server.url);
-      await page.waitForFunction(() => window.tenantryBench !== undefined, null, { timeout: 30_000 }).catch(() => {
-        throw new Error(`bench: the bench page did not start${errors.length ? `: ${errors.join('; ')}` : ''}`);
-      });
+      await page
+        .waitForFunction(() => window.tenantryBench !== undefined, null, { timeout: 30_000 })
+        .catch(() => {
+          throw new Error(`bench: the bench page did not start${errors.length ? `: ${errors.join('; ')}` : ''}`);
+        });
       return page;
     },
     async close() {
@@ -113,7 +122,11 @@ export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): P
 }
 
 /** Calls one method of window.tenantryBench in the page; fails if the page crashes or the call takes over 3 minutes. */
-export async function bench<K extends keyof BenchApi>(page: Page, method: K, ...args: BenchApi[K] extends (...a: infer A) => unknown ? A : never): Promise<BenchApi[K] extends (...a: never[]) => infer R ? Awaited<R> : never> {
+export async function bench<K extends keyof BenchApi>(
+  page: Page,
+  method: K,
+  ...args: BenchApi[K] extends (...a: infer A) => unknown ? A : never
+): Promise<BenchApi[K] extends (...a: never[]) => infer R ? Awaited<R> : never> {
   let onCrash: (() => void) | undefined;
   const crashed = new Promise<never>((_, reject) => {
     onCrash = () => reject(new Error(`bench: the page crashed during ${method}`));

@@ -85,7 +85,12 @@ export function benchApp(o: BenchAppOptions): AppDefinitionInput {
       version: o.version ?? '1.0.0.0',
       idRanges: [{ from, to: from + 999 }],
       application: '1.0.0.0',
-      dependencies: (o.dependencies ?? []).map((d) => ({ id: guid(d.index), name: `Bench App ${d.index}`, publisher: `Bench Publisher ${d.index % 7}`, version: d.version ?? '1.0.0.0' })),
+      dependencies: (o.dependencies ?? []).map((d) => ({
+        id: guid(d.index),
+        name: `Bench App ${d.index}`,
+        publisher: `Bench Publisher ${d.index % 7}`,
+        version: d.version ?? '1.0.0.0',
+      })),
     },
     objects,
     tableData,

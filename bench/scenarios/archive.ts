@@ -33,7 +33,12 @@ export const archiveScenario: Scenario = {
         const chunk = 50_000;
         for (let start = 0; start < rows; start += chunk) {
           const n = Math.min(chunk, rows - start);
-          d.insertMany(TENANT, COMPANY, table, Array.from({ length: n }, (_, i) => ({ 'Entry No.': start + i + 1, 'Value 1': `Entry ${start + i + 1}`, 'Value 2': (start + i) * 1.5 })));
+          d.insertMany(
+            TENANT,
+            COMPANY,
+            table,
+            Array.from({ length: n }, (_, i) => ({ 'Entry No.': start + i + 1, 'Value 1': `Entry ${start + i + 1}`, 'Value 2': (start + i) * 1.5 })),
+          );
         }
       });
       ctx.log(`${rows} rows generated in ${gen.ms.toFixed(0)} ms`);
@@ -41,13 +46,19 @@ export const archiveScenario: Scenario = {
       // The baseline works on a copy of the same tenant database (checkpointed first: never copy a live WAL file).
       const tenantDb = d.tenantDatabase(TENANT);
       tenantDb.pragma('wal_checkpoint(TRUNCATE)');
-      const physical = (tenantDb.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'c%_t70001000' ORDER BY name LIMIT 1`).get() as { name: string } | undefined)?.name;
+      const physical = (
+        tenantDb.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'c%_t70001000' ORDER BY name LIMIT 1`).get() as
+          { name: string } | undefined
+      )?.name;
       if (!physical) throw new Error('bench: the extension table was not found');
       const copy = path.join(ctx.tmp, `baseline-${rows}.sqlite`);
       fs.copyFileSync(path.join(folder, 'tenants', `${TENANT}.sqlite`), copy);
       const base = new Database(copy);
       applyPragmas(base);
-      const columns = (base.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).get(physical) as { sql: string }).sql.replace(/^CREATE TABLE "?[a-z0-9_]+"?/i, 'CREATE TABLE "bench_archive"');
+      const columns = (base.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).get(physical) as { sql: string }).sql.replace(
+        /^CREATE TABLE "?[a-z0-9_]+"?/i,
+        'CREATE TABLE "bench_archive"',
+      );
 
       const result = await interleave(
         runs,

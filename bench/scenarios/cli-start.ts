@@ -25,8 +25,16 @@ export const cliStartScenario: Scenario = {
   async run(ctx) {
     const runs = ctx.quick ? 3 : 30;
     wall([BIN, '--help'], 0); // builds dist/cli/ once if a source is newer, outside the measurement
-    const help = await interleave(runs, () => ({ ms: wall([BIN, '--help'], 0) }), () => ({ ms: wall(['-e', '0'], 0) }));
-    const info = await interleave(runs, () => ({ ms: wall([BIN, 'info'], 2) }), () => ({ ms: wall(['-e', '0'], 0) }));
+    const help = await interleave(
+      runs,
+      () => ({ ms: wall([BIN, '--help'], 0) }),
+      () => ({ ms: wall(['-e', '0'], 0) }),
+    );
+    const info = await interleave(
+      runs,
+      () => ({ ms: wall([BIN, 'info'], 2) }),
+      () => ({ ms: wall(['-e', '0'], 0) }),
+    );
     const demo = path.join(ctx.tmp, 'demo');
     wall([BIN, 'demo', demo], 0);
     const infoDeployment: number[] = [];

@@ -96,7 +96,8 @@ export const consoleCacheScenario: Scenario = {
         async () => {
           mirrors.clear(conn.id);
           const t = await timeAsync(() => sync.sync());
-          if (t.value.mode !== 'snapshot' || sync.mirror()?.tenants.length !== count) throw new Error(`bench: the full sync did not store ${count} tenants (${t.value.mode})`);
+          if (t.value.mode !== 'snapshot' || sync.mirror()?.tenants.length !== count)
+            throw new Error(`bench: the full sync did not store ${count} tenants (${t.value.mode})`);
           // where the time goes, measured apart once per run: the HTTP fetch (with its check) and the store
           const f = await timeAsync(() => feed.snapshot());
           parts.fetch.push(f.ms);

@@ -10,4 +10,14 @@ import { moveScenario } from './move.js';
 import { publishCatalogScenario } from './publish-catalog.js';
 import { serverLoadScenario } from './server-load.js';
 
-export const SCENARIOS: Scenario[] = [matrixScrollScenario, matrixFirstPaintScenario, installFleetScenario, archiveScenario, moveScenario, consoleCacheScenario, publishCatalogScenario, serverLoadScenario, cliStartScenario];
+export const SCENARIOS: Scenario[] = [
+  matrixScrollScenario,
+  matrixFirstPaintScenario,
+  installFleetScenario,
+  archiveScenario,
+  moveScenario,
+  consoleCacheScenario,
+  publishCatalogScenario,
+  serverLoadScenario,
+  cliStartScenario,
+];

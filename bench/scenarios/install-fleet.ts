@@ -26,8 +26,16 @@ export const installFleetScenario: Scenario = {
     // The plain script: exactly the DDL our install produced in one tenant, and the table data rows.
     d.install([ids[0]!], appId);
     const db0 = d.tenantDatabase(ids[0]!);
-    const ddl = (db0.prepare(`SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND (name LIKE 'c%\\_t7000%' ESCAPE '\\' OR tbl_name LIKE 'c%\\_t7000%' ESCAPE '\\' OR tbl_name LIKE 'c%\\_x%' ESCAPE '\\') ORDER BY type DESC, name`).all() as { sql: string }[]).map((r) => r.sql);
-    const tables = (db0.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'c%\\_t7000%' ESCAPE '\\'`).all() as { name: string }[]).map((r) => r.name);
+    const ddl = (
+      db0
+        .prepare(
+          `SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND (name LIKE 'c%\\_t7000%' ESCAPE '\\' OR tbl_name LIKE 'c%\\_t7000%' ESCAPE '\\' OR tbl_name LIKE 'c%\\_x%' ESCAPE '\\') ORDER BY type DESC, name`,
+        )
+        .all() as { sql: string }[]
+    ).map((r) => r.sql);
+    const tables = (db0.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'c%\\_t7000%' ESCAPE '\\'`).all() as { name: string }[]).map(
+      (r) => r.name,
+    );
     const rows = tables.map((t) => ({ t, rows: db0.prepare(`SELECT * FROM "${t}"`).raw().all() as unknown[][] }));
     d.uninstall(ids[0]!, appId, { doNotSaveData: true, acknowledge: true });
     if (ddl.length < 10) throw new Error(`bench: expected the DDL of at least 10 tables, found ${ddl.length} statements`);

@@ -36,8 +36,18 @@ export const matrixFirstPaintScenario: Scenario = {
         if (!fp.full) throw new Error('bench: the first paint did not cover the grid');
         for (const s of w!.selfTime.slice(0, 12)) self.set(s.name, (self.get(s.name) ?? 0) + s.ms / runs);
         ours.push({ ms: fp.ms, extra: { frames: fp.frames, toDom: fp.toDom, cpu: w!.cpu } });
-        perRun.push({ ms: round(fp.ms), frames: fp.frames, toDomMs: round(fp.toDom), mainThreadCpuMs: round(w!.cpu), rows: fp.rows, cells: fp.cells, longTasks: fp.longFrames.filter((l) => l.type === 'longtask').length });
-        ctx.log(`run ${i + 1}/${runs}: ${fp.ms.toFixed(1)} ms = ${fp.frames} frames (cells in the DOM after ${fp.toDom.toFixed(1)} ms; main-thread CPU ${w!.cpu.toFixed(1)} ms)`);
+        perRun.push({
+          ms: round(fp.ms),
+          frames: fp.frames,
+          toDomMs: round(fp.toDom),
+          mainThreadCpuMs: round(w!.cpu),
+          rows: fp.rows,
+          cells: fp.cells,
+          longTasks: fp.longFrames.filter((l) => l.type === 'longtask').length,
+        });
+        ctx.log(
+          `run ${i + 1}/${runs}: ${fp.ms.toFixed(1)} ms = ${fp.frames} frames (cells in the DOM after ${fp.toDom.toFixed(1)} ms; main-thread CPU ${w!.cpu.toFixed(1)} ms)`,
+        );
       }
       // the model alone, cold in a fresh page: building the rows, then the cells of the first screen's rows
       const page = await b.open();
@@ -60,7 +70,12 @@ export const matrixFirstPaintScenario: Scenario = {
           worstFrames: worst,
           medianMainThreadCpuMs: round(summarize(ours.map((o) => ({ ms: o.extra!['cpu']! }))).median),
           modelColdMs: { build: round(model.buildMs), cellsOfFirstRows: round(model.firstRowsMs) },
-          selfTimeMs: Object.fromEntries([...self].sort((a, c) => c[1] - a[1]).slice(0, 10).map(([k, v]) => [k, round(v, 3)])),
+          selfTimeMs: Object.fromEntries(
+            [...self]
+              .sort((a, c) => c[1] - a[1])
+              .slice(0, 10)
+              .map(([k, v]) => [k, round(v, 3)]),
+          ),
           runs: perRun,
         },
         target: {

@@ -67,9 +67,13 @@ export const matrixScrollScenario: Scenario = {
       const gen = await bench(page, 'generate', size);
       const interval = await bench(page, 'frameInterval');
       await bench(page, 'show', true);
-      ctx.log(`${gen.tenants} tenants x ${gen.extensions} extensions, ${gen.cells} cells generated in ${gen.ms.toFixed(0)} ms; frame interval ${interval.toFixed(1)} ms`);
+      ctx.log(
+        `${gen.tenants} tenants x ${gen.extensions} extensions, ${gen.cells} cells generated in ${gen.ms.toFixed(0)} ms; frame interval ${interval.toFixed(1)} ms`,
+      );
 
-      const combos = Object.entries(DIRECTIONS).flatMap(([dir, [x, y]]) => Object.entries(SPEEDS).map(([speed, px]) => ({ name: `${dir}-${speed}`, dx: x * px, dy: y * px })));
+      const combos = Object.entries(DIRECTIONS).flatMap(([dir, [x, y]]) =>
+        Object.entries(SPEEDS).map(([speed, px]) => ({ name: `${dir}-${speed}`, dx: x * px, dy: y * px })),
+      );
       const per = new Map<string, { ours: RunFigures[]; blank: RunFigures[] }>(combos.map((c) => [c.name, { ours: [], blank: [] }]));
       const ours: Sample[] = [];
       const baseline: Sample[] = [];
@@ -90,7 +94,13 @@ export const matrixScrollScenario: Scenario = {
         ctx.log(`round ${r + 1}/${rounds}: main-thread busy per frame ${roundBusy.ours.toFixed(2)} ms (blank ${roundBusy.blank.toFixed(2)} ms)`);
       }
 
-      const figures: Record<string, unknown> = { size: { ...size, cells: gen.cells }, frameInterval: round(interval), framesPerRun: frames, rounds, speedsPxPerFrame: SPEEDS };
+      const figures: Record<string, unknown> = {
+        size: { ...size, cells: gen.cells },
+        frameInterval: round(interval),
+        framesPerRun: frames,
+        rounds,
+        speedsPxPerFrame: SPEEDS,
+      };
       let worstFrame = 0;
       const over = { ours: 0, blank: 0, frames: 0 };
       const scenarios: Record<string, unknown> = {};
@@ -104,11 +114,21 @@ export const matrixScrollScenario: Scenario = {
             frameMs: { median: round(quantile(ft, 0.5)), p95: round(quantile(ft, 0.95)), max: round(Math.max(...ft)) },
             framesOver32ms: ft.filter((x) => x > 32).length,
             busyPerFrameMs: round(quantile(busy, 0.5)),
-            wallPerFrameMs: round(quantile(runs.map((x) => x.wallPerFrame), 0.5)),
+            wallPerFrameMs: round(
+              quantile(
+                runs.map((x) => x.wallPerFrame),
+                0.5,
+              ),
+            ),
             longTasks: runs.reduce((n, x) => n + x.longTasks, 0),
             longAnimationFrames: runs.reduce((n, x) => n + x.longAnimationFrames, 0),
             maxLongAnimationFrameMs: round(Math.max(0, ...runs.map((x) => x.maxLongAnimationFrame))),
-            selfTimePerFrameMs: Object.fromEntries([...self].sort((a, c) => c[1] - a[1]).slice(0, 8).map(([k, v]) => [k, round(v, 3)])),
+            selfTimePerFrameMs: Object.fromEntries(
+              [...self]
+                .sort((a, c) => c[1] - a[1])
+                .slice(0, 8)
+                .map(([k, v]) => [k, round(v, 3)]),
+            ),
           };
         };
         const so = stat(o);

@@ -37,7 +37,9 @@ export const moveScenario: Scenario = {
       const chunk = 200_000;
       for (let s = 0; s < rows; s += chunk) {
         const n = Math.min(chunk, rows - s);
-        db.exec(`WITH RECURSIVE c(x) AS (SELECT ${s + 1} UNION ALL SELECT x + 1 FROM c LIMIT ${n}) INSERT INTO "${physical}" (f1, f70003100) SELECT x, hex(randomblob(40)) || printf('%.900c', 'x') FROM c`);
+        db.exec(
+          `WITH RECURSIVE c(x) AS (SELECT ${s + 1} UNION ALL SELECT x + 1 FROM c LIMIT ${n}) INSERT INTO "${physical}" (f1, f70003100) SELECT x, hex(randomblob(40)) || printf('%.900c', 'x') FROM c`,
+        );
       }
       db.pragma('wal_checkpoint(TRUNCATE)');
     });
@@ -89,8 +91,17 @@ export const moveScenario: Scenario = {
       const ratio = ours.median / summarize(result.baseline).median;
       return {
         ...result,
-        figures: { bytes: size, mibPerSecond: size / 1024 / 1024 / (ours.median / 1000), folderToFolder: summarize(local), folderToFolderRatio: summarize(local).median / summarize(result.baseline).median },
-        target: { description: 'at most 1.5x cp + sha256sum', met: ratio <= 1.5, detail: `ratio ${ratio.toFixed(2)} for ${(size / 1024 / 1024).toFixed(0)} MiB between two servers (folder to folder: ${(summarize(local).median / summarize(result.baseline).median).toFixed(2)})` },
+        figures: {
+          bytes: size,
+          mibPerSecond: size / 1024 / 1024 / (ours.median / 1000),
+          folderToFolder: summarize(local),
+          folderToFolderRatio: summarize(local).median / summarize(result.baseline).median,
+        },
+        target: {
+          description: 'at most 1.5x cp + sha256sum',
+          met: ratio <= 1.5,
+          detail: `ratio ${ratio.toFixed(2)} for ${(size / 1024 / 1024).toFixed(0)} MiB between two servers (folder to folder: ${(summarize(local).median / summarize(result.baseline).median).toFixed(2)})`,
+        },
       };
     } finally {
       clients.east.close();

@@ -51,7 +51,9 @@ export const serverLoadScenario: Scenario = {
             const r = await runLoad({ clients: CLIENTS, durationMs, tenants: TENANTS, company, invokerFor: (i) => clients[i]!, seed: 1 });
             runs.ours.push(r);
             add(totals.served, r);
-            ctx.log(`server: ${r.requests} requests, ${r.failures.length} failed, p50 ${percentile(r.latencies, 0.5).toFixed(1)} ms, p99 ${percentile(r.latencies, 0.99).toFixed(1)} ms`);
+            ctx.log(
+              `server: ${r.requests} requests, ${r.failures.length} failed, p50 ${percentile(r.latencies, 0.5).toFixed(1)} ms, p99 ${percentile(r.latencies, 0.99).toFixed(1)} ms`,
+            );
             return { ms: (r.elapsedMs / r.requests) * 1000, extra: { requests: r.requests, failures: r.failures.length } };
           } finally {
             for (const c of clients) c.close();

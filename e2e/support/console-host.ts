@@ -29,10 +29,14 @@ export function makeDemo(dir: string): string {
 }
 
 export async function startHost(dataDir: string, extraArgs: string[] = []): Promise<{ child: ChildProcess; url: string; openUrl: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'electron/web/main.ts'), '--data', dataDir, '--renderer', path.join(ROOT, 'renderer/dist'), ...extraArgs], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'electron/web/main.ts'), '--data', dataDir, '--renderer', path.join(ROOT, 'renderer/dist'), ...extraArgs],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = readline.createInterface({ input: child.stdout! });
   const ready = await new Promise<{ url: string; openUrl: string }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the browser host exited (code ${code})`)));

@@ -26,7 +26,16 @@ export async function checkView(page: Page, shot: string, opts: { by?: 'button' 
   for (const theme of ['dark', 'light'] as const) {
     await setTheme(page, theme, opts.by);
     const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`), `${shot} in ${theme}`).toEqual([]);
+    expect(
+      axe.violations.map(
+        (v) =>
+          `${v.id}: ${v.help} (${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')})`,
+      ),
+      `${shot} in ${theme}`,
+    ).toEqual([]);
     await page.screenshot({ path: shotPath(`${shot}-${theme}`) });
   }
   await setTheme(page, 'dark', opts.by);

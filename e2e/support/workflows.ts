@@ -11,18 +11,28 @@ import { startConsole, type ConsoleHost } from './console-host.js';
 
 export async function api<N extends ConsoleOperationName>(host: ConsoleHost, op: N, input: ConsoleInput<N>): Promise<ConsoleOutput<N>> {
   const token = new URL(host.openUrl).hash.replace('#session=', '');
-  const res = await fetch(`${host.url}/api/${op}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenantry-session': token }, body: JSON.stringify(input) });
+  const res = await fetch(`${host.url}/api/${op}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tenantry-session': token },
+    body: JSON.stringify(input),
+  });
   const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
   if (!body.ok) throw new Error(`${op}: ${body.error?.code}: ${body.error?.message}`);
   return body.value as ConsoleOutput<N>;
 }
 
-export async function deploymentCall<N extends OperationName>(host: ConsoleHost, connectionId: string, op: N, input: OperationInput<N>): Promise<OperationOutput<N>> {
+export async function deploymentCall<N extends OperationName>(
+  host: ConsoleHost,
+  connectionId: string,
+  op: N,
+  input: OperationInput<N>,
+): Promise<OperationOutput<N>> {
   return (await api(host, 'deployment.call', { connectionId, op, input })) as OperationOutput<N>;
 }
 
 /** An object with a property that is exactly `name` (a field, a control bound to it, an action on it). */
-const names = (v: unknown, name: string): boolean => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v as Record<string, unknown>).some((x) => x === name);
+const names = (v: unknown, name: string): boolean =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v as Record<string, unknown>).some((x) => x === name);
 
 function without(value: unknown, name: string): unknown {
   if (Array.isArray(value)) return value.filter((v) => !names(v, name)).map((v) => without(v, name));
@@ -30,7 +40,8 @@ function without(value: unknown, name: string): unknown {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>).map(([k, v]) => {
         const next = without(v, name);
-        if ((k === 'upgrade' || k === 'install') && Array.isArray(next)) return [k, next.filter((s) => ((s as { actions?: unknown[] }).actions ?? []).length > 0)];
+        if ((k === 'upgrade' || k === 'install') && Array.isArray(next))
+          return [k, next.filter((s) => ((s as { actions?: unknown[] }).actions ?? []).length > 0)];
         return [k, next];
       }),
     );
@@ -41,7 +52,11 @@ function without(value: unknown, name: string): unknown {
 /** A demo extension at a new version, without one field (and whatever names it); base64 for app.publish. */
 export function vNext(folder: string, version: string, dropField?: string): string {
   const base = readSourceFolder(path.join(DEMO_EXTENSIONS_DIR, folder));
-  const def: AppDefinition = { ...base, manifest: { ...base.manifest, version }, objects: dropField ? (without(base.objects, dropField) as AppDefinition['objects']) : base.objects };
+  const def: AppDefinition = {
+    ...base,
+    manifest: { ...base.manifest, version },
+    objects: dropField ? (without(base.objects, dropField) as AppDefinition['objects']) : base.objects,
+  };
   return writePackage(def).toString('base64');
 }
 
@@ -107,5 +122,8 @@ export async function closeDemoConsole(c: Partial<DemoConsole>): Promise<void> {
 
 /** The move wizard's final confirmation (it names source, destination and tenants): confirmed with its button. */
 export async function confirmMove(page: Page, destination: string): Promise<void> {
-  await page.getByRole('dialog').getByRole('button', { name: new RegExp(`^Move \\d+ tenants? to ${destination}$`) }).click();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: new RegExp(`^Move \\d+ tenants? to ${destination}$`) })
+    .click();
 }

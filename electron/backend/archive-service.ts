@@ -22,18 +22,40 @@ interface ArchiveRead {
 }
 
 /** Where an archive could go back: decided as the engine's install would (newest published version, never older than the archive). */
-export function restoreInfo(entry: Pick<ArchiveEntry, 'appId' | 'appName' | 'version' | 'kind'>, catalog: readonly Pick<CatalogEntry, 'id' | 'version'>[], installed: readonly Pick<TenantApp, 'id' | 'version'>[], deploymentName: string): RestoreInfo {
+export function restoreInfo(
+  entry: Pick<ArchiveEntry, 'appId' | 'appName' | 'version' | 'kind'>,
+  catalog: readonly Pick<CatalogEntry, 'id' | 'version'>[],
+  installed: readonly Pick<TenantApp, 'id' | 'version'>[],
+  deploymentName: string,
+): RestoreInfo {
   const none = (reason: string): RestoreInfo => ({ possible: false, version: null, action: null, upgradeSteps: [], reason });
   if (entry.kind === 'column') return none(`a field removed by a force sync: kept for reference, not restored by an install; export or discard it`);
   const id = entry.appId.toLowerCase();
   const have = installed.find((a) => a.id.toLowerCase() === id);
   if (have) return none(`${entry.appName} ${have.version} is installed; archived data is restored only when the extension is installed`);
-  const versions = catalog.filter((c) => c.id.toLowerCase() === id).map((c) => c.version).sort(compareVersions);
+  const versions = catalog
+    .filter((c) => c.id.toLowerCase() === id)
+    .map((c) => c.version)
+    .sort(compareVersions);
   const newest = versions.at(-1);
   if (!newest) return none(`${entry.appName} is not published on ${deploymentName}: publish ${entry.version} or newer to restore it`);
-  if (compareVersions(newest, entry.version) < 0) return none(`the archive is of ${entry.version}, newer than any published version (${newest}): publish ${entry.version} or newer`);
-  if (newest === entry.version) return { possible: true, version: newest, action: 'restore', upgradeSteps: [], reason: `the archived data is of this same version: it comes back as it is, with the extension's other archived tables` };
-  return { possible: true, version: newest, action: 'restore-and-upgrade', upgradeSteps: [], reason: `${newest} is the newest published version: the data comes back and is upgraded from ${entry.version}` };
+  if (compareVersions(newest, entry.version) < 0)
+    return none(`the archive is of ${entry.version}, newer than any published version (${newest}): publish ${entry.version} or newer`);
+  if (newest === entry.version)
+    return {
+      possible: true,
+      version: newest,
+      action: 'restore',
+      upgradeSteps: [],
+      reason: `the archived data is of this same version: it comes back as it is, with the extension's other archived tables`,
+    };
+  return {
+    possible: true,
+    version: newest,
+    action: 'restore-and-upgrade',
+    upgradeSteps: [],
+    reason: `${newest} is the newest published version: the data comes back and is upgraded from ${entry.version}`,
+  };
 }
 
 export class ArchiveService {
@@ -66,13 +88,21 @@ export class ArchiveService {
         const archives = await d.invoke('archive.list', { tenantId: t.id }).catch(() => ({ archives: [] as ArchiveEntry[] }));
         if (archives.archives.length === 0) return [];
         const apps = await d.invoke('tenant.apps', { tenantId: t.id }).catch(() => ({ apps: [] as TenantApp[] }));
-        return archives.archives.map(
-          (a): FleetArchiveEntry => ({ ...a, key: `${c.id}/${t.id}/${a.archiveId}`, connectionId: c.id, connectionName: c.name, tenantId: t.id, restore: restoreInfo(a, catalog.apps, apps.apps, c.name) }),
-        );
+        return archives.archives.map((a): FleetArchiveEntry => ({
+          ...a,
+          key: `${c.id}/${t.id}/${a.archiveId}`,
+          connectionId: c.id,
+          connectionName: c.name,
+          tenantId: t.id,
+          restore: restoreInfo(a, catalog.apps, apps.apps, c.name),
+        }));
       });
       const entries = perTenant.flat();
       await this.addUpgradeSteps(c.id, entries);
-      entries.sort((a, b) => a.tenantId.localeCompare(b.tenantId) || a.appName.localeCompare(b.appName) || a.company.localeCompare(b.company) || a.table.localeCompare(b.table));
+      entries.sort(
+        (a, b) =>
+          a.tenantId.localeCompare(b.tenantId) || a.appName.localeCompare(b.appName) || a.company.localeCompare(b.company) || a.table.localeCompare(b.table),
+      );
       const asOf = new Date().toISOString();
       this.ctx.cache.put(c.id, ARCHIVE_KEY, { entries } satisfies ArchiveRead, asOf);
       return { status: { connectionId: c.id, name: c.name, live: true, asOf }, entries };
@@ -105,13 +135,26 @@ export class ArchiveService {
         if (lost.length > 0) {
           const why = lost.map((c) => c.description).join('; ');
           e.restore = sourcePublished
-            ? { possible: true, version: e.version, action: 'restore', upgradeSteps: [], reason: `the newest version ${e.restore.version} does not fit this data (${why}): ${e.version}, still published, takes it back as it is` }
-            : { possible: false, version: null, action: null, upgradeSteps: [], reason: `the newest version ${e.restore.version} does not fit this data (${why}) and ${e.version} is not published` };
+            ? {
+                possible: true,
+                version: e.version,
+                action: 'restore',
+                upgradeSteps: [],
+                reason: `the newest version ${e.restore.version} does not fit this data (${why}): ${e.version}, still published, takes it back as it is`,
+              }
+            : {
+                possible: false,
+                version: null,
+                action: null,
+                upgradeSteps: [],
+                reason: `the newest version ${e.restore.version} does not fit this data (${why}) and ${e.version} is not published`,
+              };
           continue;
         }
         if ('def' in target) {
           e.restore.upgradeSteps = upgradeStepsFrom(target.def, e.version);
-          e.restore.reason += e.restore.upgradeSteps.length > 0 ? `; upgrade steps run: ${e.restore.upgradeSteps.join(', ')}` : '; no upgrade step applies to this version';
+          e.restore.reason +=
+            e.restore.upgradeSteps.length > 0 ? `; upgrade steps run: ${e.restore.upgradeSteps.join(', ')}` : '; no upgrade step applies to this version';
         } else {
           e.restore.reason += `; its upgrade steps could not be read (${target.error.message})`;
         }
@@ -120,20 +163,28 @@ export class ArchiveService {
   }
 
   /** One archive as CSV (RFC 4180, formula cells neutralised), read page by page; the export is audit-logged. */
-  async exportCsv(input: { connectionId: string; tenantId: string; archiveId: number }): Promise<{ fileName: string; mimeType: string; content: string; rows: number }> {
+  async exportCsv(input: {
+    connectionId: string;
+    tenantId: string;
+    archiveId: number;
+  }): Promise<{ fileName: string; mimeType: string; content: string; rows: number }> {
     const c = this.ctx.connection(input.connectionId);
     const d = this.ctx.driverFor(c.id);
     const first = await d.invoke('archive.rows', { tenantId: input.tenantId, archiveId: input.archiveId, offset: 0, limit: EXPORT_PAGE });
     const header = first.columns.map((col) => col.name);
     const rows: unknown[][] = first.rows.map((r) => header.map((h) => r[h] ?? null));
-    for (let offset = first.rows.length; offset < first.total; ) {
+    for (let offset = first.rows.length; offset < first.total;) {
       const page = await d.invoke('archive.rows', { tenantId: input.tenantId, archiveId: input.archiveId, offset, limit: EXPORT_PAGE });
       if (page.rows.length === 0) break;
       for (const r of page.rows) rows.push(header.map((h) => r[h] ?? null));
       offset += page.rows.length;
     }
     if (rows.length !== first.total) {
-      throw new TenantryError('INTERNAL', `archive ${input.archiveId} of tenant "${input.tenantId}" changed while it was exported (${rows.length} of ${first.total} rows read); export it again`, input);
+      throw new TenantryError(
+        'INTERNAL',
+        `archive ${input.archiveId} of tenant "${input.tenantId}" changed while it was exported (${rows.length} of ${first.total} rows read); export it again`,
+        input,
+      );
     }
     const a = first.archive;
     const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_');

@@ -105,35 +105,39 @@ export class AuditLog {
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit'),
       all: db.prepare<[], Row>('SELECT * FROM audit ORDER BY seq'),
       // One statement for every filter combination: a NULL parameter switches its condition off.
-      filtered: db.prepare<Record<string, string | number | null>, Row>(`SELECT * FROM audit WHERE seq < @before AND ${FILTER_SQL} ORDER BY seq DESC LIMIT @limit`),
+      filtered: db.prepare<Record<string, string | number | null>, Row>(
+        `SELECT * FROM audit WHERE seq < @before AND ${FILTER_SQL} ORDER BY seq DESC LIMIT @limit`,
+      ),
       countFiltered: db.prepare<Record<string, string | number | null>, { n: number }>(`SELECT count(*) AS n FROM audit WHERE ${FILTER_SQL}`),
     };
   }
 
   append(rec: AuditRecord, at = new Date().toISOString()): AuditEntry {
     // Read the head and insert in one transaction so two writers cannot fork the chain.
-    return this.db.transaction((): AuditEntry => {
-      const head = this.stmts.head.get();
-      const row: Row = {
-        seq: (head?.seq ?? 0) + 1,
-        at,
-        actor: rec.actor,
-        action: rec.action,
-        connection_id: rec.connectionId ?? null,
-        connection_name: rec.connectionName ?? null,
-        target: rec.target ?? null,
-        params: canonicalJson(redact(rec.params ?? {})),
-        result: rec.result,
-        error: rec.error ?? null,
-        op_id: rec.opId ?? null,
-        job_id: rec.jobId ?? null,
-        prev_hash: head?.hash ?? GENESIS_HASH,
-        hash: '',
-      };
-      row.hash = entryHash(row.prev_hash, row);
-      this.stmts.insert.run(row);
-      return toEntry(row);
-    }).immediate();
+    return this.db
+      .transaction((): AuditEntry => {
+        const head = this.stmts.head.get();
+        const row: Row = {
+          seq: (head?.seq ?? 0) + 1,
+          at,
+          actor: rec.actor,
+          action: rec.action,
+          connection_id: rec.connectionId ?? null,
+          connection_name: rec.connectionName ?? null,
+          target: rec.target ?? null,
+          params: canonicalJson(redact(rec.params ?? {})),
+          result: rec.result,
+          error: rec.error ?? null,
+          op_id: rec.opId ?? null,
+          job_id: rec.jobId ?? null,
+          prev_hash: head?.hash ?? GENESIS_HASH,
+          hash: '',
+        };
+        row.hash = entryHash(row.prev_hash, row);
+        this.stmts.insert.run(row);
+        return toEntry(row);
+      })
+      .immediate();
   }
 
   list(limit: number, beforeSeq?: number, filter?: AuditFilter): { entries: AuditEntry[]; total: number; matched: number } {
@@ -167,10 +171,28 @@ export class AuditLog {
     const rows = this.stmts.all.all().map(toEntry);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     if (format === 'jsonl') {
-      return { fileName: `tenantry-audit-${stamp}.jsonl`, mimeType: 'application/x-ndjson', content: rows.map((e) => JSON.stringify(e)).join('\n') + (rows.length ? '\n' : '') };
+      return {
+        fileName: `tenantry-audit-${stamp}.jsonl`,
+        mimeType: 'application/x-ndjson',
+        content: rows.map((e) => JSON.stringify(e)).join('\n') + (rows.length ? '\n' : ''),
+      };
     }
     const header = ['seq', 'at', 'actor', 'action', 'connection', 'target', 'params', 'result', 'error', 'opId', 'jobId', 'prevHash', 'hash'];
-    const body = rows.map((e) => [e.seq, e.at, e.actor, e.action, e.connectionName, e.target, canonicalJson(e.params), e.result, e.error, e.opId, e.jobId, e.prevHash, e.hash]);
+    const body = rows.map((e) => [
+      e.seq,
+      e.at,
+      e.actor,
+      e.action,
+      e.connectionName,
+      e.target,
+      canonicalJson(e.params),
+      e.result,
+      e.error,
+      e.opId,
+      e.jobId,
+      e.prevHash,
+      e.hash,
+    ]);
     return { fileName: `tenantry-audit-${stamp}.csv`, mimeType: 'text/csv', content: toCsv(header, body) };
   }
 }
@@ -212,7 +234,12 @@ function verifyChain(rows: Iterable<Row>): AuditVerify {
       return { ok: false, count, headHash: prev, firstBad: { seq: r.seq, reason: `entry ${r.seq} does not carry the hash of entry ${r.seq - 1}` } };
     }
     if (entryHash(prev, r) !== r.hash) {
-      return { ok: false, count, headHash: prev, firstBad: { seq: r.seq, reason: `entry ${r.seq} was changed after it was written: its hash does not match its content` } };
+      return {
+        ok: false,
+        count,
+        headHash: prev,
+        firstBad: { seq: r.seq, reason: `entry ${r.seq} was changed after it was written: its hash does not match its content` },
+      };
     }
     prev = r.hash;
     expectedSeq++;

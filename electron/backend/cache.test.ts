@@ -73,7 +73,13 @@ describe('mirror cache', () => {
     const m = new MirrorCache(db);
     expect(m.meta(c.id)).toBeUndefined();
     expect(m.load(c.id)).toBeUndefined();
-    const snap: Snapshot = { seq: 7, deployment, catalog: [app('b', 'Beta', '1.0.0.0'), app('a', 'alpha', '2.0.0.0'), app('a', 'alpha', '10.0.0.0')], tenants: [tenant('t2'), tenant('t1'), tenant('t10')], log: [] };
+    const snap: Snapshot = {
+      seq: 7,
+      deployment,
+      catalog: [app('b', 'Beta', '1.0.0.0'), app('a', 'alpha', '2.0.0.0'), app('a', 'alpha', '10.0.0.0')],
+      tenants: [tenant('t2'), tenant('t1'), tenant('t10')],
+      log: [],
+    };
     m.replace(c.id, snap, '2025-01-02T00:00:00.000Z');
     m.replace(other.id, { ...snap, seq: 99, tenants: [tenant('elsewhere')] }, '2025-01-02T00:00:00.000Z');
     const loaded = m.load(c.id)!;
@@ -82,7 +88,11 @@ describe('mirror cache', () => {
     expect(loaded.catalog.map((a) => `${a.name} ${a.version}`)).toEqual(['alpha 2.0.0.0', 'alpha 10.0.0.0', 'Beta 1.0.0.0']);
     expect(m.meta(c.id)).toEqual({ seq: 7, deployment, syncedAt: '2025-01-02T00:00:00.000Z' });
 
-    m.apply(c.id, { seq: 9, upsertTenants: [tenant('t1', 2), tenant('t3')], removeTenants: ['t2'], upsertApps: [], removeApps: [{ id: 'b', version: '1.0.0.0' }], log: [] }, '2025-01-03T00:00:00.000Z');
+    m.apply(
+      c.id,
+      { seq: 9, upsertTenants: [tenant('t1', 2), tenant('t3')], removeTenants: ['t2'], upsertApps: [], removeApps: [{ id: 'b', version: '1.0.0.0' }], log: [] },
+      '2025-01-03T00:00:00.000Z',
+    );
     const after = m.load(c.id)!;
     expect(after.seq).toBe(9);
     expect(after.tenants.map((t) => [t.id, t.version])).toEqual([
@@ -98,7 +108,9 @@ describe('mirror cache', () => {
     expect(m.load(other.id)!.tenants.map((t) => t.id)).toEqual(['elsewhere']);
 
     // the range reads of the mirror use the primary key, not a scan of the cache
-    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT body FROM cache WHERE connection_id = ? AND key >= ? AND key < ? ORDER BY key").all('x', 'mirror/t/', 'mirror/t0') as { detail: string }[];
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT body FROM cache WHERE connection_id = ? AND key >= ? AND key < ? ORDER BY key')
+      .all('x', 'mirror/t/', 'mirror/t0') as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/SEARCH cache USING PRIMARY KEY \(connection_id=\? AND key>\? AND key<\?\)/);
 
     m.clear(c.id);

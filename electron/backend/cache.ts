@@ -6,7 +6,14 @@
 // replaces it; a page of changes rewrites only the rows it touches (remote-sync.ts), so following a 10,000-tenant
 // deployment costs per change, not per tenant. Rows live in the same `cache` table under `mirror/...` keys, so
 // removing a connection removes its mirror with everything else it cached.
-import { compareCatalogEntries, type CatalogMirrorEntry, type DeploymentMirror, type LogMirrorEntry, type Snapshot, type TenantMirror } from '../../shared/api/changes.js';
+import {
+  compareCatalogEntries,
+  type CatalogMirrorEntry,
+  type DeploymentMirror,
+  type LogMirrorEntry,
+  type Snapshot,
+  type TenantMirror,
+} from '../../shared/api/changes.js';
 import type { Db } from './db.js';
 
 export interface Cached<T> {

@@ -65,9 +65,14 @@ describe('console services', () => {
   it('plans an install with its dependency, installs on five tenants as a job with progress, and shows it in the cells', async () => {
     const before = await services.call('fleet.snapshot', {});
     const free = (t: { connectionId: string; tenantId: string }): boolean =>
-      !cellOf(before, t.connectionId, t.tenantId, CORE)?.installed && !cellOf(before, t.connectionId, t.tenantId, LOYALTY) && !cellOf(before, t.connectionId, t.tenantId, LITWARE)?.installed;
+      !cellOf(before, t.connectionId, t.tenantId, CORE)?.installed &&
+      !cellOf(before, t.connectionId, t.tenantId, LOYALTY) &&
+      !cellOf(before, t.connectionId, t.tenantId, LITWARE)?.installed;
     // across both deployments, as a person selecting cells in the matrix would
-    const candidates = before.deployments.flatMap((d) => d.tenants).filter(free).slice(0, 5);
+    const candidates = before.deployments
+      .flatMap((d) => d.tenants)
+      .filter(free)
+      .slice(0, 5);
     expect(candidates).toHaveLength(5);
     expect(new Set(candidates.map((c) => c.connectionId)).size).toBe(2);
     const targets = candidates.map((t) => ({ connectionId: t.connectionId, tenantId: t.tenantId, appId: LOYALTY }));
@@ -98,13 +103,21 @@ describe('console services', () => {
     const audit = await services.call('audit.list', { limit: 50 });
     const installs = audit.entries.filter((e) => e.action === 'tenant.install' && e.jobId === jobId);
     expect(installs).toHaveLength(5);
-    expect(installs.every((e) => e.result === 'succeeded' && e.opId && e.actor === 'ada@test' && (e.connectionName === 'East' || e.connectionName === 'West'))).toBe(true);
+    expect(
+      installs.every((e) => e.result === 'succeeded' && e.opId && e.actor === 'ada@test' && (e.connectionName === 'East' || e.connectionName === 'West')),
+    ).toBe(true);
     expect((await services.call('audit.verify', {})).ok).toBe(true);
   });
 
   it('plans an uninstall with the rows it archives, runs it, and the cell shows the archive marker', async () => {
     const f = await services.call('fleet.snapshot', {});
-    const tenant = f.deployments.find((d) => d.connectionId === eastId)!.tenants.find((t) => cellOf(f, eastId, t.tenantId, LOYALTY)?.installed && !f.deployments[0]!.cells.some((c) => c.tenantKey === t.key && c.appId === '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a03' && c.installed))!;
+    const tenant = f.deployments
+      .find((d) => d.connectionId === eastId)!
+      .tenants.find(
+        (t) =>
+          cellOf(f, eastId, t.tenantId, LOYALTY)?.installed &&
+          !f.deployments[0]!.cells.some((c) => c.tenantKey === t.key && c.appId === '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a03' && c.installed),
+      )!;
     const targets = [{ connectionId: eastId, tenantId: tenant.tenantId, appId: LOYALTY }];
     const plan = await services.call('jobs.plan', { action: 'uninstall', targets });
     expect(plan.items[0]!.action).toBe('uninstall');
@@ -121,7 +134,9 @@ describe('console services', () => {
 
   it("a conflicting install fails on that tenant with the engine's message naming both extensions", async () => {
     const f = await services.call('fleet.snapshot', {});
-    const t = f.deployments.find((d) => d.connectionId === eastId)!.tenants.find((x) => cellOf(f, eastId, x.tenantId, LITWARE)?.installed && !cellOf(f, eastId, x.tenantId, LOYALTY))!;
+    const t = f.deployments
+      .find((d) => d.connectionId === eastId)!
+      .tenants.find((x) => cellOf(f, eastId, x.tenantId, LITWARE)?.installed && !cellOf(f, eastId, x.tenantId, LOYALTY))!;
     const { jobId } = await services.call('jobs.start', { action: 'install', targets: [{ connectionId: eastId, tenantId: t.tenantId, appId: LOYALTY }] });
     const job = await services.jobs.settled(jobId);
     expect(job.state).toBe('failed');
@@ -136,7 +151,11 @@ describe('console services', () => {
       action: 'install',
       targets: [
         { connectionId: eastId, tenantId: 'contoso-wholesale', appId: LOYALTY },
-        { connectionId: westId, tenantId: (await services.call('fleet.snapshot', {})).deployments[1]!.tenants[0]!.tenantId, appId: '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a03' },
+        {
+          connectionId: westId,
+          tenantId: (await services.call('fleet.snapshot', {})).deployments[1]!.tenants[0]!.tenantId,
+          appId: '8a3c1f20-5b7e-4c1d-9e2a-1c0d5e6f7a03',
+        },
       ],
     });
     expect(plan.items[0]).toMatchObject({ action: 'skip' });
@@ -147,7 +166,9 @@ describe('console services', () => {
 
   it('cancels a job between tenants: the tenant in progress completes, the rest are cancelled', async () => {
     const f = await services.call('fleet.snapshot', {});
-    const tenants = f.deployments.find((d) => d.connectionId === westId)!.tenants.filter((t) => !cellOf(f, westId, t.tenantId, '4c7d2e88-9a1b-4f3c-8d2e-7b6a5c4d3e01')?.installed);
+    const tenants = f.deployments
+      .find((d) => d.connectionId === westId)!
+      .tenants.filter((t) => !cellOf(f, westId, t.tenantId, '4c7d2e88-9a1b-4f3c-8d2e-7b6a5c4d3e01')?.installed);
     expect(tenants.length).toBeGreaterThanOrEqual(3);
     const { jobId } = await services.call('jobs.start', {
       action: 'install',
@@ -167,7 +188,11 @@ describe('console services', () => {
     expect(info).toMatchObject({ tenants: 14 });
     const bad = await services.handle('deployment.call', { connectionId: eastId, op: 'tenant.get', input: { tenantId: 'Not Valid!' } });
     expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
-    const refused = await services.handle('deployment.call', { connectionId: eastId, op: 'tenant.uninstall', input: { tenantId: 'contoso-wholesale', appId: CORE } });
+    const refused = await services.handle('deployment.call', {
+      connectionId: eastId,
+      op: 'tenant.uninstall',
+      input: { tenantId: 'contoso-wholesale', appId: CORE },
+    });
     expect(refused).toMatchObject({ ok: false, error: { code: 'HAS_DEPENDENTS' } });
     const last = (await services.call('audit.list', { limit: 1 })).entries[0]!;
     expect(last).toMatchObject({ action: 'tenant.uninstall', result: 'failed', target: 'contoso-wholesale' });

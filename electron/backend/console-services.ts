@@ -18,7 +18,16 @@ import {
   type TenantDetail,
 } from '../../shared/api/console.js';
 import { TenantryError, toErrorInfo, type ErrorInfo, type Result } from '../../shared/api/errors.js';
-import { OPERATIONS, describeIssues, type ArchiveEntry, type LogEntry, type OperationInput, type OperationName, type OperationOutput, type TenantApp } from '../../shared/api/operations.js';
+import {
+  OPERATIONS,
+  describeIssues,
+  type ArchiveEntry,
+  type LogEntry,
+  type OperationInput,
+  type OperationName,
+  type OperationOutput,
+  type TenantApp,
+} from '../../shared/api/operations.js';
 import { ArchiveService } from './archive-service.js';
 import { AuditLog } from './audit-log.js';
 import { MirrorCache, SnapshotCache } from './cache.js';
@@ -54,7 +63,10 @@ const ARCHIVE_KEY = 'archives';
 const TENANTS_KEY = 'tenants';
 
 /** What an offline tenant summary needs of each tenant beyond the fleet snapshot. */
-type TenantFacts = Record<string, { sizeBytes: number; createdAt: string; mountedAt: string | null; alternateIds: string[]; applicationVersion: string; file: string }>;
+type TenantFacts = Record<
+  string,
+  { sizeBytes: number; createdAt: string; mountedAt: string | null; alternateIds: string[]; applicationVersion: string; file: string }
+>;
 const tenantKey = (tenantId: string): string => `tenant:${tenantId.toLowerCase()}`;
 
 export function defaultActor(): string {
@@ -145,7 +157,14 @@ export class ConsoleServices {
     if (!isConsoleOperation(op)) return { ok: false, error: { code: 'BAD_INPUT', message: `"${op}" is not an operation of the console`, details: { op } } };
     const parsed = CONSOLE_OPERATIONS[op].input.safeParse(rawInput ?? {});
     if (!parsed.success) {
-      return { ok: false, error: { code: 'BAD_INPUT', message: describeIssues(op, parsed.error.issues), details: { op, issues: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String), message: i.message })) } } };
+      return {
+        ok: false,
+        error: {
+          code: 'BAD_INPUT',
+          message: describeIssues(op, parsed.error.issues),
+          details: { op, issues: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String), message: i.message })) },
+        },
+      };
     }
     try {
       const value = await this.dispatch(op, parsed.data as never);
@@ -211,7 +230,12 @@ export class ConsoleServices {
         return this.audit.verify();
       case 'audit.export': {
         const out = this.audit.export((input as ConsoleParsedInput<'audit.export'>).format);
-        this.audit.append({ actor: this.actor, action: 'audit.export', params: { format: (input as ConsoleParsedInput<'audit.export'>).format, fileName: out.fileName }, result: 'succeeded' });
+        this.audit.append({
+          actor: this.actor,
+          action: 'audit.export',
+          params: { format: (input as ConsoleParsedInput<'audit.export'>).format, fileName: out.fileName },
+          result: 'succeeded',
+        });
         return out;
       }
       case 'audit.report':
@@ -243,7 +267,13 @@ export class ConsoleServices {
       case 'upgrade.start': {
         const u = input as ConsoleParsedInput<'upgrade.start'>;
         const conns = [...new Set(u.targets.map((t) => t.connectionId))];
-        return this.startWorkflow('upgrade.start', input, () => this.upgrades.start(i), conns.length === 1 ? conns[0]! : null, u.targets.map((t) => t.tenantId).join(','));
+        return this.startWorkflow(
+          'upgrade.start',
+          input,
+          () => this.upgrades.start(i),
+          conns.length === 1 ? conns[0]! : null,
+          u.targets.map((t) => t.tenantId).join(','),
+        );
       }
     }
     throw new TenantryError('BAD_INPUT', `"${String(op)}" is not an operation of the console`);
@@ -257,7 +287,11 @@ export class ConsoleServices {
     const existing = this.drivers.get(connectionId);
     if (existing) return existing;
     const c = this.connections.get(connectionId);
-    const d = this.makeDriver(c.kind === 'local' ? { kind: 'local', name: c.name, folder: c.folder! } : { kind: 'remote', name: c.name, url: c.url!, token: this.connections.token(c.id) ?? '', allowInsecure: c.allowInsecure });
+    const d = this.makeDriver(
+      c.kind === 'local'
+        ? { kind: 'local', name: c.name, folder: c.folder! }
+        : { kind: 'remote', name: c.name, url: c.url!, token: this.connections.token(c.id) ?? '', allowInsecure: c.allowInsecure },
+    );
     this.drivers.set(connectionId, d);
     return d;
   }
@@ -297,13 +331,22 @@ export class ConsoleServices {
   private appName(connectionId: string, appId: string): string {
     const read = this.reads.get(connectionId) ?? this.cache.get<DeploymentRead>(connectionId, FLEET_KEY)?.value;
     const key = appId.toLowerCase();
-    return read?.catalog.find((a) => a.id.toLowerCase() === key || a.name.toLowerCase() === key)?.name ?? read?.archivedApps.find((a) => a.id.toLowerCase() === key)?.name ?? appId;
+    return (
+      read?.catalog.find((a) => a.id.toLowerCase() === key || a.name.toLowerCase() === key)?.name ??
+      read?.archivedApps.find((a) => a.id.toLowerCase() === key)?.name ??
+      appId
+    );
   }
 
   private async probe(d: Driver): Promise<ConsoleOutput<'connections.test'>> {
     try {
       const [info, catalog] = await Promise.all([d.invoke('deployment.info', {}), d.invoke('app.catalog', {})]);
-      return { ok: true, application: { name: info.application.name, version: info.application.version }, tenantCount: info.tenants, extensionCount: new Set(catalog.apps.map((a) => a.id)).size };
+      return {
+        ok: true,
+        application: { name: info.application.name, version: info.application.version },
+        tenantCount: info.tenants,
+        extensionCount: new Set(catalog.apps.map((a) => a.id)).size,
+      };
     } catch (e) {
       return { ok: false, error: toErrorInfo(e) };
     }
@@ -328,7 +371,12 @@ export class ConsoleServices {
       const d = this.makeDriver(draft);
       try {
         const probe = await this.probe(d);
-        if (!probe.ok) throw new TenantryError((probe.error?.code as ErrorInfo['code']) ?? 'DEPLOYMENT_INVALID', `folder: ${draft.folder} is not a deployment: ${probe.error?.message ?? ''}`.trim(), { folder: draft.folder });
+        if (!probe.ok)
+          throw new TenantryError(
+            (probe.error?.code as ErrorInfo['code']) ?? 'DEPLOYMENT_INVALID',
+            `folder: ${draft.folder} is not a deployment: ${probe.error?.message ?? ''}`.trim(),
+            { folder: draft.folder },
+          );
       } finally {
         await d.close();
       }
@@ -340,8 +388,10 @@ export class ConsoleServices {
 
   private async updateConnection(input: ConsoleParsedInput<'connections.update'>): Promise<Connection> {
     const before = this.connections.get(input.id);
-    if (input.folder !== undefined) input = { ...input, folder: (this.normaliseDraft({ kind: 'local', name: before.name, folder: input.folder }) as { folder: string }).folder };
-    if (input.url !== undefined || input.allowInsecure !== undefined) checkTransport(input.url ?? before.url ?? '', input.allowInsecure ?? before.allowInsecure);
+    if (input.folder !== undefined)
+      input = { ...input, folder: (this.normaliseDraft({ kind: 'local', name: before.name, folder: input.folder }) as { folder: string }).folder };
+    if (input.url !== undefined || input.allowInsecure !== undefined)
+      checkTransport(input.url ?? before.url ?? '', input.allowInsecure ?? before.allowInsecure);
     const { id, ...changes } = input;
     const c = this.connections.update(id, changes);
     await this.dropDriver(id);
@@ -361,7 +411,14 @@ export class ConsoleServices {
     this.reads.delete(input.id);
     this.syncs.delete(input.id);
     const removed = this.connections.remove(input.id);
-    this.audit.append({ actor: this.actor, action: 'connections.remove', connectionId: c.id, connectionName: c.name, params: { id: input.id }, result: 'succeeded' });
+    this.audit.append({
+      actor: this.actor,
+      action: 'connections.remove',
+      connectionId: c.id,
+      connectionName: c.name,
+      params: { id: input.id },
+      result: 'succeeded',
+    });
     return { removed };
   }
 
@@ -393,7 +450,8 @@ export class ConsoleServices {
     if (!sync) {
       sync = new RemoteSync(this.mirrors, c.id, () => {
         const d = this.driverFor(c.id);
-        if (!(d instanceof RemoteDriver)) throw new TenantryError('UNAVAILABLE', `${c.name} is busy (suspended for a move); try again when it ends`, { connectionId: c.id });
+        if (!(d instanceof RemoteDriver))
+          throw new TenantryError('UNAVAILABLE', `${c.name} is busy (suspended for a move); try again when it ends`, { connectionId: c.id });
         return d;
       });
       this.syncs.set(c.id, sync);
@@ -417,7 +475,15 @@ export class ConsoleServices {
     const { log, tenantSummaries, ...read } = live;
     this.cache.put(c.id, FLEET_KEY, read, read.snapshot.asOf ?? undefined);
     const facts: TenantFacts = {};
-    for (const t of tenantSummaries) facts[t.id] = { sizeBytes: t.sizeBytes, createdAt: t.createdAt, mountedAt: t.mountedAt, alternateIds: t.alternateIds, applicationVersion: t.applicationVersion, file: t.file };
+    for (const t of tenantSummaries)
+      facts[t.id] = {
+        sizeBytes: t.sizeBytes,
+        createdAt: t.createdAt,
+        mountedAt: t.mountedAt,
+        alternateIds: t.alternateIds,
+        applicationVersion: t.applicationVersion,
+        file: t.file,
+      };
     this.cache.put(c.id, TENANTS_KEY, facts, read.snapshot.asOf ?? undefined);
     this.reads.set(c.id, read);
     this.history.record(c.id, read);
@@ -439,7 +505,14 @@ export class ConsoleServices {
     const facts: ExtensionFacts[] = [];
     for (const r of reads) {
       for (const a of r.catalog) {
-        facts.push({ id: a.id, name: a.name, publisher: a.publisher, version: a.version, dependencies: a.dependencies.map((d) => ({ id: d.id, name: d.name, version: d.version })), connectionId: r.snapshot.connectionId });
+        facts.push({
+          id: a.id,
+          name: a.name,
+          publisher: a.publisher,
+          version: a.version,
+          dependencies: a.dependencies.map((d) => ({ id: d.id, name: d.name, version: d.version })),
+          connectionId: r.snapshot.connectionId,
+        });
       }
       for (const a of r.archivedApps) facts.push({ ...a, dependencies: [], connectionId: '' });
     }
@@ -463,7 +536,18 @@ export class ConsoleServices {
       if (cached) return { ...cached.value, name: c.name, live: false, asOf: cached.takenAt, error };
       const fleetCached = this.cache.get<DeploymentRead>(c.id, FLEET_KEY);
       if (fleetCached) return { ...overviewOf(c, fleetCached.value, []), live: false, asOf: fleetCached.takenAt, error };
-      return { connectionId: c.id, name: c.name, asOf: null, live: false, error, application: null, tenantsByState: {}, tenantCount: 0, extensions: [], latestOperations: [] };
+      return {
+        connectionId: c.id,
+        name: c.name,
+        asOf: null,
+        live: false,
+        error,
+        application: null,
+        tenantsByState: {},
+        tenantCount: 0,
+        extensions: [],
+        latestOperations: [],
+      };
     }
   }
 
@@ -505,7 +589,11 @@ export class ConsoleServices {
       const cached = this.cache.get<TenantDetail>(c.id, tenantKey(tenantId));
       if (cached) return { ...cached.value, live: false, asOf: cached.takenAt, error };
       const summary = this.summaryDetail(c, tenantId, error);
-      if (!summary) throw new TenantryError(error.code, `${c.name} cannot be reached and tenant "${tenantId}" is not in the cache: ${error.message}`, { connectionId: c.id, tenantId });
+      if (!summary)
+        throw new TenantryError(error.code, `${c.name} cannot be reached and tenant "${tenantId}" is not in the cache: ${error.message}`, {
+          connectionId: c.id,
+          tenantId,
+        });
       return summary;
     }
   }
@@ -525,9 +613,22 @@ export class ConsoleServices {
     };
     const apps: TenantApp[] = read.snapshot.cells
       .filter((cell) => cell.tenantKey === t.key && cell.installed)
-      .map((cell) => ({ id: cell.appId, ...named(cell.appId), version: cell.installed!, dataVersion: cell.installed!, syncState: cell.syncPending ? 'pending' : 'synced', installedAt: '', upgradeAvailable: cell.upgradeTo ?? null, archivedVersions: cell.archived }));
-    const archive: ArchiveEntry[] = (this.cache.get<{ entries: (ArchiveEntry & { tenantId: string })[] }>(c.id, ARCHIVE_KEY)?.value.entries ?? []).filter((a) => a.tenantId === t.tenantId);
-    const log: LogEntry[] = this.opLogs.search({ connectionId: c.id, tenantId: t.tenantId, limit: 200 }, () => c.name).entries.map(({ connectionId: _c, connectionName: _n, ...e }) => e);
+      .map((cell) => ({
+        id: cell.appId,
+        ...named(cell.appId),
+        version: cell.installed!,
+        dataVersion: cell.installed!,
+        syncState: cell.syncPending ? 'pending' : 'synced',
+        installedAt: '',
+        upgradeAvailable: cell.upgradeTo ?? null,
+        archivedVersions: cell.archived,
+      }));
+    const archive: ArchiveEntry[] = (this.cache.get<{ entries: (ArchiveEntry & { tenantId: string })[] }>(c.id, ARCHIVE_KEY)?.value.entries ?? []).filter(
+      (a) => a.tenantId === t.tenantId,
+    );
+    const log: LogEntry[] = this.opLogs
+      .search({ connectionId: c.id, tenantId: t.tenantId, limit: 200 }, () => c.name)
+      .entries.map(({ connectionId: _c, connectionName: _n, ...e }) => e);
     const more = this.cache.get<TenantFacts>(c.id, TENANTS_KEY)?.value[t.tenantId];
     return {
       connectionId: c.id,
@@ -565,8 +666,14 @@ export class ConsoleServices {
   private async deploymentCall(call: { connectionId: string; op: OperationName; input: unknown }): Promise<unknown> {
     const c = this.connections.get(call.connectionId);
     const spec = OPERATIONS[call.op];
-    const input = spec.kind === 'write' ? { ...(call.input as Record<string, unknown>), ...('actor' in spec.input.shape ? { actor: this.actor } : {}) } : call.input;
-    const target = typeof (input as { tenantId?: unknown }).tenantId === 'string' ? (input as { tenantId: string }).tenantId : Array.isArray((input as { tenantIds?: unknown }).tenantIds) ? ((input as { tenantIds: string[] }).tenantIds).join(',') : null;
+    const input =
+      spec.kind === 'write' ? { ...(call.input as Record<string, unknown>), ...('actor' in spec.input.shape ? { actor: this.actor } : {}) } : call.input;
+    const target =
+      typeof (input as { tenantId?: unknown }).tenantId === 'string'
+        ? (input as { tenantId: string }).tenantId
+        : Array.isArray((input as { tenantIds?: unknown }).tenantIds)
+          ? (input as { tenantIds: string[] }).tenantIds.join(',')
+          : null;
     try {
       const value = await this.driverFor(c.id).invoke(call.op, input as never);
       if (spec.kind === 'write') {
@@ -577,7 +684,16 @@ export class ConsoleServices {
     } catch (e) {
       if (spec.kind === 'write') {
         const info = toErrorInfo(e);
-        this.audit.append({ actor: this.actor, action: call.op, connectionId: c.id, connectionName: c.name, target, params: input, result: 'failed', error: `${info.code}: ${info.message}` });
+        this.audit.append({
+          actor: this.actor,
+          action: call.op,
+          connectionId: c.id,
+          connectionName: c.name,
+          target,
+          params: input,
+          result: 'failed',
+          error: `${info.code}: ${info.message}`,
+        });
       }
       throw e;
     }
@@ -585,7 +701,16 @@ export class ConsoleServices {
 
   private startWorkflow(action: string, params: unknown, start: () => string, connectionId: string | null, target: string): { jobId: string } {
     const jobId = start();
-    this.audit.append({ actor: this.actor, action, connectionId, connectionName: connectionId ? this.connectionName(connectionId) : null, target, params, result: 'succeeded', jobId });
+    this.audit.append({
+      actor: this.actor,
+      action,
+      connectionId,
+      connectionName: connectionId ? this.connectionName(connectionId) : null,
+      target,
+      params,
+      result: 'succeeded',
+      jobId,
+    });
     return { jobId };
   }
 
@@ -595,7 +720,12 @@ export class ConsoleServices {
     const sources = conns.map((c) => {
       const live = this.reads.get(c.id);
       const cached = this.cache.get<DeploymentRead>(c.id, FLEET_KEY);
-      return { connectionId: c.id, name: c.name, live: Boolean(live?.snapshot.live && live.snapshot.asOf === cached?.value.snapshot.asOf), asOf: cached?.takenAt ?? null };
+      return {
+        connectionId: c.id,
+        name: c.name,
+        live: Boolean(live?.snapshot.live && live.snapshot.asOf === cached?.value.snapshot.asOf),
+        asOf: cached?.takenAt ?? null,
+      };
     });
     return { entries, matched, sources };
   }
@@ -608,22 +738,46 @@ export class ConsoleServices {
       filter: input.filter,
       verify: this.audit.verify(),
       entries: this.audit.matching(input.filter),
-      opLog: input.operationLogs ? this.searchOpLogs({ limit: 2000, ...(input.filter?.connectionId ? { connectionId: input.filter.connectionId } : {}), ...(input.filter?.query ? { query: input.filter.query } : {}) }) : null,
-      compare: input.compare ? this.history.compare(this.connections.get(input.compare.connectionId).id, input.compare.fromId, input.compare.toId, (id) => this.connectionName(id)) : null,
+      opLog: input.operationLogs
+        ? this.searchOpLogs({
+            limit: 2000,
+            ...(input.filter?.connectionId ? { connectionId: input.filter.connectionId } : {}),
+            ...(input.filter?.query ? { query: input.filter.query } : {}),
+          })
+        : null,
+      compare: input.compare
+        ? this.history.compare(this.connections.get(input.compare.connectionId).id, input.compare.fromId, input.compare.toId, (id) => this.connectionName(id))
+        : null,
     };
     const stamp = generatedAt.replace(/[:.]/g, '-');
     const out =
       input.format === 'html'
         ? { fileName: `tenantry-audit-report-${stamp}.html`, mimeType: 'text/html', content: auditReportHtml(report) }
         : { fileName: `tenantry-audit-report-${stamp}.csv`, mimeType: 'text/csv', content: auditReportCsv(report) };
-    this.audit.append({ actor: this.actor, action: 'audit.report', params: { format: input.format, filter: input.filter ?? null, entries: report.entries.length, fileName: out.fileName }, result: 'succeeded' });
+    this.audit.append({
+      actor: this.actor,
+      action: 'audit.report',
+      params: { format: input.format, filter: input.filter ?? null, entries: report.entries.length, fileName: out.fileName },
+      result: 'succeeded',
+    });
     return out;
   }
 
   private startJob(spec: ConsoleParsedInput<'jobs.start'>): { jobId: string } {
     for (const id of new Set(spec.targets.map((t) => t.connectionId))) this.connections.get(id);
     const jobId = this.jobs.start(spec);
-    this.audit.append({ actor: this.actor, action: 'jobs.start', params: { action: spec.action, targets: spec.targets.length, installDependencies: spec.installDependencies, uninstallDependents: spec.uninstallDependents }, result: 'succeeded', jobId });
+    this.audit.append({
+      actor: this.actor,
+      action: 'jobs.start',
+      params: {
+        action: spec.action,
+        targets: spec.targets.length,
+        installDependencies: spec.installDependencies,
+        uninstallDependents: spec.uninstallDependents,
+      },
+      result: 'succeeded',
+      jobId,
+    });
     return { jobId };
   }
 
@@ -633,7 +787,11 @@ export class ConsoleServices {
   }
 }
 
-function overviewOf(c: Connection, read: DeploymentRead, log: readonly { opId: string; operation: string; actor: string; tenantId: string | null; startedAt: string; result: string; errorMessage: string | null }[]): DeploymentOverview {
+function overviewOf(
+  c: Connection,
+  read: DeploymentRead,
+  log: readonly { opId: string; operation: string; actor: string; tenantId: string | null; startedAt: string; result: string; errorMessage: string | null }[],
+): DeploymentOverview {
   const byState: Record<string, number> = {};
   for (const t of read.snapshot.tenants) byState[t.state] = (byState[t.state] ?? 0) + 1;
   const installedIn = new Map<string, number>();
@@ -653,6 +811,14 @@ function overviewOf(c: Connection, read: DeploymentRead, log: readonly { opId: s
     tenantsByState: byState,
     tenantCount: read.snapshot.tenants.length,
     extensions: [...apps.values()].sort((a, b) => a.publisher.localeCompare(b.publisher) || a.name.localeCompare(b.name)),
-    latestOperations: log.map((e) => ({ opId: e.opId, operation: e.operation, actor: e.actor, tenantId: e.tenantId, startedAt: e.startedAt, result: e.result, error: e.errorMessage })),
+    latestOperations: log.map((e) => ({
+      opId: e.opId,
+      operation: e.operation,
+      actor: e.actor,
+      tenantId: e.tenantId,
+      startedAt: e.startedAt,
+      result: e.result,
+      error: e.errorMessage,
+    })),
   };
 }

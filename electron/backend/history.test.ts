@@ -44,10 +44,33 @@ function read(cid: string, tenants: T[], asOf: string): DeploymentRead {
       published: [],
       cells: tenants.flatMap((t) => {
         const ids = new Set([...Object.keys(t.apps ?? {}), ...Object.keys(t.archived ?? {})]);
-        return [...ids].map((appId) => ({ tenantKey: `${cid}/${t.id}`, appId, ...(t.apps?.[appId] ? { installed: t.apps[appId] } : {}), syncPending: false, archived: t.archived?.[appId] ?? [] }));
+        return [...ids].map((appId) => ({
+          tenantKey: `${cid}/${t.id}`,
+          appId,
+          ...(t.apps?.[appId] ? { installed: t.apps[appId] } : {}),
+          syncPending: false,
+          archived: t.archived?.[appId] ?? [],
+        }));
       }),
     },
-    catalog: [{ id: 'x', name: 'Ext X', publisher: 'P', version: '2.0.0.0', sha256: '', size: 0, signed: false, skippedVerification: true, signerKeyId: null, publishedAt: '', publishedBy: '', dependencies: [], tenantCount: 0, problems: [] }],
+    catalog: [
+      {
+        id: 'x',
+        name: 'Ext X',
+        publisher: 'P',
+        version: '2.0.0.0',
+        sha256: '',
+        size: 0,
+        signed: false,
+        skippedVerification: true,
+        signerKeyId: null,
+        publishedAt: '',
+        publishedBy: '',
+        dependencies: [],
+        tenantCount: 0,
+        problems: [],
+      },
+    ],
     archivedApps: [{ id: 'y', name: 'Ext Y', publisher: 'P', version: '1.0.0.0' }],
   };
 }
@@ -72,9 +95,19 @@ describe('snapshot history', () => {
 
   it('compares two points: installs, upgrades, uninstalls, archives, state changes and a move to another deployment', () => {
     const h = new SnapshotHistory(db());
-    const from = h.record('e', read('e', [{ id: 't1', apps: { x: '1.0.0.0', y: '1.0.0.0' } }, { id: 't2', apps: { x: '1.0.0.0' } }, { id: 't3' }], '2025-01-01T00:00:00.000Z'))!;
+    const from = h.record(
+      'e',
+      read('e', [{ id: 't1', apps: { x: '1.0.0.0', y: '1.0.0.0' } }, { id: 't2', apps: { x: '1.0.0.0' } }, { id: 't3' }], '2025-01-01T00:00:00.000Z'),
+    )!;
     h.record('w', read('w', [{ id: 'w1' }], '2025-01-01T00:00:00.000Z'));
-    const to = h.record('e', read('e', [{ id: 't1', apps: { x: '2.0.0.0' }, archived: { y: ['1.0.0.0'] } }, { id: 't3', state: 'sync-pending', apps: { x: '2.0.0.0' } }, { id: 't4' }], '2025-01-02T00:00:00.000Z'))!;
+    const to = h.record(
+      'e',
+      read(
+        'e',
+        [{ id: 't1', apps: { x: '2.0.0.0' }, archived: { y: ['1.0.0.0'] } }, { id: 't3', state: 'sync-pending', apps: { x: '2.0.0.0' } }, { id: 't4' }],
+        '2025-01-02T00:00:00.000Z',
+      ),
+    )!;
     h.record('w', read('w', [{ id: 'w1' }, { id: 't2', apps: { x: '1.0.0.0' } }], '2025-01-02T00:00:01.000Z'));
     const names = (id: string): string => (id === 'e' ? 'East' : 'West');
     const cmp = h.compare('e', to, from, names);
@@ -114,7 +147,16 @@ describe('operation log copy', () => {
     const names = (id: string): string => id.toUpperCase();
     c.upsert('e', [entry({})]);
     c.upsert('e', [entry({ result: 'failed', endedAt: '2025-01-01T00:00:01.000Z', errorCode: 'CONFLICT', errorMessage: 'x and y both add field 100%_done' })]);
-    c.upsert('w', [entry({ opId: 'op2', operation: 'tenant.move', tenantId: null, params: { tenantId: 't9', destination: 'east' }, result: 'succeeded', startedAt: '2025-01-02T00:00:00.000Z' })]);
+    c.upsert('w', [
+      entry({
+        opId: 'op2',
+        operation: 'tenant.move',
+        tenantId: null,
+        params: { tenantId: 't9', destination: 'east' },
+        result: 'succeeded',
+        startedAt: '2025-01-02T00:00:00.000Z',
+      }),
+    ]);
     const all = c.search({ limit: 10 }, names);
     expect(all.matched).toBe(2);
     expect(all.entries.map((e) => [e.connectionName, e.operation, e.result])).toEqual([

@@ -43,7 +43,14 @@ interface SnapshotRow {
 
 const bodyOf = (r: SnapshotRow): SnapshotBody => JSON.parse(inflateRawSync(r.body).toString('utf8')) as SnapshotBody;
 
-const info = (r: Omit<SnapshotRow, 'body'>): SnapshotInfo => ({ id: r.id, connectionId: r.connection_id, takenAt: r.taken_at, tenants: r.tenants, installed: r.installed, archived: r.archived });
+const info = (r: Omit<SnapshotRow, 'body'>): SnapshotInfo => ({
+  id: r.id,
+  connectionId: r.connection_id,
+  takenAt: r.taken_at,
+  tenants: r.tenants,
+  installed: r.installed,
+  archived: r.archived,
+});
 
 /** The part of a deployment read that a snapshot keeps, in a stable order (so equal states hash equal). */
 export function snapshotBodyOf(read: DeploymentRead): SnapshotBody {
@@ -70,12 +77,14 @@ export class SnapshotHistory {
       insert: db.prepare(
         'INSERT INTO snapshots (connection_id, taken_at, hash, tenants, installed, archived, body) VALUES (@connection_id, @taken_at, @hash, @tenants, @installed, @archived, @body)',
       ),
-      prune: db.prepare<[string, string, number]>('DELETE FROM snapshots WHERE connection_id = ? AND id NOT IN (SELECT id FROM snapshots WHERE connection_id = ? ORDER BY id DESC LIMIT ?)'),
-      list: db.prepare<[string], Omit<SnapshotRow, 'body'>>('SELECT id, connection_id, taken_at, hash, tenants, installed, archived FROM snapshots WHERE connection_id = ? ORDER BY id DESC'),
-      get: db.prepare<[number], SnapshotRow>('SELECT * FROM snapshots WHERE id = ?'),
-      othersAfter: db.prepare<[string, string], SnapshotRow>(
-        'SELECT * FROM snapshots WHERE connection_id != ? AND taken_at >= ? ORDER BY taken_at LIMIT 50',
+      prune: db.prepare<[string, string, number]>(
+        'DELETE FROM snapshots WHERE connection_id = ? AND id NOT IN (SELECT id FROM snapshots WHERE connection_id = ? ORDER BY id DESC LIMIT ?)',
       ),
+      list: db.prepare<[string], Omit<SnapshotRow, 'body'>>(
+        'SELECT id, connection_id, taken_at, hash, tenants, installed, archived FROM snapshots WHERE connection_id = ? ORDER BY id DESC',
+      ),
+      get: db.prepare<[number], SnapshotRow>('SELECT * FROM snapshots WHERE id = ?'),
+      othersAfter: db.prepare<[string, string], SnapshotRow>('SELECT * FROM snapshots WHERE connection_id != ? AND taken_at >= ? ORDER BY taken_at LIMIT 50'),
       othersUpTo: db.prepare<[string, string], SnapshotRow>(
         'SELECT * FROM snapshots WHERE connection_id != ? AND taken_at <= ? ORDER BY taken_at DESC LIMIT 50',
       ),
@@ -91,7 +100,15 @@ export class SnapshotHistory {
       if (this.stmts.latestHash.get(connectionId)?.hash === hash) return null;
       const installed = body.tenants.reduce((n, t) => n + Object.keys(t.apps).length, 0);
       const archived = body.tenants.reduce((n, t) => n + Object.keys(t.archived).length, 0);
-      const r = this.stmts.insert.run({ connection_id: connectionId, taken_at: takenAt, hash, tenants: body.tenants.length, installed, archived, body: deflateRawSync(Buffer.from(json, 'utf8')) });
+      const r = this.stmts.insert.run({
+        connection_id: connectionId,
+        taken_at: takenAt,
+        hash,
+        tenants: body.tenants.length,
+        installed,
+        archived,
+        body: deflateRawSync(Buffer.from(json, 'utf8')),
+      });
       this.stmts.prune.run(connectionId, connectionId, SNAPSHOT_RETENTION);
       return Number(r.lastInsertRowid);
     })();
@@ -145,14 +162,23 @@ export class SnapshotHistory {
         );
         continue;
       }
-      if (old.state !== t.state) changes.push({ kind: 'state-changed', tenantId: id, from: old.state, to: t.state, description: `${id}: ${old.state} → ${t.state}` });
+      if (old.state !== t.state)
+        changes.push({ kind: 'state-changed', tenantId: id, from: old.state, to: t.state, description: `${id}: ${old.state} → ${t.state}` });
       for (const [appId, v] of Object.entries(t.apps)) {
         const prev = old.apps[appId];
         const name = appName(appId);
         if (prev === undefined) changes.push({ kind: 'installed', tenantId: id, appId, appName: name, to: v, description: `${name} ${v} installed in ${id}` });
         else if (prev !== v) {
           const up = compareVersions(v, prev) > 0;
-          changes.push({ kind: up ? 'upgraded' : 'downgraded', tenantId: id, appId, appName: name, from: prev, to: v, description: `${name} ${up ? 'upgraded' : 'changed'} ${prev} → ${v} in ${id}` });
+          changes.push({
+            kind: up ? 'upgraded' : 'downgraded',
+            tenantId: id,
+            appId,
+            appName: name,
+            from: prev,
+            to: v,
+            description: `${name} ${up ? 'upgraded' : 'changed'} ${prev} → ${v} in ${id}`,
+          });
         }
       }
       for (const [appId, v] of Object.entries(old.apps)) {
@@ -165,8 +191,19 @@ export class SnapshotHistory {
         const x = new Set(old.archived[appId] ?? []);
         const y = new Set(t.archived[appId] ?? []);
         const name = appName(appId);
-        for (const v of y) if (!x.has(v)) changes.push({ kind: 'archive-added', tenantId: id, appId, appName: name, to: v, description: `archived data of ${name} ${v} in ${id}` });
-        for (const v of x) if (!y.has(v)) changes.push({ kind: 'archive-removed', tenantId: id, appId, appName: name, from: v, description: `archived data of ${name} ${v} no longer in ${id} (restored or discarded)` });
+        for (const v of y)
+          if (!x.has(v))
+            changes.push({ kind: 'archive-added', tenantId: id, appId, appName: name, to: v, description: `archived data of ${name} ${v} in ${id}` });
+        for (const v of x)
+          if (!y.has(v))
+            changes.push({
+              kind: 'archive-removed',
+              tenantId: id,
+              appId,
+              appName: name,
+              from: v,
+              description: `archived data of ${name} ${v} no longer in ${id} (restored or discarded)`,
+            });
       }
     }
     changes.sort((p, q) => p.tenantId.localeCompare(q.tenantId) || p.kind.localeCompare(q.kind));

@@ -126,13 +126,17 @@ export async function runTarget(spec: JobSpec, t: JobTarget, ctx: JobContext, re
       const apps = await d.invoke('tenant.apps', { tenantId: t.tenantId });
       const have = apps.apps.find((a) => a.id.toLowerCase() === t.appId.toLowerCase());
       if (have) return { state: 'skipped', message: `${have.name} ${have.version} is already installed` };
-      const out = await d.invoke('tenant.install', {
-        tenantIds: [t.tenantId],
-        appId: t.appId,
-        ...(t.version ? { version: t.version } : {}),
-        installDependencies: spec.installDependencies,
-        actor,
-      }, progress);
+      const out = await d.invoke(
+        'tenant.install',
+        {
+          tenantIds: [t.tenantId],
+          appId: t.appId,
+          ...(t.version ? { version: t.version } : {}),
+          installDependencies: spec.installDependencies,
+          actor,
+        },
+        progress,
+      );
       const r = out.results[0];
       if (!r) return { state: 'failed', message: 'the engine returned no result', errorCode: 'INTERNAL' };
       if (!r.ok) return { state: 'failed', message: r.error?.message ?? 'failed', errorCode: r.error?.code ?? 'INTERNAL', ...(r.opId ? { opId: r.opId } : {}) };
@@ -180,7 +184,9 @@ export class JobService {
       ),
       setSteps: db.prepare<[string, string, number]>(`UPDATE job_items SET steps = ? WHERE job_id = ? AND idx = ?`),
       setProof: db.prepare<[string, string, number]>(`UPDATE job_items SET proof = ? WHERE job_id = ? AND idx = ?`),
-      stopRest: db.prepare<[string, string, string]>(`UPDATE job_items SET state = 'skipped', message = ?, ended_at = ? WHERE job_id = ? AND state = 'pending'`),
+      stopRest: db.prepare<[string, string, string]>(
+        `UPDATE job_items SET state = 'skipped', message = ?, ended_at = ? WHERE job_id = ? AND state = 'pending'`,
+      ),
       stopped: db.prepare<[string, string]>(`UPDATE jobs SET stopped_reason = ? WHERE id = ?`),
       job: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
       items: db.prepare<[string], ItemRow>('SELECT * FROM job_items WHERE job_id = ? ORDER BY idx'),
@@ -194,7 +200,9 @@ export class JobService {
       ),
       cancelRest: db.prepare<[string, string]>(`UPDATE job_items SET state = 'cancelled', ended_at = ? WHERE job_id = ? AND state IN ('pending', 'running')`),
       interrupted: db.prepare(`UPDATE jobs SET state = 'interrupted', ended_at = @at WHERE state IN ('queued', 'running')`),
-      interruptedItems: db.prepare(`UPDATE job_items SET state = 'cancelled', message = 'the console stopped before this ran', ended_at = @at WHERE state IN ('pending', 'running')`),
+      interruptedItems: db.prepare(
+        `UPDATE job_items SET state = 'cancelled', message = 'the console stopped before this ran', ended_at = @at WHERE state IN ('pending', 'running')`,
+      ),
     };
     // Jobs left running by a console that stopped: say so rather than show them running forever.
     const at = now();
@@ -235,7 +243,10 @@ export class JobService {
       run: (_item, idx, report) => runTarget(spec, spec.targets[idx]!, this.ctx, report),
       audit: (_item, _outcome) => {
         const t = spec.targets[items.indexOf(_item)]!;
-        return { action: `tenant.${spec.action}`, params: { appId: t.appId, version: t.version, installDependencies: spec.installDependencies, uninstallDependents: spec.uninstallDependents } };
+        return {
+          action: `tenant.${spec.action}`,
+          params: { appId: t.appId, version: t.version, installDependencies: spec.installDependencies, uninstallDependents: spec.uninstallDependents },
+        };
       },
     }).finally(() => this.running.delete(id));
     this.running.set(id, run);
@@ -369,7 +380,15 @@ export class JobService {
       const stopNow = w.stopOnFailure && outcome.state === 'failed' && idx < items.length - 1;
       if (stopNow) stopped = `stopped at the first failure (${item.tenantId}): the ${items.length - idx - 1} tenant(s) after it were not run`;
       this.db.transaction(() => {
-        this.stmts.itemEnd.run({ job_id: id, idx, state: outcome.state, message: outcome.message, error_code: outcome.errorCode ?? null, op_id: outcome.opId ?? null, ended_at: now() });
+        this.stmts.itemEnd.run({
+          job_id: id,
+          idx,
+          state: outcome.state,
+          message: outcome.message,
+          error_code: outcome.errorCode ?? null,
+          op_id: outcome.opId ?? null,
+          ended_at: now(),
+        });
         this.stmts.setJob.run({ id, state: 'running', started_at: started, ended_at: null, done });
         if (stopped !== null) {
           this.stmts.stopRest.run(`not run: the job stopped at the first failure (${item.tenantId})`, now(), id);
@@ -404,7 +423,14 @@ export class JobService {
       this.stmts.setJob.run({ id, state, started_at: started, ended_at: ended, done });
     })();
     if (cancelled) {
-      this.ctx.audit.append({ actor: this.ctx.actor, action: `job.cancel`, target: null, params: { jobId: id, done, total: items.length }, result: 'cancelled', jobId: id });
+      this.ctx.audit.append({
+        actor: this.ctx.actor,
+        action: `job.cancel`,
+        target: null,
+        params: { jobId: id, done, total: items.length },
+        result: 'cancelled',
+        jobId: id,
+      });
     }
     this.emit(this.jobNow(id));
   }

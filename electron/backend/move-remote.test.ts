@@ -57,7 +57,15 @@ describe('moves with a remote side', () => {
     const before = await call<Tenant>(local, 'tenant.get', { tenantId: 't1' });
     const out = await move(local, remote, 't1');
     expect(out.state, out.message).toBe('succeeded');
-    expect(stepStates(out)).toEqual({ precheck: 'succeeded', dismount: 'succeeded', transfer: 'succeeded', 'verify-copy': 'succeeded', mount: 'succeeded', 'verify-mount': 'succeeded', finish: 'succeeded' });
+    expect(stepStates(out)).toEqual({
+      precheck: 'succeeded',
+      dismount: 'succeeded',
+      transfer: 'succeeded',
+      'verify-copy': 'succeeded',
+      mount: 'succeeded',
+      'verify-mount': 'succeeded',
+      finish: 'succeeded',
+    });
     const transfer = (out.steps ?? []).find((s) => s.name === 'transfer')!;
     expect(transfer.bytes).toBeGreaterThan(0);
     expect(transfer.bytes).toBe(transfer.totalBytes);

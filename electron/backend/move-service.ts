@@ -28,7 +28,12 @@ import { formatBytes } from '../../shared/domain/bytes.js';
 import { movePrecheckHtml } from './reports.js';
 import type { ServiceContext } from './service-context.js';
 
-const ref = (a: { id: string; name: string; publisher: string; version: string }): AppRefOut => ({ id: a.id, name: a.name, publisher: a.publisher, version: a.version });
+const ref = (a: { id: string; name: string; publisher: string; version: string }): AppRefOut => ({
+  id: a.id,
+  name: a.name,
+  publisher: a.publisher,
+  version: a.version,
+});
 
 /** The steps of one tenant's move, in order. */
 export function moveSteps(source: string, destination: string): JobStep[] {
@@ -55,7 +60,8 @@ const ENGINE_STEPS: Record<string, { ends?: string; starts?: string }> = {
   'after-source-remove': { ends: 'finish' },
 };
 
-const appsText = (apps: readonly { name: string; version: string }[]): string => (apps.length === 0 ? 'none' : apps.map((a) => `${a.name} ${a.version}`).join(', '));
+const appsText = (apps: readonly { name: string; version: string }[]): string =>
+  apps.length === 0 ? 'none' : apps.map((a) => `${a.name} ${a.version}`).join(', ');
 
 export class MoveService {
   constructor(private readonly ctx: ServiceContext) {}
@@ -70,7 +76,12 @@ export class MoveService {
     const dst = this.ctx.connection(req.destinationId);
     const s = this.ctx.driverFor(src.id);
     const d = this.ctx.driverFor(dst.id);
-    const [facts, srcInfo, srcCatalog, dstInfo] = await Promise.all([d.invoke('move.destinationFacts', {}), s.invoke('deployment.info', {}), s.invoke('app.catalog', {}), d.invoke('deployment.info', {})]);
+    const [facts, srcInfo, srcCatalog, dstInfo] = await Promise.all([
+      d.invoke('move.destinationFacts', {}),
+      s.invoke('deployment.info', {}),
+      s.invoke('app.catalog', {}),
+      d.invoke('deployment.info', {}),
+    ]);
     const support = this.supported(src, dst);
     const tenants: MovePrecheckTenant[] = [];
     for (const tenantId of req.tenantIds) {
@@ -83,17 +94,44 @@ export class MoveService {
           report.ok = false;
         }
         const absent = report.apps.filter((a) => a.status !== 'present');
-        const publishable = absent.map((a) => ({ ...ref(a), available: srcCatalog.apps.some((c) => c.id.toLowerCase() === a.id.toLowerCase() && c.version === a.version) }));
-        const dependents = absent.flatMap((a) => installedDependents(a.id, t.apps, srcCatalog.apps)).filter((x, i, all) => all.findIndex((y) => y.id === x.id) === i && !absent.some((a) => a.id === x.id));
-        tenants.push({ tenantId: t.id, state: t.state, companies: t.companies, sizeBytes: report.sizeBytes, report, publishable, dependents: dependents.map(ref) });
+        const publishable = absent.map((a) => ({
+          ...ref(a),
+          available: srcCatalog.apps.some((c) => c.id.toLowerCase() === a.id.toLowerCase() && c.version === a.version),
+        }));
+        const dependents = absent
+          .flatMap((a) => installedDependents(a.id, t.apps, srcCatalog.apps))
+          .filter((x, i, all) => all.findIndex((y) => y.id === x.id) === i && !absent.some((a) => a.id === x.id));
+        tenants.push({
+          tenantId: t.id,
+          state: t.state,
+          companies: t.companies,
+          sizeBytes: report.sizeBytes,
+          report,
+          publishable,
+          dependents: dependents.map(ref),
+        });
       } catch (e) {
         tenants.push({ tenantId, state: null, companies: [], sizeBytes: 0, report: null, publishable: [], dependents: [], error: toErrorInfo(e) });
       }
     }
     return {
       at: new Date().toISOString(),
-      source: { connectionId: src.id, name: src.name, kind: src.kind, application: { name: srcInfo.application.name, version: srcInfo.application.version }, catalogSize: srcCatalog.apps.length, tenantCount: srcInfo.tenants },
-      destination: { connectionId: dst.id, name: dst.name, kind: dst.kind, application: facts.application, catalogSize: facts.catalog.length, tenantCount: dstInfo.tenants },
+      source: {
+        connectionId: src.id,
+        name: src.name,
+        kind: src.kind,
+        application: { name: srcInfo.application.name, version: srcInfo.application.version },
+        catalogSize: srcCatalog.apps.length,
+        tenantCount: srcInfo.tenants,
+      },
+      destination: {
+        connectionId: dst.id,
+        name: dst.name,
+        kind: dst.kind,
+        application: facts.application,
+        catalogSize: facts.catalog.length,
+        tenantCount: dstInfo.tenants,
+      },
       supported: support.ok,
       ...(support.ok ? {} : { unsupportedReason: support.reason }),
       ok: support.ok && tenants.every((t) => t.report?.ok === true),
@@ -104,28 +142,40 @@ export class MoveService {
   async report(req: MoveRequest): Promise<{ fileName: string; mimeType: string; content: string }> {
     const p = await this.precheck(req);
     const stamp = p.at.replace(/[:.]/g, '-');
-    return { fileName: `move-precheck-${p.source.name}-to-${p.destination.name}-${stamp}.html`.replace(/[^A-Za-z0-9._-]+/g, '_'), mimeType: 'text/html', content: movePrecheckHtml(p, this.ctx.actor) };
+    return {
+      fileName: `move-precheck-${p.source.name}-to-${p.destination.name}-${stamp}.html`.replace(/[^A-Za-z0-9._-]+/g, '_'),
+      mimeType: 'text/html',
+      content: movePrecheckHtml(p, this.ctx.actor),
+    };
   }
 
   /** Publishes versions from one deployment's catalog on another (the package bytes, checked by SHA-256). */
-  async copyPackages(input: { fromId: string; toId: string; apps: { id: string; version: string }[] }): Promise<{ results: { id: string; name: string; version: string; status: 'published' | 'unchanged' | 'failed'; error?: { code: string; message: string } }[] }> {
+  async copyPackages(input: { fromId: string; toId: string; apps: { id: string; version: string }[] }): Promise<{
+    results: { id: string; name: string; version: string; status: 'published' | 'unchanged' | 'failed'; error?: { code: string; message: string } }[];
+  }> {
     const from = this.ctx.connection(input.fromId);
     const to = this.ctx.connection(input.toId);
     const s = this.ctx.driverFor(from.id);
     const d = this.ctx.driverFor(to.id);
     const catalog = (await s.invoke('app.catalog', {})).apps;
-    const results: { id: string; name: string; version: string; status: 'published' | 'unchanged' | 'failed'; error?: { code: string; message: string } }[] = [];
+    const results: { id: string; name: string; version: string; status: 'published' | 'unchanged' | 'failed'; error?: { code: string; message: string } }[] =
+      [];
     // dependencies first: a package publishes only when what it depends on is there
     const order = dependencyFirst(input.apps, catalog);
     for (const want of order) {
       const entry = catalog.find((c) => c.id.toLowerCase() === want.id.toLowerCase() && c.version === want.version);
       const name = entry?.name ?? want.id;
       try {
-        if (!entry) throw new TenantryError('NOT_PUBLISHED', `${want.id} ${want.version} is not published on ${from.name}`, { appId: want.id, version: want.version });
+        if (!entry)
+          throw new TenantryError('NOT_PUBLISHED', `${want.id} ${want.version} is not published on ${from.name}`, { appId: want.id, version: want.version });
         const pkg = await s.invoke('app.package', { appId: entry.id, version: entry.version });
         // An unsigned package was accepted on the source with verification skipped (logged there); the copy says so too.
         const out = await d.invoke('app.publish', { package: pkg.package, fileName: pkg.fileName, skipVerification: !entry.signed, actor: this.ctx.actor });
-        if (out.sha256 !== pkg.sha256) throw new TenantryError('INTERNAL', `${name} ${entry.version}: ${to.name} holds other bytes (SHA-256 ${out.sha256}) than ${from.name} (${pkg.sha256})`);
+        if (out.sha256 !== pkg.sha256)
+          throw new TenantryError(
+            'INTERNAL',
+            `${name} ${entry.version}: ${to.name} holds other bytes (SHA-256 ${out.sha256}) than ${from.name} (${pkg.sha256})`,
+          );
         results.push({ id: entry.id, name, version: entry.version, status: out.status });
         this.ctx.audit.append({
           actor: this.ctx.actor,
@@ -139,7 +189,15 @@ export class MoveService {
       } catch (e) {
         const info = toErrorInfo(e);
         results.push({ id: want.id, name, version: want.version, status: 'failed', error: { code: info.code, message: info.message } });
-        this.ctx.audit.append({ actor: this.ctx.actor, action: 'app.publish', connectionId: to.id, connectionName: to.name, params: { appId: want.id, version: want.version, from: from.name }, result: 'failed', error: `${info.code}: ${info.message}` });
+        this.ctx.audit.append({
+          actor: this.ctx.actor,
+          action: 'app.publish',
+          connectionId: to.id,
+          connectionName: to.name,
+          params: { appId: want.id, version: want.version, from: from.name },
+          result: 'failed',
+          error: `${info.code}: ${info.message}`,
+        });
       }
     }
     return { results };
@@ -151,7 +209,12 @@ export class MoveService {
     const dst = this.ctx.connection(req.destinationId);
     const support = this.supported(src, dst);
     if (!support.ok) throw new TenantryError('BAD_INPUT', support.reason, { sourceId: src.id, destinationId: dst.id });
-    const items: WorkflowItem[] = req.tenantIds.map((tenantId) => ({ connectionId: src.id, tenantId, label: `move ${tenantId} from ${src.name} to ${dst.name}`, steps: moveSteps(src.name, dst.name) }));
+    const items: WorkflowItem[] = req.tenantIds.map((tenantId) => ({
+      connectionId: src.id,
+      tenantId,
+      label: `move ${tenantId} from ${src.name} to ${dst.name}`,
+      steps: moveSteps(src.name, dst.name),
+    }));
     const title = `Move ${req.tenantIds.length === 1 ? req.tenantIds[0] : `${req.tenantIds.length} tenants`} from ${src.name} to ${dst.name}`;
     return this.ctx.jobs.startWorkflow({
       kind: 'move',
@@ -167,7 +230,8 @@ export class MoveService {
   private async moveOne(src: Connection, dst: Connection, tenantId: string, report: ItemReporter): Promise<ItemOutcome> {
     if (src.kind === 'remote' || dst.kind === 'remote') return this.moveBetween(src, dst, tenantId, report);
     const s = this.ctx.driverFor(src.id);
-    if (!(s instanceof LocalDriver) || !dst.folder) throw new TenantryError('BAD_INPUT', `${src.name} → ${dst.name}: only moves between two local deployments run here`);
+    if (!(s instanceof LocalDriver) || !dst.folder)
+      throw new TenantryError('BAD_INPUT', `${src.name} → ${dst.name}: only moves between two local deployments run here`);
     report.step('precheck', { state: 'running' });
     const before = await s.invoke('tenant.get', { tenantId });
     const facts = await this.ctx.driverFor(dst.id).invoke('move.destinationFacts', {});
@@ -177,7 +241,9 @@ export class MoveService {
       skipRest(report, 'precheck');
       return { state: 'failed', errorCode: 'MOVE_PRECHECK_FAILED', message: `nothing changed: ${pre.problems.join('; ')}` };
     }
-    report.step('precheck', { detail: `application ${pre.application.destination}; ${pre.apps.length} extension(s) present; tenant id free; ${formatBytes(pre.sizeBytes)} to transfer` });
+    report.step('precheck', {
+      detail: `application ${pre.application.destination}; ${pre.apps.length} extension(s) present; tenant id free; ${formatBytes(pre.sizeBytes)} to transfer`,
+    });
 
     const release = await this.ctx.suspend(dst.id);
     const tenantsDir = path.join(dst.folder, 'tenants');
@@ -198,7 +264,13 @@ export class MoveService {
             if (m.ends === 'transfer') {
               stopPoll();
               const secs = Math.max((at - transferStart) / 1000, 0.001);
-              report.step('transfer', { state: 'succeeded', bytes: pre.sizeBytes, totalBytes: pre.sizeBytes, bytesPerSecond: Math.round(pre.sizeBytes / secs), detail: `${formatBytes(pre.sizeBytes)} copied with SHA-256` });
+              report.step('transfer', {
+                state: 'succeeded',
+                bytes: pre.sizeBytes,
+                totalBytes: pre.sizeBytes,
+                bytesPerSecond: Math.round(pre.sizeBytes / secs),
+                detail: `${formatBytes(pre.sizeBytes)} copied with SHA-256`,
+              });
             } else report.step(m.ends, { state: 'succeeded' });
           }
           if (m.starts) {
@@ -231,7 +303,10 @@ export class MoveService {
       report.step('rollback', { label: `Mounted back on ${src.name}`, state: 'running' });
       // The proof: the tenant read back from the source (state and apps as before) and absent from the destination.
       const proof = await this.readBack(src, dst, tenantId, before);
-      report.step('rollback', { state: proof.ok ? 'succeeded' : 'failed', detail: proof.ok ? `${tenantId} is ${before.state} on ${src.name} with the same extensions` : 'the tenant is not as it was: see the read-back' });
+      report.step('rollback', {
+        state: proof.ok ? 'succeeded' : 'failed',
+        detail: proof.ok ? `${tenantId} is ${before.state} on ${src.name} with the same extensions` : 'the tenant is not as it was: see the read-back',
+      });
       report.proof(proof);
       return { state: 'failed', errorCode: info.code, message: info.message };
     }
@@ -263,7 +338,8 @@ export class MoveService {
     const sideOf = async (c: Connection): Promise<MoveSide> => {
       if (c.kind === 'remote') {
         const d = this.ctx.driverFor(c.id);
-        if (!(d instanceof RemoteDriver)) throw new TenantryError('UNAVAILABLE', `${c.name} is busy (suspended for another move); try again when it ends`, { connectionId: c.id });
+        if (!(d instanceof RemoteDriver))
+          throw new TenantryError('UNAVAILABLE', `${c.name} is busy (suspended for another move); try again when it ends`, { connectionId: c.id });
         return remoteSide(d.client);
       }
       if (!c.folder) throw new TenantryError('BAD_INPUT', `${c.name} has no deployment folder`, { connectionId: c.id });
@@ -299,7 +375,10 @@ export class MoveService {
           // the orchestrator names the sides by URL or folder; the wizard by connection name
           const line = raw.split(source.label).join(src.name).split(destination.label).join(dst.name);
           if (line.startsWith('pre-check OK')) {
-            step('precheck', { state: 'succeeded', detail: `application ${pre.application.destination}; ${pre.apps.length} extension(s) present; tenant id free; ${formatBytes(pre.sizeBytes)} to transfer` });
+            step('precheck', {
+              state: 'succeeded',
+              detail: `application ${pre.application.destination}; ${pre.apps.length} extension(s) present; tenant id free; ${formatBytes(pre.sizeBytes)} to transfer`,
+            });
             current = 'dismount';
             step('dismount', { state: 'running' });
           } else if (line.startsWith('dismounted on')) {
@@ -310,7 +389,13 @@ export class MoveService {
           } else if (line.startsWith('sent to')) {
             const secs = Math.max((Date.now() - transferStart) / 1000, 0.001);
             const total = sent || pre.sizeBytes;
-            step('transfer', { state: 'succeeded', bytes: total, totalBytes: total, bytesPerSecond: Math.round(total / secs), detail: `${formatBytes(total)} sent to ${dst.name}` });
+            step('transfer', {
+              state: 'succeeded',
+              bytes: total,
+              totalBytes: total,
+              bytesPerSecond: Math.round(total / secs),
+              detail: `${formatBytes(total)} sent to ${dst.name}`,
+            });
             current = 'verify-copy';
             step('verify-copy', { state: 'succeeded', detail: `${dst.name} checked the SHA-256 and the integrity and staged it dismounted` });
             current = 'finish';
@@ -344,7 +429,10 @@ export class MoveService {
       for (const name of moveSteps('', '').map((x) => x.name)) if (!touched.has(name)) report.step(name, { state: 'skipped' });
       step('rollback', { label: `Mounted back on ${src.name}`, state: 'running' });
       const proof = await this.readBack(src, dst, tenantId, before);
-      step('rollback', { state: proof.ok ? 'succeeded' : 'failed', detail: proof.ok ? `${tenantId} is ${before.state} on ${src.name} with the same extensions` : 'the tenant is not as it was: see the read-back' });
+      step('rollback', {
+        state: proof.ok ? 'succeeded' : 'failed',
+        detail: proof.ok ? `${tenantId} is ${before.state} on ${src.name} with the same extensions` : 'the tenant is not as it was: see the read-back',
+      });
       report.proof(proof);
       return { state: 'failed', errorCode: info.code, message: info.message };
     }

@@ -45,7 +45,9 @@ export function upgradeStepsFrom(def: AppDefinition, from: string): string[] {
 
 /** Every upgrade step of `def` with its source version range. */
 export function upgradeSteps(def: AppDefinition): { codeunit: string; tag: string; fromMin: string | null; fromMax: string | null }[] {
-  return def.objects.flatMap((o) => (o.type === 'codeunit' ? o.upgrade.map((s) => ({ codeunit: o.name, tag: s.tag, fromMin: s.fromMin ?? null, fromMax: s.fromMax ?? null })) : []));
+  return def.objects.flatMap((o) =>
+    o.type === 'codeunit' ? o.upgrade.map((s) => ({ codeunit: o.name, tag: s.tag, fromMin: s.fromMin ?? null, fromMax: s.fromMax ?? null })) : [],
+  );
 }
 
 /**
@@ -54,14 +56,25 @@ export function upgradeSteps(def: AppDefinition): { codeunit: string; tag: strin
  */
 export function lookupApplication(
   app: { name: string; version: string },
-  tables: readonly { id: number; name: string; dataPerCompany: boolean; primaryKey: string[]; fields: { name: string; fieldId: number; type: string; length?: number | undefined }[] }[],
+  tables: readonly {
+    id: number;
+    name: string;
+    dataPerCompany: boolean;
+    primaryKey: string[];
+    fields: { name: string; fieldId: number; type: string; length?: number | undefined }[];
+  }[],
 ): Application {
   const objects: Table[] = tables.map((t) => ({
     type: 'table',
     id: t.id,
     name: t.name,
     dataPerCompany: t.dataPerCompany,
-    fields: t.fields.map((f) => ({ id: f.fieldId, name: f.name, type: f.type as Table['fields'][number]['type'], ...(f.length !== undefined ? { length: f.length } : {}) })),
+    fields: t.fields.map((f) => ({
+      id: f.fieldId,
+      name: f.name,
+      type: f.type as Table['fields'][number]['type'],
+      ...(f.length !== undefined ? { length: f.length } : {}),
+    })),
     keys: [{ fields: t.primaryKey.length > 0 ? t.primaryKey : [t.fields[0]?.name ?? 'id'] }],
   }));
   return { name: app.name, publisher: 'unknown', version: app.version, objects };

@@ -20,10 +20,19 @@ function newestAtLeast(catalog: readonly CatalogEntry[], id: string, min = '0.0.
     .sort((a, b) => compareVersions(b.version, a.version))[0];
 }
 
-const ref = (c: { id: string; name: string; publisher: string; version: string }): AppRefOut => ({ id: c.id, name: c.name, publisher: c.publisher, version: c.version });
+const ref = (c: { id: string; name: string; publisher: string; version: string }): AppRefOut => ({
+  id: c.id,
+  name: c.name,
+  publisher: c.publisher,
+  version: c.version,
+});
 
 /** Dependencies of `target` (transitively) that are not installed, dependencies first. */
-export function missingDependencies(target: CatalogEntry, catalog: readonly CatalogEntry[], installed: readonly TenantApp[]): { add: AppRefOut[]; unpublished: AppRefOut[] } {
+export function missingDependencies(
+  target: CatalogEntry,
+  catalog: readonly CatalogEntry[],
+  installed: readonly TenantApp[],
+): { add: AppRefOut[]; unpublished: AppRefOut[] } {
   const add: AppRefOut[] = [];
   const unpublished: AppRefOut[] = [];
   const seen = new Set<string>();
@@ -49,8 +58,7 @@ export function missingDependencies(target: CatalogEntry, catalog: readonly Cata
 
 /** Installed apps that depend on `appId`, directly or not, dependents of dependents first. */
 export function installedDependents(appId: string, installed: readonly TenantApp[], catalog: readonly CatalogEntry[]): TenantApp[] {
-  const depsOf = (a: TenantApp): string[] =>
-    (catalog.find((c) => c.id === a.id && c.version === a.version)?.dependencies ?? []).map((d) => d.id.toLowerCase());
+  const depsOf = (a: TenantApp): string[] => (catalog.find((c) => c.id === a.id && c.version === a.version)?.dependencies ?? []).map((d) => d.id.toLowerCase());
   const out: TenantApp[] = [];
   const visit = (id: string): void => {
     for (const a of installed) {
@@ -89,7 +97,13 @@ export async function buildPlan(spec: JobSpec, driverFor: (connectionId: string)
   const tenants = new Map<string, Promise<TenantFacts & { companies: string[] }>>();
   const catalogOf = (cid: string): Promise<CatalogEntry[]> => {
     let p = catalogs.get(cid);
-    if (!p) catalogs.set(cid, (p = driverFor(cid).invoke('app.catalog', {}).then((c) => c.apps)));
+    if (!p)
+      catalogs.set(
+        cid,
+        (p = driverFor(cid)
+          .invoke('app.catalog', {})
+          .then((c) => c.apps)),
+      );
     return p;
   };
   const tenantOf = (cid: string, tid: string): Promise<TenantFacts & { companies: string[] }> => {
@@ -111,7 +125,15 @@ export async function buildPlan(spec: JobSpec, driverFor: (connectionId: string)
   for (const target of spec.targets) {
     const d = driverFor(target.connectionId);
     const catalog = await catalogOf(target.connectionId);
-    const base = { connectionId: target.connectionId, tenantId: target.tenantId, appId: target.appId, addDependencies: [], removeDependents: [], archive: [], restores: [] };
+    const base = {
+      connectionId: target.connectionId,
+      tenantId: target.tenantId,
+      appId: target.appId,
+      addDependencies: [],
+      removeDependents: [],
+      archive: [],
+      restores: [],
+    };
     const entry = newestAtLeast(catalog, target.appId);
     let facts: TenantFacts & { companies: string[] };
     try {
@@ -135,7 +157,13 @@ export async function buildPlan(spec: JobSpec, driverFor: (connectionId: string)
       }
       const dependents = installedDependents(installed.id, facts.apps, catalog);
       if (dependents.length > 0 && !spec.uninstallDependents) {
-        items.push({ ...base, appName, action: 'skip', reason: `installed extensions depend on ${appName}: ${dependents.map((x) => x.name).join(', ')}`, removeDependents: dependents.map(ref) });
+        items.push({
+          ...base,
+          appName,
+          action: 'skip',
+          reason: `installed extensions depend on ${appName}: ${dependents.map((x) => x.name).join(', ')}`,
+          removeDependents: dependents.map(ref),
+        });
         continue;
       }
       const archive = await rowsToArchive(d, target.tenantId, facts.companies, [...dependents.map(ref), ref(installed)]);
@@ -145,15 +173,30 @@ export async function buildPlan(spec: JobSpec, driverFor: (connectionId: string)
 
     const wanted = target.version ? catalog.find((c) => c.id.toLowerCase() === target.appId.toLowerCase() && c.version === target.version) : entry;
     if (!wanted) {
-      items.push({ ...base, appName, action: 'skip', reason: target.version ? `${appName} ${target.version} is not published on this deployment` : `${appName} is not published on this deployment` });
+      items.push({
+        ...base,
+        appName,
+        action: 'skip',
+        reason: target.version ? `${appName} ${target.version} is not published on this deployment` : `${appName} is not published on this deployment`,
+      });
       continue;
     }
     if (spec.action === 'upgrade') {
-      const from = installed?.version ?? archived.map((a) => a.version).sort(compareVersions).at(-1);
+      const from =
+        installed?.version ??
+        archived
+          .map((a) => a.version)
+          .sort(compareVersions)
+          .at(-1);
       if (!from) {
         items.push({ ...base, appName, action: 'skip', reason: `${appName} is neither installed nor archived in ${target.tenantId}: install it instead` });
       } else if (compareVersions(wanted.version, from) <= 0) {
-        items.push({ ...base, appName, action: 'skip', reason: compareVersions(wanted.version, from) === 0 ? `${appName} is already at ${from}` : `${wanted.version} is older than ${from}: no downgrades` });
+        items.push({
+          ...base,
+          appName,
+          action: 'skip',
+          reason: compareVersions(wanted.version, from) === 0 ? `${appName} is already at ${from}` : `${wanted.version} is older than ${from}: no downgrades`,
+        });
       } else {
         items.push({ ...base, appName, action: 'upgrade', fromVersion: from, toVersion: wanted.version, restores: installed ? [] : restores });
       }
@@ -161,12 +204,22 @@ export async function buildPlan(spec: JobSpec, driverFor: (connectionId: string)
     }
     // install
     if (installed) {
-      items.push({ ...base, appName, action: 'skip', reason: `${appName} ${installed.version} is already installed in ${target.tenantId}${installed.upgradeAvailable ? `; upgrade to ${installed.upgradeAvailable} instead` : ''}` });
+      items.push({
+        ...base,
+        appName,
+        action: 'skip',
+        reason: `${appName} ${installed.version} is already installed in ${target.tenantId}${installed.upgradeAvailable ? `; upgrade to ${installed.upgradeAvailable} instead` : ''}`,
+      });
       continue;
     }
     const { add, unpublished } = missingDependencies(wanted, catalog, facts.apps);
     if (unpublished.length > 0) {
-      items.push({ ...base, appName, action: 'skip', reason: `dependencies not published on this deployment: ${unpublished.map((u) => `${u.name} ${u.version}`).join(', ')}` });
+      items.push({
+        ...base,
+        appName,
+        action: 'skip',
+        reason: `dependencies not published on this deployment: ${unpublished.map((u) => `${u.name} ${u.version}`).join(', ')}`,
+      });
       continue;
     }
     if (add.length > 0 && !spec.installDependencies) {

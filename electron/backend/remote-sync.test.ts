@@ -68,7 +68,25 @@ async function randomOperation(c: RemoteClient, rnd: () => number, n: number): P
   const tenants = (await c.invoke('tenant.list', {})).tenants;
   const mounted = tenants.filter((t) => t.state !== 'dismounted').map((t) => t.id);
   const apps = [IDS.core, IDS.notes, IDS.loyalty, IDS.rival];
-  const kind = pick(['create', 'install', 'install', 'install', 'uninstall', 'uninstall', 'upgrade', 'dismount', 'mount', 'discard', 'sync', 'publish', 'unpublish', 'refused', 'job', 'remove', 'move-out']);
+  const kind = pick([
+    'create',
+    'install',
+    'install',
+    'install',
+    'uninstall',
+    'uninstall',
+    'upgrade',
+    'dismount',
+    'mount',
+    'discard',
+    'sync',
+    'publish',
+    'unpublish',
+    'refused',
+    'job',
+    'remove',
+    'move-out',
+  ]);
   const t = mounted.length > 0 ? pick(mounted) : 'nobody';
   const run = async (): Promise<unknown> => {
     switch (kind) {
@@ -77,7 +95,13 @@ async function randomOperation(c: RemoteClient, rnd: () => number, n: number): P
       case 'install':
         return c.invoke('tenant.install', { tenantIds: [t], appId: pick(apps), installDependencies: rnd() < 0.7 });
       case 'uninstall':
-        return c.invoke('tenant.uninstall', { tenantId: t, appId: pick(apps), uninstallDependents: rnd() < 0.5, doNotSaveData: rnd() < 0.2, acknowledge: true });
+        return c.invoke('tenant.uninstall', {
+          tenantId: t,
+          appId: pick(apps),
+          uninstallDependents: rnd() < 0.5,
+          doNotSaveData: rnd() < 0.2,
+          acknowledge: true,
+        });
       case 'upgrade':
         return c.invoke('tenant.upgrade', { tenantIds: [t], appId: IDS.core });
       case 'dismount':
@@ -231,8 +255,21 @@ describe('feed follower', () => {
 });
 
 /** A server for a deployment that can be stopped and started again on the same port. */
-async function restartableServer(): Promise<{ url: string; admin: string; stop(): Promise<void>; start(): Promise<void>; close(): Promise<void>; client(): RemoteClient; d: ReturnType<typeof makeDeployment>['d'] }> {
-  const { d, dir } = makeDeployment({ name: 'south', dir: path.join(tmp.dir, 'south'), apps: [coreV1(), loyaltyV1(), notesV1()], tenants: ['s1', 's2', 's3', 's4'] });
+async function restartableServer(): Promise<{
+  url: string;
+  admin: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+  client(): RemoteClient;
+  d: ReturnType<typeof makeDeployment>['d'];
+}> {
+  const { d, dir } = makeDeployment({
+    name: 'south',
+    dir: path.join(tmp.dir, 'south'),
+    apps: [coreV1(), loyaltyV1(), notesV1()],
+    tenants: ['s1', 's2', 's3', 's4'],
+  });
   const admin = d.tokens.create({ scope: 'admin', name: 'console' }).token;
   let app: FastifyInstance | null = await createServer({ deployment: d });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -42,7 +42,13 @@ const appKeyOf = (a: { id: string; version: string }): string => `${a.id}/${a.ve
  * rows it touches (every change replaces or removes whole entities by key, so the rest cannot change): the result
  * equals applying it to the whole mirror, at a cost that grows with the page, not with the deployment.
  */
-export function deltaOf(cache: MirrorCache, connectionId: string, meta: MirrorMeta, page: ChangesPage, limit: number): { delta: MirrorDelta; caughtUp: boolean } {
+export function deltaOf(
+  cache: MirrorCache,
+  connectionId: string,
+  meta: MirrorMeta,
+  page: ChangesPage,
+  limit: number,
+): { delta: MirrorDelta; caughtUp: boolean } {
   const tenantIds = new Set<string>();
   const apps = new Map<string, { id: string; version: string }>();
   let log = false;
@@ -201,10 +207,30 @@ export function mirrorRead(conn: Connection, s: Snapshot, asOf: string): LiveRea
   const tenantSummaries: TenantSummary[] = [];
   for (const t of s.tenants) {
     // The feed does not carry a tenant's file (a path on the server) or its size: unknown here, 0 and ''.
-    tenantSummaries.push({ id: t.id, alternateIds: t.alternateIds, state: t.state, failedOperation: t.failedOperation, applicationVersion: t.applicationVersion, companies: t.companies, installedApps: t.apps.length, file: '', sizeBytes: 0, createdAt: t.createdAt, mountedAt: t.mountedAt, version: t.version });
+    tenantSummaries.push({
+      id: t.id,
+      alternateIds: t.alternateIds,
+      state: t.state,
+      failedOperation: t.failedOperation,
+      applicationVersion: t.applicationVersion,
+      companies: t.companies,
+      installedApps: t.apps.length,
+      file: '',
+      sizeBytes: 0,
+      createdAt: t.createdAt,
+      mountedAt: t.mountedAt,
+      version: t.version,
+    });
     for (const a of t.apps) counts.set(`${a.id}@${a.version}`, (counts.get(`${a.id}@${a.version}`) ?? 0) + 1);
     const key = `${conn.id}/${t.id}`;
-    tenants.push({ key, connectionId: conn.id, tenantId: t.id, state: t.state, companies: t.companies, ...(t.failedOperation ? { failedOperation: t.failedOperation } : {}) });
+    tenants.push({
+      key,
+      connectionId: conn.id,
+      tenantId: t.id,
+      state: t.state,
+      companies: t.companies,
+      ...(t.failedOperation ? { failedOperation: t.failedOperation } : {}),
+    });
     // As a live read: a dismounted tenant is not in use here, its row stays empty.
     if (t.state === 'dismounted') continue;
     cells.push(...cellsOf(key, t, newest, archivedApps, failuresByTenant.get(t.id.toLowerCase()) ?? []));

@@ -76,7 +76,8 @@ export function movePrecheckHtml(p: MovePrecheck, actor: string): string {
     </dl></div>`;
   const tenants = p.tenants
     .map((t) => {
-      if (!t.report) return `<h2>Tenant ${escapeHtml(t.tenantId)}</h2><div class="verdict bad">Could not be checked: ${escapeHtml(t.error?.message ?? 'unknown error')}</div>`;
+      if (!t.report)
+        return `<h2>Tenant ${escapeHtml(t.tenantId)}</h2><div class="verdict bad">Could not be checked: ${escapeHtml(t.error?.message ?? 'unknown error')}</div>`;
       const r = t.report;
       const rows = r.apps
         .map(
@@ -84,7 +85,9 @@ export function movePrecheckHtml(p: MovePrecheck, actor: string): string {
             `<tr><td>${escapeHtml(a.name)}</td><td>${escapeHtml(a.publisher)}</td><td class="mono">${escapeHtml(a.version)}</td><td class="mono">${escapeHtml(a.destinationVersions.join(', ') || '—')}</td><td><span class="tag ${STATUS_TAG[a.status] ?? ''}">${escapeHtml(a.status)}</span></td></tr>`,
         )
         .join('');
-      const ways = r.waysOut.length ? `<h3>Ways out</h3><ul>${r.waysOut.map((w) => `<li><strong>${w.kind === 'publish-missing' ? 'Publish the missing packages' : 'Uninstall first'}</strong>: ${escapeHtml(w.description)}</li>`).join('')}</ul>` : '';
+      const ways = r.waysOut.length
+        ? `<h3>Ways out</h3><ul>${r.waysOut.map((w) => `<li><strong>${w.kind === 'publish-missing' ? 'Publish the missing packages' : 'Uninstall first'}</strong>: ${escapeHtml(w.description)}</li>`).join('')}</ul>`
+        : '';
       const publishable = t.publishable.length
         ? `<p>From the source's catalog: ${t.publishable.map((a) => `${escapeHtml(a.name)} ${escapeHtml(a.version)} (${a.available ? 'available' : 'not in the catalog'})`).join(', ')}.${t.dependents.length ? ` Uninstalling first also removes ${t.dependents.map((d) => escapeHtml(`${d.name} ${d.version}`)).join(', ')}.` : ''}</p>`
         : '';
@@ -127,7 +130,14 @@ export interface AuditReportInput {
 
 function filterText(f: AuditFilter | undefined): string {
   if (!f) return 'none';
-  const parts = [f.query ? `text "${f.query}"` : '', f.action ? `action ${f.action}` : '', f.result ? `result ${f.result}` : '', f.connectionId ? `connection ${f.connectionId}` : '', f.since ? `from ${f.since}` : '', f.until ? `until ${f.until}` : ''].filter(Boolean);
+  const parts = [
+    f.query ? `text "${f.query}"` : '',
+    f.action ? `action ${f.action}` : '',
+    f.result ? `result ${f.result}` : '',
+    f.connectionId ? `connection ${f.connectionId}` : '',
+    f.since ? `from ${f.since}` : '',
+    f.until ? `until ${f.until}` : '',
+  ].filter(Boolean);
   return parts.length ? parts.join(', ') : 'none';
 }
 
@@ -165,8 +175,33 @@ export function auditReportHtml(r: AuditReportInput): string {
 /** One table for a spreadsheet: the console's audit entries and the deployments' operations, newest first. */
 export function auditReportCsv(r: AuditReportInput): string {
   const header = ['source', 'id', 'at', 'actor', 'action', 'connection', 'target', 'result', 'error', 'params', 'hash'];
-  const rows: unknown[][] = r.entries.map((e) => ['console audit', e.seq, e.at, e.actor, e.action, e.connectionName, e.target, e.result, e.error, canonicalJson(e.params), e.hash]);
-  for (const e of r.opLog?.entries ?? []) rows.push([`${e.connectionName} operation log`, e.opId, e.startedAt, e.actor, e.operation, e.connectionName, e.tenantId, e.result, e.errorMessage, canonicalJson(e.params), '']);
+  const rows: unknown[][] = r.entries.map((e) => [
+    'console audit',
+    e.seq,
+    e.at,
+    e.actor,
+    e.action,
+    e.connectionName,
+    e.target,
+    e.result,
+    e.error,
+    canonicalJson(e.params),
+    e.hash,
+  ]);
+  for (const e of r.opLog?.entries ?? [])
+    rows.push([
+      `${e.connectionName} operation log`,
+      e.opId,
+      e.startedAt,
+      e.actor,
+      e.operation,
+      e.connectionName,
+      e.tenantId,
+      e.result,
+      e.errorMessage,
+      canonicalJson(e.params),
+      '',
+    ]);
   rows.sort((a, b) => String(b[2]).localeCompare(String(a[2])));
   return toCsv(header, rows);
 }

@@ -36,13 +36,14 @@ export function fileKeySecretBox(dir: string): SecretBox {
       return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
     },
     open(sealed) {
-      if (sealed.length < 29 || sealed[0] !== VERSION) throw new TenantryError('INTERNAL', 'a stored token is damaged; edit the connection and enter the token again');
+      if (sealed.length < 29 || sealed[0] !== VERSION)
+        throw new TenantryError('INTERNAL', 'a stored token is damaged; edit the connection and enter the token again');
       const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(1, 13));
       decipher.setAuthTag(sealed.subarray(13, 29));
       try {
         return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()]).toString('utf8');
       } catch {
-        throw new TenantryError('INTERNAL', 'a stored token cannot be decrypted with this machine\'s key; edit the connection and enter the token again');
+        throw new TenantryError('INTERNAL', "a stored token cannot be decrypted with this machine's key; edit the connection and enter the token again");
       }
     },
   };

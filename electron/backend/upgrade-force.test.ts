@@ -39,8 +39,10 @@ afterAll(async () => {
 
 const call = <T>(connectionId: string, op: string, input: unknown): Promise<T> => services.call('deployment.call', { connectionId, op, input }) as Promise<T>;
 const on = (...tenants: string[]): UpgradeTarget[] => tenants.map((tenantId) => ({ connectionId: east, tenantId }));
-const loyaltyOf = async (tenantId: string): Promise<string | undefined> => (await call<OperationOutput<'tenant.get'>>(east, 'tenant.get', { tenantId })).apps.find((a) => a.id === LOYALTY)?.version;
-const columnArchives = async (tenantId: string) => (await call<OperationOutput<'archive.list'>>(east, 'archive.list', { tenantId })).archives.filter((a) => a.kind === 'column');
+const loyaltyOf = async (tenantId: string): Promise<string | undefined> =>
+  (await call<OperationOutput<'tenant.get'>>(east, 'tenant.get', { tenantId })).apps.find((a) => a.id === LOYALTY)?.version;
+const columnArchives = async (tenantId: string) =>
+  (await call<OperationOutput<'archive.list'>>(east, 'archive.list', { tenantId })).archives.filter((a) => a.kind === 'column');
 const refusal = async (input: unknown): Promise<{ code: string; message: string; details?: Record<string, unknown> }> => {
   const r = await services.handle('upgrade.start', input);
   if (r.ok) throw new Error('upgrade.start was not refused');
@@ -54,9 +56,17 @@ describe('a forced upgrade from the wizard', () => {
     // the demo's upgrade step wrote Lifetime Points for every customer, 0 for most: only the others hold a value
     expect(held.length).toBeGreaterThan(0);
     expect(held.length).toBeLessThan(page.total);
-    const plan = await services.call('upgrade.plan', { appId: LOYALTY, version: '3.0.0.0', targets: on('coho-winery', 'contoso-retail', 'adatum-hq', 'contoso-wholesale') });
+    const plan = await services.call('upgrade.plan', {
+      appId: LOYALTY,
+      version: '3.0.0.0',
+      targets: on('coho-winery', 'contoso-retail', 'adatum-hq', 'contoso-wholesale'),
+    });
     const t = new Map(plan.tenants.map((x) => [x.tenantId, x]));
-    expect(t.get('coho-winery')).toMatchObject({ action: 'blocked', forceable: true, destructive: [expect.objectContaining({ kind: 'field-removed', field: 'Lifetime Points' })] });
+    expect(t.get('coho-winery')).toMatchObject({
+      action: 'blocked',
+      forceable: true,
+      destructive: [expect.objectContaining({ kind: 'field-removed', field: 'Lifetime Points' })],
+    });
     const coho = t.get('coho-winery')!.rowsLost;
     expect(coho).toEqual([{ company: COHO_UK, table: 'Customer', field: 'Lifetime Points', rows: expect.any(Number) }]);
     lost = coho[0]!.rows;
@@ -101,17 +111,33 @@ describe('a forced upgrade from the wizard', () => {
   });
 
   it('a tenant that holds more rows than acknowledged when its turn comes is not forced', async () => {
-    await call(east, 'record.insert', { tenantId: 'coho-winery', company: COHO_UK, table: 'Customer', values: { 'No.': 'F00001', Name: 'Force Check', 'Lifetime Points': 750 } });
+    await call(east, 'record.insert', {
+      tenantId: 'coho-winery',
+      company: COHO_UK,
+      table: 'Customer',
+      values: { 'No.': 'F00001', Name: 'Force Check', 'Lifetime Points': 750 },
+    });
     // the plan above is still the latest: start accepts its count, the tenant's own count (one more) refuses it
     const n = lost;
-    const { jobId } = await services.call('upgrade.start', { appId: LOYALTY, version: '3.0.0.0', targets: on('coho-winery', 'contoso-retail', 'contoso-wholesale'), force: true, acknowledgeRowsLost: n, waves: true, ringSize: 1 });
+    const { jobId } = await services.call('upgrade.start', {
+      appId: LOYALTY,
+      version: '3.0.0.0',
+      targets: on('coho-winery', 'contoso-retail', 'contoso-wholesale'),
+      force: true,
+      acknowledgeRowsLost: n,
+      waves: true,
+      ringSize: 1,
+    });
     const job = await services.jobs.settled(jobId);
     expect(job.items.map((i) => [i.tenantId, i.state])).toEqual([
       ['coho-winery', 'failed'],
       ['contoso-retail', 'skipped'],
       ['contoso-wholesale', 'skipped'],
     ]);
-    expect(job.items[0]).toMatchObject({ errorCode: 'ACK_REQUIRED', message: expect.stringContaining(`now holds ${n + 1} row(s) with values in what the upgrade removes; ${n} were acknowledged`) });
+    expect(job.items[0]).toMatchObject({
+      errorCode: 'ACK_REQUIRED',
+      message: expect.stringContaining(`now holds ${n + 1} row(s) with values in what the upgrade removes; ${n} were acknowledged`),
+    });
     expect(job.items[0]!.proof?.facts).toEqual(expect.arrayContaining([{ label: 'Changed', value: 'nothing: the upgrade did not start' }]));
     expect(await loyaltyOf('coho-winery')).toBe('2.0.0.0');
     expect(await columnArchives('coho-winery')).toEqual([]);
@@ -132,7 +158,9 @@ describe('a forced upgrade from the wizard', () => {
     ]);
     const coho = job.items[0]!;
     expect(coho.label).toMatch(/\(force sync\)$/);
-    expect(coho.steps?.find((s) => s.name === 'check')?.detail).toContain(`force sync removes Customer.Lifetime Points, archiving ${n} row(s) with a value, as acknowledged`);
+    expect(coho.steps?.find((s) => s.name === 'check')?.detail).toContain(
+      `force sync removes Customer.Lifetime Points, archiving ${n} row(s) with a value, as acknowledged`,
+    );
     expect(job.items[2]!.label).not.toMatch(/force sync/);
     for (const t of ['coho-winery', 'contoso-retail', 'contoso-wholesale']) expect(await loyaltyOf(t)).toBe('3.0.0.0');
 
@@ -144,7 +172,12 @@ describe('a forced upgrade from the wizard', () => {
     const rows = await call<OperationOutput<'archive.rows'>>(east, 'archive.rows', { tenantId: 'coho-winery', archiveId: archived[0]!.archiveId, limit: 1000 });
     const values = rows.rows.map((r) => r['Lifetime Points']).filter((v) => typeof v === 'number' && v !== 0);
     expect([...values].sort()).toEqual([...held, 750].sort());
-    const customers = await call<OperationOutput<'record.page'>>(east, 'record.page', { tenantId: 'coho-winery', company: COHO_UK, table: 'Customer', limit: 1 });
+    const customers = await call<OperationOutput<'record.page'>>(east, 'record.page', {
+      tenantId: 'coho-winery',
+      company: COHO_UK,
+      table: 'Customer',
+      limit: 1,
+    });
     expect(customers.columns.map((c) => c.name)).not.toContain('Lifetime Points');
     // nothing held a value in contoso-retail: no archive entry for it
     expect(await columnArchives('contoso-retail')).toEqual([]);

@@ -53,7 +53,14 @@ async function engineRowsLost(d: Driver, tenantId: string, target: { id: string;
 }
 
 /** Rows of one tenant that hold data a destructive change removes, per company. */
-async function countLost(d: Driver, tenantId: string, companies: readonly string[], objects: Objects, change: SchemaChange, archives: readonly ArchiveEntry[]): Promise<LostRow[]> {
+async function countLost(
+  d: Driver,
+  tenantId: string,
+  companies: readonly string[],
+  objects: Objects,
+  change: SchemaChange,
+  archives: readonly ArchiveEntry[],
+): Promise<LostRow[]> {
   const table = objects.tables.find((t) => (change.tableId !== 0 && t.id === change.tableId) || t.name.toLowerCase() === change.table.toLowerCase());
   if (!table) {
     // not installed (a restore): the data is in the archive
@@ -93,7 +100,13 @@ function dependencyChanges(from: AppDefinition | undefined, to: AppDefinition): 
   const out: UpgradePlan['deployments'][number]['dependencies'] = [];
   for (const [id, x] of b) {
     const prev = a.get(id);
-    out.push({ id: x.id, name: x.name, change: !prev ? 'added' : compareVersions(x.version, prev.version) > 0 ? 'raised' : 'unchanged', from: prev?.version ?? null, to: x.version });
+    out.push({
+      id: x.id,
+      name: x.name,
+      change: !prev ? 'added' : compareVersions(x.version, prev.version) > 0 ? 'raised' : 'unchanged',
+      from: prev?.version ?? null,
+      to: x.version,
+    });
   }
   for (const [id, x] of a) if (!b.has(id)) out.push({ id: x.id, name: x.name, change: 'removed', from: x.version, to: null });
   return out;
@@ -132,7 +145,16 @@ export class UpgradeService {
         for (const t of targets) tenants.push(emptyTenant(conn.id, conn.name, t.tenantId, 'skip', reason));
       };
       if (!target) {
-        deployments.push({ connectionId: conn.id, name: conn.name, published: false, dependencies: [], schema: [], schemaSource: 'unavailable', schemaNote: `${input.version} is not published on ${conn.name}`, steps: [] });
+        deployments.push({
+          connectionId: conn.id,
+          name: conn.name,
+          published: false,
+          dependencies: [],
+          schema: [],
+          schemaSource: 'unavailable',
+          schemaNote: `${input.version} is not published on ${conn.name}`,
+          steps: [],
+        });
         skipAll(`${input.version} is not published on ${conn.name}`);
         continue;
       }
@@ -158,22 +180,37 @@ export class UpgradeService {
         let archives: ArchiveEntry[] = [];
         try {
           tenant = await d.invoke('tenant.get', { tenantId: t.tenantId });
-          if (tenant.state !== 'dismounted') archives = (await d.invoke('archive.list', { tenantId: t.tenantId })).archives.filter((a) => a.appId.toLowerCase() === appKey && a.kind !== 'column');
+          if (tenant.state !== 'dismounted')
+            archives = (await d.invoke('archive.list', { tenantId: t.tenantId })).archives.filter(
+              (a) => a.appId.toLowerCase() === appKey && a.kind !== 'column',
+            );
         } catch (e) {
           tenants.push(emptyTenant(conn.id, conn.name, t.tenantId, 'blocked', toErrorInfo(e).message));
           continue;
         }
         const installed = tenant.apps.find((a) => a.id.toLowerCase() === appKey);
-        const archived = archives.map((a) => a.version).sort(compareVersions).at(-1);
+        const archived = archives
+          .map((a) => a.version)
+          .sort(compareVersions)
+          .at(-1);
         const from = installed?.version ?? archived ?? null;
         const dataVersion = installed?.dataVersion ?? archived ?? null;
-        const base = { ...emptyTenant(conn.id, conn.name, tenant.id, 'upgrade'), fromVersion: from, dataVersion, restores: !installed && archived !== undefined };
+        const base = {
+          ...emptyTenant(conn.id, conn.name, tenant.id, 'upgrade'),
+          fromVersion: from,
+          dataVersion,
+          restores: !installed && archived !== undefined,
+        };
         if (!from) {
           tenants.push({ ...base, action: 'skip', reason: `${target.name} is neither installed nor archived in ${tenant.id}: install it instead` });
           continue;
         }
         if (compareVersions(target.version, from) <= 0) {
-          tenants.push({ ...base, action: 'skip', reason: compareVersions(target.version, from) === 0 ? `already at ${from}` : `${from} is newer than ${target.version}: no downgrades` });
+          tenants.push({
+            ...base,
+            action: 'skip',
+            reason: compareVersions(target.version, from) === 0 ? `already at ${from}` : `${from} is newer than ${target.version}: no downgrades`,
+          });
           continue;
         }
         if (!isAllowed(tenant.state as TenantState, 'upgrade')) {
@@ -194,10 +231,17 @@ export class UpgradeService {
         }
         const changes = schemaByFrom.get(from) ?? null;
         const destructive = (changes ?? []).filter((c) => c.destructive);
-        const rowsLost = destructive.length === 0 ? [] : ((installed && (await engineRowsLost(d, tenant.id, target))) || (await Promise.all(destructive.map((c) => countLost(d, tenant.id, tenant.companies, objects, c, archives)))).flat());
+        const rowsLost =
+          destructive.length === 0
+            ? []
+            : (installed && (await engineRowsLost(d, tenant.id, target))) ||
+              (await Promise.all(destructive.map((c) => countLost(d, tenant.id, tenant.companies, objects, c, archives)))).flat();
         const stepsToRun = 'def' in targetDef ? upgradeStepsFrom(targetDef.def, dataVersion ?? from) : [];
         const reasons: string[] = [];
-        if (missingDependencies.length > 0) reasons.push(`needs ${missingDependencies.map((m) => `${m.name} ${m.version}${m.installed ? ` (installed: ${m.installed})` : ' (not installed)'}`).join(', ')}`);
+        if (missingDependencies.length > 0)
+          reasons.push(
+            `needs ${missingDependencies.map((m) => `${m.name} ${m.version}${m.installed ? ` (installed: ${m.installed})` : ' (not installed)'}`).join(', ')}`,
+          );
         if (destructive.length > 0) {
           const rows = rowsOf({ rowsLost });
           const what = destructive.map((c) => c.description).join('; ');
@@ -209,7 +253,16 @@ export class UpgradeService {
           );
         }
         const forceable = destructive.length > 0 && missingDependencies.length === 0 && !base.restores;
-        tenants.push({ ...base, action: reasons.length ? 'blocked' : 'upgrade', ...(reasons.length ? { reason: reasons.join('; ') } : {}), destructive, rowsLost, stepsToRun, missingDependencies, forceable });
+        tenants.push({
+          ...base,
+          action: reasons.length ? 'blocked' : 'upgrade',
+          ...(reasons.length ? { reason: reasons.join('; ') } : {}),
+          destructive,
+          rowsLost,
+          stepsToRun,
+          missingDependencies,
+          forceable,
+        });
       }
 
       const firstFrom = [...schemaByFrom.keys()][0];
@@ -218,7 +271,10 @@ export class UpgradeService {
         connectionId: conn.id,
         name: conn.name,
         published: true,
-        dependencies: 'def' in targetDef ? dependencyChanges(fromDefForDeps ?? undefined, targetDef.def) : target.dependencies.map((x) => ({ id: x.id, name: x.name, change: 'unchanged', from: null, to: x.version })),
+        dependencies:
+          'def' in targetDef
+            ? dependencyChanges(fromDefForDeps ?? undefined, targetDef.def)
+            : target.dependencies.map((x) => ({ id: x.id, name: x.name, change: 'unchanged', from: null, to: x.version })),
         schema: [...schemaByFrom].filter((e): e is [string, SchemaChange[]] => e[1] !== null).map(([fromVersion, changes]) => ({ fromVersion, changes })),
         schemaSource: 'def' in targetDef && [...schemaByFrom.values()].every((v) => v !== null) ? 'definitions' : 'unavailable',
         ...(notes.length ? { schemaNote: notes.join('; ') } : {}),
@@ -269,7 +325,16 @@ export class UpgradeService {
       run: (item, _idx, report) => this.upgradeOne(item, input, acknowledged.get(keyOf(item)), report),
       audit: (item) => {
         const rows = acknowledged.get(keyOf(item));
-        return { action: 'tenant.upgrade', params: { appId: input.appId, version: input.version, waves: input.waves, force: input.force, ...(rows !== undefined ? { forceSync: true, rowsAcknowledged: rows } : {}) } };
+        return {
+          action: 'tenant.upgrade',
+          params: {
+            appId: input.appId,
+            version: input.version,
+            waves: input.waves,
+            force: input.force,
+            ...(rows !== undefined ? { forceSync: true, rowsAcknowledged: rows } : {}),
+          },
+        };
       },
     });
   }
@@ -279,14 +344,20 @@ export class UpgradeService {
     const planned = this.planned.get(planKey(input.appId, input.version));
     const unplanned = input.targets.filter((t) => !planned?.has(keyOf(t)));
     if (unplanned.length > 0) {
-      throw new TenantryError('ACK_REQUIRED', `a forced upgrade is acknowledged against its plan: plan the upgrade of ${listed(unplanned.map((t) => t.tenantId))} to ${input.version} first`, {
-        tenants: unplanned.map((t) => t.tenantId),
-      });
+      throw new TenantryError(
+        'ACK_REQUIRED',
+        `a forced upgrade is acknowledged against its plan: plan the upgrade of ${listed(unplanned.map((t) => t.tenantId))} to ${input.version} first`,
+        {
+          tenants: unplanned.map((t) => t.tenantId),
+        },
+      );
     }
     const plans = input.targets.map((t) => planned!.get(keyOf(t))!);
     const stuck = plans.filter((p) => p.action === 'blocked' && !p.forceable);
     if (stuck.length > 0) {
-      throw new TenantryError('BAD_INPUT', `force sync does not lift what blocks ${stuck.map((p) => `${p.tenantId} (${p.reason ?? 'blocked'})`).join('; ')}`, { tenants: stuck.map((p) => p.tenantId) });
+      throw new TenantryError('BAD_INPUT', `force sync does not lift what blocks ${stuck.map((p) => `${p.tenantId} (${p.reason ?? 'blocked'})`).join('; ')}`, {
+        tenants: stuck.map((p) => p.tenantId),
+      });
     }
     const forced = plans.filter((p) => p.forceable);
     const rows = forced.reduce((n, p) => n + rowsOf(p), 0);
@@ -295,7 +366,11 @@ export class UpgradeService {
       throw new TenantryError(
         'ACK_REQUIRED',
         `a forced upgrade of ${listed(forced.map((p) => p.tenantId))} to ${input.version} removes ${listed(removed)} holding ${rows} row(s) with values (archived): acknowledge ${rows} rows to proceed${input.acknowledgeRowsLost === undefined ? '' : ` (acknowledged: ${input.acknowledgeRowsLost})`}`,
-        { rows, acknowledged: input.acknowledgeRowsLost ?? null, tenants: forced.map((p) => ({ connectionId: p.connectionId, tenantId: p.tenantId, rows: rowsOf(p) })) },
+        {
+          rows,
+          acknowledged: input.acknowledgeRowsLost ?? null,
+          tenants: forced.map((p) => ({ connectionId: p.connectionId, tenantId: p.tenantId, rows: rowsOf(p) })),
+        },
       );
     }
     return new Map(forced.map((p) => [keyOf(p), rowsOf(p)]));
@@ -328,7 +403,8 @@ export class UpgradeService {
     // Forced: count again just before; the engine is told to go ahead only for the rows that were acknowledged.
     let forced: UpgradePlanTenant | null = null;
     if (acknowledged !== undefined) {
-      const now = (await this.compute({ appId: input.appId, version: input.version, targets: [{ connectionId: item.connectionId, tenantId: item.tenantId }] })).tenants[0];
+      const now = (await this.compute({ appId: input.appId, version: input.version, targets: [{ connectionId: item.connectionId, tenantId: item.tenantId }] }))
+        .tenants[0];
       if (now?.forceable && rowsOf(now) !== acknowledged) {
         const message = `tenant "${item.tenantId}" now holds ${rowsOf(now)} row(s) with values in what the upgrade removes; ${acknowledged} were acknowledged: plan again and acknowledge the new count; nothing changed`;
         report.step('check', { state: 'failed', detail: message });
@@ -339,10 +415,21 @@ export class UpgradeService {
       }
       if (now?.forceable) forced = now;
     }
-    const lost = forced ? `; force sync removes ${listed(forced.destructive.map((c) => (c.field ? `${c.table}.${c.field}` : c.table)))}, archiving ${rowsOf(forced)} row(s) with a value, as acknowledged` : '';
-    report.step('check', { state: 'succeeded', detail: `${before.state}; ${had ? `${had.name} ${had.version} installed` : 'not installed (archived data is restored)'}${lost}` });
+    const lost = forced
+      ? `; force sync removes ${listed(forced.destructive.map((c) => (c.field ? `${c.table}.${c.field}` : c.table)))}, archiving ${rowsOf(forced)} row(s) with a value, as acknowledged`
+      : '';
+    report.step('check', {
+      state: 'succeeded',
+      detail: `${before.state}; ${had ? `${had.name} ${had.version} installed` : 'not installed (archived data is restored)'}${lost}`,
+    });
     report.step('upgrade', { state: 'running' });
-    const out = await d.invoke('tenant.upgrade', { tenantIds: [item.tenantId], appId: input.appId, version: input.version, actor: this.ctx.actor, ...(forced ? { force: true, acknowledge: true } : {}) });
+    const out = await d.invoke('tenant.upgrade', {
+      tenantIds: [item.tenantId],
+      appId: input.appId,
+      version: input.version,
+      actor: this.ctx.actor,
+      ...(forced ? { force: true, acknowledge: true } : {}),
+    });
     const r = out.results[0];
     if (!r || !r.ok) {
       const message = r?.error?.message ?? 'the engine returned no result';
@@ -351,9 +438,19 @@ export class UpgradeService {
       const after = await d.invoke('tenant.get', { tenantId: item.tenantId });
       const now = after.apps.find((a) => a.id.toLowerCase() === key);
       const stayed = (now?.version ?? null) === (had?.version ?? null) && after.state === before.state;
-      report.step('verify', { state: stayed ? 'succeeded' : 'failed', detail: stayed ? `still on ${had?.version ?? 'the archived version'}: nothing changed` : `now ${now?.version ?? 'not installed'} (${after.state})` });
-      report.proof(proofOf(after, had?.version ?? null, key, stayed ? 'nothing: the tenant transaction was rolled back' : 'the tenant is not as it was: check it'));
-      return { state: 'failed', errorCode: r?.error?.code ?? 'INTERNAL', message: `${message}${stayed ? ` — stayed on ${had?.version ?? 'its archived version'}` : ''}`, ...(r?.opId ? { opId: r.opId } : {}) };
+      report.step('verify', {
+        state: stayed ? 'succeeded' : 'failed',
+        detail: stayed ? `still on ${had?.version ?? 'the archived version'}: nothing changed` : `now ${now?.version ?? 'not installed'} (${after.state})`,
+      });
+      report.proof(
+        proofOf(after, had?.version ?? null, key, stayed ? 'nothing: the tenant transaction was rolled back' : 'the tenant is not as it was: check it'),
+      );
+      return {
+        state: 'failed',
+        errorCode: r?.error?.code ?? 'INTERNAL',
+        message: `${message}${stayed ? ` — stayed on ${had?.version ?? 'its archived version'}` : ''}`,
+        ...(r?.opId ? { opId: r.opId } : {}),
+      };
     }
     if (r.action === 'up-to-date') {
       report.step('upgrade', { state: 'skipped', detail: `already at ${r.to ?? input.version}` });
@@ -365,9 +462,16 @@ export class UpgradeService {
     const after = await d.invoke('tenant.get', { tenantId: item.tenantId });
     const now = after.apps.find((a) => a.id.toLowerCase() === key);
     const ok = now?.version === input.version;
-    report.step('verify', { state: ok ? 'succeeded' : 'failed', detail: `${now ? `${now.name} ${now.version}` : 'not installed'} · data ${now?.dataVersion ?? '—'} · ${after.state}` });
+    report.step('verify', {
+      state: ok ? 'succeeded' : 'failed',
+      detail: `${now ? `${now.name} ${now.version}` : 'not installed'} · data ${now?.dataVersion ?? '—'} · ${after.state}`,
+    });
     if (!ok) throw new TenantryError('INTERNAL', `the upgrade reported success but ${item.tenantId} shows ${now?.version ?? 'nothing'} installed`);
-    return { state: 'succeeded', message: `upgraded ${r.from ?? '(archived)'} → ${r.to ?? input.version}${r.stepsRun.length ? `; ${r.stepsRun.length} upgrade step(s) ran` : ''}`, opId: r.opId };
+    return {
+      state: 'succeeded',
+      message: `upgraded ${r.from ?? '(archived)'} → ${r.to ?? input.version}${r.stepsRun.length ? `; ${r.stepsRun.length} upgrade step(s) ran` : ''}`,
+      opId: r.opId,
+    };
   }
 }
 
@@ -388,7 +492,10 @@ function proofOf(t: Tenant, expected: string | null, appKey: string, changed: st
     ok: unreadable || (now?.version ?? null) === expected,
     facts: [
       { label: 'Tenant state', value: t.state },
-      { label: 'Installed version', value: now ? `${now.name} ${now.version} (data ${now.dataVersion})` : unreadable ? 'not readable while dismounted' : 'not installed' },
+      {
+        label: 'Installed version',
+        value: now ? `${now.name} ${now.version} (data ${now.dataVersion})` : unreadable ? 'not readable while dismounted' : 'not installed',
+      },
       ...(unreadable ? [] : [{ label: 'Before the upgrade', value: expected ?? 'not installed' }]),
       { label: 'Changed', value: changed },
     ],
@@ -397,7 +504,21 @@ function proofOf(t: Tenant, expected: string | null, appKey: string, changed: st
 }
 
 function emptyTenant(connectionId: string, connectionName: string, tenantId: string, action: UpgradePlanTenant['action'], reason?: string): UpgradePlanTenant {
-  return { connectionId, connectionName, tenantId, fromVersion: null, dataVersion: null, restores: false, action, ...(reason ? { reason } : {}), destructive: [], rowsLost: [], stepsToRun: [], missingDependencies: [], forceable: false };
+  return {
+    connectionId,
+    connectionName,
+    tenantId,
+    fromVersion: null,
+    dataVersion: null,
+    restores: false,
+    action,
+    ...(reason ? { reason } : {}),
+    destructive: [],
+    rowsLost: [],
+    stepsToRun: [],
+    missingDependencies: [],
+    forceable: false,
+  };
 }
 
 /** "a, b, c and 4 more": names in a message stay readable for a fleet-wide selection. */
@@ -405,4 +526,3 @@ function listed(names: readonly string[], max = 5): string {
   const unique = [...new Set(names)];
   return unique.length <= max ? unique.join(', ') : `${unique.slice(0, max).join(', ')} and ${unique.length - max} more`;
 }
-

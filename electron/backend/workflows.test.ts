@@ -121,7 +121,12 @@ describe('tenant moves', () => {
       expect(item.steps?.find((s) => s.state === 'failed')?.name).toBe('mount');
       expect(item.steps?.find((s) => s.name === 'rollback')?.state).toBe('succeeded');
       expect(item.proof).toMatchObject({ ok: true });
-      expect(item.proof?.facts).toEqual(expect.arrayContaining([{ label: 'State on East', value: 'operational (before the move: operational)' }, { label: 'On West', value: 'not present' }]));
+      expect(item.proof?.facts).toEqual(
+        expect.arrayContaining([
+          { label: 'State on East', value: 'operational (before the move: operational)' },
+          { label: 'On West', value: 'not present' },
+        ]),
+      );
       const back = await call<{ state: string }>(east, 'tenant.get', { tenantId: 'fabrikam-eu' });
       expect(back.state).toBe('operational');
     } finally {
@@ -139,11 +144,20 @@ describe('tenant moves', () => {
 
 describe('upgrades', () => {
   it('plans an upgrade: schema changes, dependency changes and the upgrade steps from the old version', async () => {
-    const plan = await services.call('upgrade.plan', { appId: LOYALTY, version: '2.0.0.0', targets: [{ connectionId: east, tenantId: 'contoso-wholesale' }, { connectionId: east, tenantId: 'coho-winery' }] });
+    const plan = await services.call('upgrade.plan', {
+      appId: LOYALTY,
+      version: '2.0.0.0',
+      targets: [
+        { connectionId: east, tenantId: 'contoso-wholesale' },
+        { connectionId: east, tenantId: 'coho-winery' },
+      ],
+    });
     expect(plan.appName).toBe('Contoso Loyalty');
     const wholesale = plan.tenants.find((t) => t.tenantId === 'contoso-wholesale')!;
     expect(wholesale).toMatchObject({ action: 'upgrade', fromVersion: '1.0.0.0' });
-    expect(wholesale.stepsToRun).toEqual(expect.arrayContaining(['Loyalty Upgrade: CONTOSO-LOYALTY-2.0-TIER-NAME', 'Loyalty Upgrade: CONTOSO-LOYALTY-2.0-LIFETIME']));
+    expect(wholesale.stepsToRun).toEqual(
+      expect.arrayContaining(['Loyalty Upgrade: CONTOSO-LOYALTY-2.0-TIER-NAME', 'Loyalty Upgrade: CONTOSO-LOYALTY-2.0-LIFETIME']),
+    );
     expect(plan.tenants.find((t) => t.tenantId === 'coho-winery')).toMatchObject({ action: 'skip', reason: 'already at 2.0.0.0' });
     const dep = plan.deployments[0]!;
     expect(dep.schemaSource).toBe('definitions');
@@ -198,7 +212,12 @@ describe('offline audit', () => {
     const list = (await services.call('snapshots.list', { connectionId: east })).snapshots;
     expect(list.length).toBeGreaterThanOrEqual(2);
     const cmp = await services.call('snapshots.compare', { connectionId: east, fromId: list.at(-1)!.id, toId: list[0]!.id });
-    expect(cmp.changes).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'moved-out', tenantId: 'fourth-coffee', other: 'West' }), expect.objectContaining({ kind: 'upgraded', tenantId: 'fabrikam-us', from: '1.1.0.0', to: '1.2.0.0' })]));
+    expect(cmp.changes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'moved-out', tenantId: 'fourth-coffee', other: 'West' }),
+        expect.objectContaining({ kind: 'upgraded', tenantId: 'fabrikam-us', from: '1.1.0.0', to: '1.2.0.0' }),
+      ]),
+    );
     const westList = (await services.call('snapshots.list', { connectionId: west })).snapshots;
     const cmpWest = await services.call('snapshots.compare', { connectionId: west, fromId: westList.at(-1)!.id, toId: westList[0]!.id });
     expect(cmpWest.changes).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'moved-in', tenantId: 'fourth-coffee', other: 'East' })]));

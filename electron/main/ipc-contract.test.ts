@@ -64,7 +64,11 @@ const timeless = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (k, x: un
 const overIpc = (op: ConsoleOperationName, input: unknown): Promise<unknown> => callOverIpc((c, i) => ipc.invoke(c, i), ipcChannel(op), input);
 
 async function overHttp(op: ConsoleOperationName, input: unknown): Promise<unknown> {
-  const res = await fetch(`${host.url}/api/${op}`, { method: 'POST', headers: { 'content-type': 'application/json', [SESSION_HEADER]: host.token }, body: JSON.stringify(input) });
+  const res = await fetch(`${host.url}/api/${op}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [SESSION_HEADER]: host.token },
+    body: JSON.stringify(input),
+  });
   return (await res.json()) as unknown;
 }
 
@@ -90,10 +94,16 @@ describe('the console contract over IPC and over HTTP', () => {
   }
 
   it('refusals keep their code and details over IPC (they read INTERNAL when handlers threw)', async () => {
-    const unknownTenant = (await overIpc('deployment.call', { connectionId: eastId, op: 'tenant.get', input: { tenantId: 'no-such-tenant' } })) as { ok: false; error: { code: string; details?: Record<string, unknown> } };
+    const unknownTenant = (await overIpc('deployment.call', { connectionId: eastId, op: 'tenant.get', input: { tenantId: 'no-such-tenant' } })) as {
+      ok: false;
+      error: { code: string; details?: Record<string, unknown> };
+    };
     expect(unknownTenant.ok).toBe(false);
     expect(unknownTenant.error.code).toBe('TENANT_NOT_FOUND');
-    const exists = (await overIpc('deployment.call', { connectionId: eastId, op: 'tenant.create', input: { tenantId: 'fabrikam-eu' } })) as { ok: false; error: { code: string; details?: Record<string, unknown> } };
+    const exists = (await overIpc('deployment.call', { connectionId: eastId, op: 'tenant.create', input: { tenantId: 'fabrikam-eu' } })) as {
+      ok: false;
+      error: { code: string; details?: Record<string, unknown> };
+    };
     expect(exists.error.code).toBe('TENANT_EXISTS');
   });
 });
@@ -102,7 +112,10 @@ describe("the preload's reading of a thrown IPC error", () => {
   it('reads the code from the exact string Electron builds', () => {
     const thrown = new Error(`Error invoking remote method 'tenantry:jobs.get': IpcRefusal: NOT_FOUND: no job with id "none"`);
     expect(errorInfoFromIpcThrow(thrown)).toEqual({ code: 'NOT_FOUND', message: 'no job with id "none"' });
-    expect(errorInfoFromIpcThrow(new Error(`Error invoking remote method 'tenantry:x': Error: BAD_INPUT: x: bad`))).toEqual({ code: 'BAD_INPUT', message: 'x: bad' });
+    expect(errorInfoFromIpcThrow(new Error(`Error invoking remote method 'tenantry:x': Error: BAD_INPUT: x: bad`))).toEqual({
+      code: 'BAD_INPUT',
+      message: 'x: bad',
+    });
   });
 
   it('an error without a known code is INTERNAL, with the message a person can read', () => {
@@ -116,6 +129,9 @@ describe("the preload's reading of a thrown IPC error", () => {
   it('a handler that throws anyway still reaches the renderer as an envelope with its code', async () => {
     const h = new IpcHarness({ sender: { id: 7 }, senderFrame: { url: 'app://console/index.html' } });
     h.handle('tenantry:boom', () => Promise.reject(Object.assign(new Error('UNAVAILABLE: the engine is gone'), { name: 'IpcRefusal' })));
-    expect(await callOverIpc((c, i) => h.invoke(c, i), 'tenantry:boom', {})).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: 'the engine is gone' } });
+    expect(await callOverIpc((c, i) => h.invoke(c, i), 'tenantry:boom', {})).toEqual({
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: 'the engine is gone' },
+    });
   });
 });

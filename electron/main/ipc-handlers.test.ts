@@ -15,7 +15,10 @@ afterAll(async () => {
 
 const ids = new Set([1]);
 /** A refusal envelope with this code, and a message matching `message` when given. */
-const refused = (code: string, message?: RegExp) => ({ ok: false, error: { code, ...(message ? { message: expect.stringMatching(message) as unknown } : {}) } });
+const refused = (code: string, message?: RegExp) => ({
+  ok: false,
+  error: { code, ...(message ? { message: expect.stringMatching(message) as unknown } : {}) },
+});
 
 const fromWindow = { sender: { id: 1 }, senderFrame: { url: 'app://console/index.html' } };
 
@@ -28,7 +31,9 @@ describe('IPC handlers', () => {
   it('refuses a call from another webContents or another origin, before acting', async () => {
     const add = makeIpcHandler('connections.add', services, ids);
     const draft = { kind: 'remote', name: 'R', url: 'https://r.example.com', token: 't' };
-    expect(await add({ sender: { id: 2 }, senderFrame: { url: 'app://console/index.html' } }, draft)).toMatchObject(refused('FORBIDDEN', /^connections.add refused/));
+    expect(await add({ sender: { id: 2 }, senderFrame: { url: 'app://console/index.html' } }, draft)).toMatchObject(
+      refused('FORBIDDEN', /^connections.add refused/),
+    );
     expect(await add({ sender: { id: 1 }, senderFrame: { url: 'https://evil.example.com/' } }, draft)).toMatchObject(refused('FORBIDDEN'));
     expect(await add({ sender: { id: 1 }, senderFrame: null }, draft)).toMatchObject(refused('FORBIDDEN'));
     expect(await makeIpcHandler('connections.list', services, ids)(fromWindow, {})).toEqual({ ok: true, value: [] });
@@ -38,8 +43,12 @@ describe('IPC handlers', () => {
     const add = makeIpcHandler('connections.add', services, ids);
     expect(await add(fromWindow, { kind: 'remote', name: 'R', url: 'ftp://x', token: 't' })).toMatchObject(refused('BAD_INPUT', /^connections.add: .*url/));
     expect(await add(fromWindow, { kind: 'local', name: 'L', folder: '/x', extra: 1 })).toMatchObject(refused('BAD_INPUT'));
-    expect(await makeIpcHandler('deployment.call', services, ids)(fromWindow, { connectionId: 'c', op: 'fs.readFile', input: {} })).toMatchObject(refused('BAD_INPUT', /^deployment.call: op/));
-    expect(await makeIpcHandler('deployment.call', services, ids)(fromWindow, { connectionId: 'c', op: 'tenant.get', input: { tenantId: 'NOT VALID!' } })).toMatchObject(refused('BAD_INPUT', /^deployment.call: input.tenantId/));
+    expect(await makeIpcHandler('deployment.call', services, ids)(fromWindow, { connectionId: 'c', op: 'fs.readFile', input: {} })).toMatchObject(
+      refused('BAD_INPUT', /^deployment.call: op/),
+    );
+    expect(
+      await makeIpcHandler('deployment.call', services, ids)(fromWindow, { connectionId: 'c', op: 'tenant.get', input: { tenantId: 'NOT VALID!' } }),
+    ).toMatchObject(refused('BAD_INPUT', /^deployment.call: input.tenantId/));
     expect(await makeIpcHandler('connections.list', services, ids)(fromWindow, {})).toEqual({ ok: true, value: [] });
   });
 

@@ -2,16 +2,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 
 export type MenuCommand =
-  | 'command-palette'
-  | 'toggle-theme'
-  | 'go-matrix'
-  | 'go-connections'
-  | 'go-archive'
-  | 'go-moves'
-  | 'go-upgrades'
-  | 'go-jobs'
-  | 'go-audit'
-  | 'refresh';
+  'command-palette' | 'toggle-theme' | 'go-matrix' | 'go-connections' | 'go-archive' | 'go-moves' | 'go-upgrades' | 'go-jobs' | 'go-audit' | 'refresh';
 
 export interface MenuActions {
   send(command: MenuCommand): void;
@@ -27,7 +18,10 @@ export function menuTemplate(a: MenuActions): MenuItemConstructorOptions[] {
   });
   return [
     ...(a.isMac ? [{ role: 'appMenu' as const }] : []),
-    { label: 'File', submenu: [cmd('Connections', 'go-connections', 'CmdOrCtrl+Shift+C'), { type: 'separator' }, a.isMac ? { role: 'close' } : { role: 'quit' }] },
+    {
+      label: 'File',
+      submenu: [cmd('Connections', 'go-connections', 'CmdOrCtrl+Shift+C'), { type: 'separator' }, a.isMac ? { role: 'close' } : { role: 'quit' }],
+    },
     { role: 'editMenu' },
     {
       label: 'View',

@@ -16,7 +16,8 @@ export function safeStorageSecretBox(safeStorage: SafeStorageLike, platform: Nod
   const backend = platform === 'linux' ? (safeStorage.getSelectedStorageBackend?.() ?? 'unknown') : 'os';
   const refusal = (): string | undefined => {
     if (!safeStorage.isEncryptionAvailable()) return 'the operating system offers no encrypted storage for secrets';
-    if (backend === 'basic_text') return "the Linux secret store is 'basic_text', which is not encryption; install and unlock a keyring (GNOME Keyring or KWallet)";
+    if (backend === 'basic_text')
+      return "the Linux secret store is 'basic_text', which is not encryption; install and unlock a keyring (GNOME Keyring or KWallet)";
     return undefined;
   };
   return {

@@ -29,7 +29,12 @@ afterAll(async () => {
 });
 
 /** A raw request, so the test controls the Host header (fetch does not let it be set). */
-function request(opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function request(opts: {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port: host.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers }, (res) => {
       let body = '';
@@ -42,7 +47,12 @@ function request(opts: { method?: string; path: string; headers?: Record<string,
 }
 
 const api = (op: string, body: unknown, headers: Record<string, string> = {}) =>
-  request({ method: 'POST', path: `/api/${op}`, headers: { 'content-type': 'application/json', [SESSION_HEADER]: host.token, ...headers }, body: JSON.stringify(body) });
+  request({
+    method: 'POST',
+    path: `/api/${op}`,
+    headers: { 'content-type': 'application/json', [SESSION_HEADER]: host.token, ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('browser host', () => {
   it('listens on 127.0.0.1 and hands the token in the URL fragment only', () => {
@@ -69,7 +79,12 @@ describe('browser host', () => {
   });
 
   it('refuses a body that is not JSON (no cross-site form posts), an unknown operation, and bad input', async () => {
-    const form = await request({ method: 'POST', path: '/api/connections.list', headers: { 'content-type': 'text/plain', [SESSION_HEADER]: host.token }, body: '{}' });
+    const form = await request({
+      method: 'POST',
+      path: '/api/connections.list',
+      headers: { 'content-type': 'text/plain', [SESSION_HEADER]: host.token },
+      body: '{}',
+    });
     expect(form.status).toBe(415);
     const unknown = await api('fs.read', {});
     expect(unknown.status).toBe(400);
@@ -101,7 +116,10 @@ describe('browser host', () => {
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const fleet = JSON.parse((await api('fleet.snapshot', {})).body).value as { deployments: { tenants: { tenantId: string }[] }[] };
     const tenantId = fleet.deployments[0]!.tenants[0]!.tenantId;
-    const start = await api('jobs.start', { action: 'uninstall', targets: [{ connectionId: conn.id, tenantId, appId: '00000000-0000-0000-0000-000000000000' }] });
+    const start = await api('jobs.start', {
+      action: 'uninstall',
+      targets: [{ connectionId: conn.id, tenantId, appId: '00000000-0000-0000-0000-000000000000' }],
+    });
     const { jobId } = JSON.parse(start.body).value as { jobId: string };
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let text = '';

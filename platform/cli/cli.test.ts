@@ -65,9 +65,26 @@ describe('extension development: app new, keygen, pack, info', () => {
     expectCode(await run('app', 'keygen', '--out', 'key.json'), 0);
     expect(fs.statSync(path.join(root, 'key.json')).mode & 0o077).toBe(0);
     expectCode(await run('app', 'keygen', '--out', 'key.json'), 1); // never overwrites a key
-    expectCode(await run('app', 'new', 'rewards', '--name', 'Rewards', '--publisher', 'Tailwind Traders', '--id-range-from', '98000', '--id', 'aaaaaaaa-0000-4000-8000-000000000001'), 0);
+    expectCode(
+      await run(
+        'app',
+        'new',
+        'rewards',
+        '--name',
+        'Rewards',
+        '--publisher',
+        'Tailwind Traders',
+        '--id-range-from',
+        '98000',
+        '--id',
+        'aaaaaaaa-0000-4000-8000-000000000001',
+      ),
+      0,
+    );
     expectCode(await run('app', 'new', 'rewards', '--name', 'Rewards', '--publisher', 'Tailwind Traders'), 1); // not empty
-    const packed = parseJson<{ file: string; signed: boolean }>(expectCode(await run('app', 'pack', 'rewards', '--out', 'out/rewards.app', '--sign-key', 'key.json', '--json'), 0));
+    const packed = parseJson<{ file: string; signed: boolean }>(
+      expectCode(await run('app', 'pack', 'rewards', '--out', 'out/rewards.app', '--sign-key', 'key.json', '--json'), 0),
+    );
     expect(packed).toMatchObject({ file: path.join(root, 'out', 'rewards.app'), signed: true });
     const info = parseJson<OperationOutput<'app.info'>>(expectCode(await run('app', 'info', 'out/rewards.app', '--json'), 0));
     expect(info).toMatchObject({ manifest: { name: 'Rewards', publisher: 'Tailwind Traders', version: '1.0.0.0' }, signed: true });
@@ -103,7 +120,15 @@ describe('publish', () => {
     // names chosen so the folder's sorted order puts dependents before their dependencies
     const shuffled = path.join(root, 'shuffled');
     fs.mkdirSync(shuffled);
-    const order = ['contoso-loyalty-reports-1.0.0.0', 'fabrikam-shipping-1.1.0.0', 'contoso-loyalty-2.0.0.0', 'northwind-credit-control-1.0.0.0', 'contoso-loyalty-1.0.0.0', 'fabrikam-shipping-1.0.0.0', 'contoso-core-1.0.0.0'];
+    const order = [
+      'contoso-loyalty-reports-1.0.0.0',
+      'fabrikam-shipping-1.1.0.0',
+      'contoso-loyalty-2.0.0.0',
+      'northwind-credit-control-1.0.0.0',
+      'contoso-loyalty-1.0.0.0',
+      'fabrikam-shipping-1.0.0.0',
+      'contoso-core-1.0.0.0',
+    ];
     order.forEach((f, i) => fs.copyFileSync(appFile(f), path.join(shuffled, `${String(i).padStart(2, '0')}-${f}.app`)));
     const out = await jsonOf<OperationOutput<'app.publishMany'>>('publish', 'shuffled', '--skip-verification');
     const names = out.results.map((r) => `${r.app.name}@${r.app.version}`);
@@ -117,7 +142,12 @@ describe('publish', () => {
     const again = await jsonOf<OperationOutput<'app.publishMany'>>('publish', 'shuffled', '--skip-verification');
     expect(again.results.every((r) => r.status === 'unchanged')).toBe(true);
     // the rest, as separate files
-    const rest = ['tailspin-field-service-1.0.0.0', 'litware-customer-insights-1.0.0.0', 'wideworld-sales-commission-1.0.0.0', 'adatum-item-attributes-1.0.0.0'].map(appFile);
+    const rest = [
+      'tailspin-field-service-1.0.0.0',
+      'litware-customer-insights-1.0.0.0',
+      'wideworld-sales-commission-1.0.0.0',
+      'adatum-item-attributes-1.0.0.0',
+    ].map(appFile);
     const human = expectCode(await runD('publish', ...rest, '--skip-verification'), 0).stdout;
     expect(human.trim().split('\n')).toHaveLength(4);
     expect(human).toMatch(/^published "Tailspin Field Service" by Tailspin Toys 1\.0\.0\.0/m);
@@ -156,7 +186,17 @@ describe('publish', () => {
 describe('tenants and the extension lifecycle', () => {
   it('tenant new / list / show', async () => {
     expectCode(await runD('tenant', 'new', 't1', '--company', 'Alpha Ltd.'), 0);
-    const t2 = await jsonOf<OperationOutput<'tenant.create'>>('tenant', 'new', 't2', '--company', 'Bravo UK', '--company', 'Bravo DE', '--alternate-id', 't2.example.com');
+    const t2 = await jsonOf<OperationOutput<'tenant.create'>>(
+      'tenant',
+      'new',
+      't2',
+      '--company',
+      'Bravo UK',
+      '--company',
+      'Bravo DE',
+      '--alternate-id',
+      't2.example.com',
+    );
     expect(t2).toMatchObject({ id: 't2', state: 'operational', companies: ['Bravo UK', 'Bravo DE'], alternateIds: ['t2.example.com'] });
     await refused('TENANT_EXISTS', 'tenant', 'new', 'T1');
     await refused('BAD_INPUT', 'tenant', 'new', 'bad id!');
@@ -170,7 +210,17 @@ describe('tenants and the extension lifecycle', () => {
   it('install: refuses a missing dependency, then installs with --install-dependencies in several tenants', async () => {
     const r = await refused('DEPENDENCY_MISSING', 'install', 'Contoso Loyalty', '--tenant', 't1', '--version', '1.0.0.0');
     expect(r.stderr).toContain('Contoso Core');
-    const out = await jsonOf<OperationOutput<'tenant.install'>>('install', 'contoso loyalty', '--tenant', 't1', '--tenant', 't2', '--version', '1.0.0.0', '--install-dependencies');
+    const out = await jsonOf<OperationOutput<'tenant.install'>>(
+      'install',
+      'contoso loyalty',
+      '--tenant',
+      't1',
+      '--tenant',
+      't2',
+      '--version',
+      '1.0.0.0',
+      '--install-dependencies',
+    );
     expect(out.results.map((x) => [x.tenantId, x.ok])).toEqual([
       ['t1', true],
       ['t2', true],
@@ -184,11 +234,28 @@ describe('tenants and the extension lifecycle', () => {
   });
 
   it('data insert / rows / modify / delete on the merged view, with extension fields and subscribers', async () => {
-    expectCode(await runD('data', 'insert', 'Customer', '--tenant', 't1', '--values', '{"No.":"C1","Name":"Adatum Corporation","Loyalty Points":120,"Loyalty Level":"Gold"}'), 0);
+    expectCode(
+      await runD(
+        'data',
+        'insert',
+        'Customer',
+        '--tenant',
+        't1',
+        '--values',
+        '{"No.":"C1","Name":"Adatum Corporation","Loyalty Points":120,"Loyalty Level":"Gold"}',
+      ),
+      0,
+    );
     expectCode(await runD('data', 'insert', 'Customer', '--tenant', 't1', '--values', '{"No.":"C2","Name":"Trey Research","Loyalty Points":40}'), 0);
     const page = await jsonOf<OperationOutput<'record.page'>>('data', 'rows', 'Customer', '--tenant', 't1');
     expect(page.total).toBe(2);
-    expect(page.rows[0]).toMatchObject({ 'No.': 'C1', Name: 'Adatum Corporation', 'Loyalty Points': 120, 'Loyalty Level': 'Gold', 'Loyalty Card No.': 'PENDING' });
+    expect(page.rows[0]).toMatchObject({
+      'No.': 'C1',
+      Name: 'Adatum Corporation',
+      'Loyalty Points': 120,
+      'Loyalty Level': 'Gold',
+      'Loyalty Card No.': 'PENDING',
+    });
     expect(page.columns.find((c) => c.name === 'Loyalty Points')!.ownerAppId).not.toBe('');
     const human = expectCode(await runD('data', 'rows', 'Customer', '--tenant', 't1', '--limit', '1'), 0).stdout;
     expect(human).toMatch(/rows 1-1 of 2 \(Customer, Alpha Ltd\.\)/);
@@ -197,7 +264,10 @@ describe('tenants and the extension lifecycle', () => {
     // two companies and none named: the CLI says which ones there are
     const r = await refused('BAD_INPUT', 'data', 'insert', 'Customer', '--tenant', 't2', '--values', '{"No.":"C1","Name":"Bravo"}');
     expect(r.stderr).toContain('"Bravo UK", "Bravo DE"');
-    expectCode(await runD('data', 'insert', 'Customer', '--tenant', 't2', '--company', 'Bravo DE', '--values', '{"No.":"C1","Name":"Bravo","Loyalty Points":7}'), 0);
+    expectCode(
+      await runD('data', 'insert', 'Customer', '--tenant', 't2', '--company', 'Bravo DE', '--values', '{"No.":"C1","Name":"Bravo","Loyalty Points":7}'),
+      0,
+    );
     expectCode(await runD('data', 'modify', 'Customer', '--tenant', 't1', '--key', '{"No.":"C2"}', '--values', '{"Credit Limit (LCY)":5000}'), 0);
     expectCode(await runD('data', 'insert', 'Customer', '--tenant', 't1', '--values', '{"No.":"C9","Name":"Temporary"}'), 0);
     expectCode(await runD('data', 'delete', 'Customer', '--tenant', 't1', '--key', '{"No.":"C9"}'), 0);
@@ -219,7 +289,9 @@ describe('tenants and the extension lifecycle', () => {
     const check = await jsonOf<OperationOutput<'tenant.upgradeCheck'>>('upgrade', 'Contoso Loyalty', '--tenant', 't1', '--what-if');
     expect(check).toMatchObject({ tenantId: 't1', installed: true, from: '1.0.0.0', to: '2.0.0.0', rowsLost: [] });
     expect(check.changes.map((c) => c.kind)).toContain('field-added');
-    expect(expectCode(await runD('upgrade', 'Contoso Loyalty', '--tenant', 't1', '--what-if'), 0).stdout).toMatch(/^t1: 1\.0\.0\.0 -> 2\.0\.0\.0; \d+ schema change\(s\)/);
+    expect(expectCode(await runD('upgrade', 'Contoso Loyalty', '--tenant', 't1', '--what-if'), 0).stdout).toMatch(
+      /^t1: 1\.0\.0\.0 -> 2\.0\.0\.0; \d+ schema change\(s\)/,
+    );
     expect((await jsonOf<OperationOutput<'tenant.get'>>('tenant', 'show', 't1')).apps.find((a) => a.name === 'Contoso Loyalty')?.version).toBe('1.0.0.0');
     const out = await jsonOf<OperationOutput<'tenant.upgrade'>>('upgrade', 'Contoso Loyalty', '--tenant', 't1');
     expect(out.results[0]).toMatchObject({ tenantId: 't1', ok: true, from: '1.0.0.0', to: '2.0.0.0' });
@@ -320,7 +392,9 @@ describe('tenants and the extension lifecycle', () => {
   });
 
   it('sync clean removes the archived data of an extension that is not installed, after an acknowledgement', async () => {
-    const before = (await jsonOf<OperationOutput<'archive.list'>>('archive', 'list', '--tenant', 't1')).archives.filter((a) => a.appName === 'Contoso Loyalty Reports');
+    const before = (await jsonOf<OperationOutput<'archive.list'>>('archive', 'list', '--tenant', 't1')).archives.filter(
+      (a) => a.appName === 'Contoso Loyalty Reports',
+    );
     expect(before.length).toBeGreaterThan(0);
     await refused('ACK_REQUIRED', 'sync', 'Contoso Loyalty Reports', '--tenant', 't1', '--mode', 'clean');
     const out = await jsonOf<OperationOutput<'tenant.sync'>>('sync', 'Contoso Loyalty Reports', '--tenant', 't1', '--mode', 'clean', '--yes');
@@ -347,7 +421,9 @@ describe('tenants and the extension lifecycle', () => {
     const ok = parseJson<OperationOutput<'move.precheck'>>(expectCode(await runD('tenant', 'move', 't3', '--to', 'dest', '--precheck-only', '--json'), 0));
     expect(ok.ok).toBe(true);
     expectCode(await runD('tenant', 'move', 't3', '--to', 'dest'), 0);
-    const there = parseJson<OperationOutput<'record.page'>>(expectCode(await runCli(['data', 'rows', 'Customer', '--tenant', 't3', '--deployment', dest, '--json']), 0));
+    const there = parseJson<OperationOutput<'record.page'>>(
+      expectCode(await runCli(['data', 'rows', 'Customer', '--tenant', 't3', '--deployment', dest, '--json']), 0),
+    );
     expect(there.rows[0]).toMatchObject({ 'No.': 'M1', 'Region Code': 'NORTH' });
     const here = await jsonOf<OperationOutput<'tenant.list'>>('tenant', 'list');
     expect(here.tenants.map((t) => t.id)).not.toContain('t3');
@@ -398,7 +474,22 @@ describe('tenants and the extension lifecycle', () => {
   });
 
   it('an app named ambiguously is refused; a GUID is not', async () => {
-    expectCode(await run('app', 'new', 'imposter', '--name', 'Contoso Core', '--publisher', 'Imposter Ltd', '--id-range-from', '98300', '--id', 'dddddddd-0000-4000-8000-000000000001'), 0);
+    expectCode(
+      await run(
+        'app',
+        'new',
+        'imposter',
+        '--name',
+        'Contoso Core',
+        '--publisher',
+        'Imposter Ltd',
+        '--id-range-from',
+        '98300',
+        '--id',
+        'dddddddd-0000-4000-8000-000000000001',
+      ),
+      0,
+    );
     expectCode(await run('app', 'pack', 'imposter', '--out', 'imposter.app'), 0);
     expectCode(await runD('publish', 'imposter.app', '--skip-verification'), 0);
     const r = expectCode(await runD('app', 'tenants', 'contoso core'), 1);

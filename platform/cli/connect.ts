@@ -15,10 +15,11 @@ export async function connect(target: string, opts: ConnectOptions = {}): Promis
       target,
       invoke: (op, input) => client.invoke(op, input),
       close: () => client.close(),
-      runLong: (op, input, progress) => client.runJob(op, input, (e) => {
-        const line = describeJobEvent(e);
-        if (line !== null) progress(line);
-      }),
+      runLong: (op, input, progress) =>
+        client.runJob(op, input, (e) => {
+          const line = describeJobEvent(e);
+          if (line !== null) progress(line);
+        }),
       uploadTenantFile: async (file) => {
         const { tenantIdOfFile } = await import('../engine/tenant-file-id.js');
         const { sha256File } = await import('../engine/tenant-files.js');
@@ -46,7 +47,9 @@ export async function openRemote(url: string, opts: ConnectOptions): Promise<Rem
     token: opts.token,
     insecureHttp: opts.insecureHttp ?? false,
     ...(opts.actor !== undefined ? { actor: opts.actor } : {}),
-    ...(opts.onRetry ? { onRetry: (r: { attempt: number; delayMs: number; reason: string }) => opts.onRetry?.(`retrying ${url} in ${Math.round(r.delayMs)} ms (${r.reason})`) } : {}),
+    ...(opts.onRetry
+      ? { onRetry: (r: { attempt: number; delayMs: number; reason: string }) => opts.onRetry?.(`retrying ${url} in ${Math.round(r.delayMs)} ms (${r.reason})`) }
+      : {}),
   });
 }
 

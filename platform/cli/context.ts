@@ -97,7 +97,8 @@ export class CliContext {
   /** How to connect to `target`: a URL needs a token. */
   connectOptions(target: string, token = this.token()): ConnectOptions {
     if (!isUrl(target)) return {};
-    if (!token) throw new UsageError(`${target} is a remote deployment: pass --token <token> or set TENANTRY_TOKEN (an admin makes one with "tenantry token new")`);
+    if (!token)
+      throw new UsageError(`${target} is a remote deployment: pass --token <token> or set TENANTRY_TOKEN (an admin makes one with "tenantry token new")`);
     return { token, insecureHttp: this.globals.insecureHttp === true, actor: this.actor, onRetry: (line) => this.io.stderr(`${line}\n`) };
   }
 

@@ -12,7 +12,8 @@ let root = '';
 let summary: DemoSummary;
 const east = () => path.join(root, 'demo', 'east');
 const west = () => path.join(root, 'demo', 'west');
-const json = async <T>(deployment: string, ...args: string[]): Promise<T> => parseJson<T>(expectCode(await runCli([...args, '--deployment', deployment, '--json']), 0));
+const json = async <T>(deployment: string, ...args: string[]): Promise<T> =>
+  parseJson<T>(expectCode(await runCli([...args, '--deployment', deployment, '--json']), 0));
 
 beforeAll(async () => {
   root = temp.make();
@@ -43,7 +44,12 @@ describe('tenantry demo', () => {
     const w = await json<OperationOutput<'app.catalog'>>(west(), 'info');
     expect(e.apps.length).toBeGreaterThanOrEqual(10);
     expect(w.apps.length).toBeLessThan(e.apps.length);
-    expect(e.apps.filter((a) => a.name === 'Contoso Loyalty').map((a) => a.version).sort()).toEqual(['1.0.0.0', '2.0.0.0']);
+    expect(
+      e.apps
+        .filter((a) => a.name === 'Contoso Loyalty')
+        .map((a) => a.version)
+        .sort(),
+    ).toEqual(['1.0.0.0', '2.0.0.0']);
     expect(e.apps.some((a) => a.signed)).toBe(true);
     expect(e.apps.some((a) => a.skippedVerification)).toBe(true);
   });
@@ -56,7 +62,18 @@ describe('tenantry demo', () => {
     expect(wholesale.apps.find((a) => a.name === 'Contoso Loyalty')).toMatchObject({ version: '1.0.0.0', upgradeAvailable: '2.0.0.0' });
     const coho = await json<OperationOutput<'tenant.get'>>(east(), 'tenant', 'show', 'coho-winery');
     const company = coho.companies[0]!;
-    const page = await json<OperationOutput<'record.page'>>(east(), 'data', 'rows', 'Customer', '--tenant', 'coho-winery', '--company', company, '--limit', '200');
+    const page = await json<OperationOutput<'record.page'>>(
+      east(),
+      'data',
+      'rows',
+      'Customer',
+      '--tenant',
+      'coho-winery',
+      '--company',
+      company,
+      '--limit',
+      '200',
+    );
     const members = page.rows.filter((r) => String(r['No.']).startsWith('L'));
     expect(members.length).toBeGreaterThan(0);
     // the v1 -> v2 upgrade ran its steps: lifetime points copied from points

@@ -28,7 +28,9 @@ export function cellText(v: Cell): string {
  */
 export function renderTable(headers: readonly string[], rows: readonly (readonly Cell[])[], style: Style, maxWidth = 60): string {
   const text = rows.map((r) => headers.map((_, i) => truncate(cellText(r[i]), maxWidth)));
-  const numeric = headers.map((_, i) => rows.some((r) => typeof r[i] === 'number') && rows.every((r) => typeof r[i] === 'number' || r[i] === null || r[i] === undefined));
+  const numeric = headers.map(
+    (_, i) => rows.some((r) => typeof r[i] === 'number') && rows.every((r) => typeof r[i] === 'number' || r[i] === null || r[i] === undefined),
+  );
   const widths = headers.map((h, i) => Math.max(h.length, ...text.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) =>
     cells

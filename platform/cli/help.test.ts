@@ -9,13 +9,33 @@ function leafPaths(cmd: Command, prefix: string[] = []): string[][] {
   return cmd.commands.flatMap((c) => (c.commands.length > 0 ? [[...prefix, c.name()], ...leafPaths(c, [...prefix, c.name()])] : [[...prefix, c.name()]]));
 }
 
-const program = buildProgram({ io: { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: '/', isTTY: false }, connector: () => Promise.reject(new Error('unused')), contexts: [] });
+const program = buildProgram({
+  io: { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: '/', isTTY: false },
+  connector: () => Promise.reject(new Error('unused')),
+  contexts: [],
+});
 const verbs = leafPaths(program).filter((p) => p[0] !== 'help');
 
 describe('tenantry --help', () => {
   it('lists the verbs, the environment and the exit codes', async () => {
     const r = expectCode(await runCli(['--help']), 0);
-    for (const verb of ['deployment', 'app', 'publish', 'unpublish', 'install', 'uninstall', 'upgrade', 'sync', 'repair', 'info', 'tenant', 'archive', 'data', 'log', 'demo']) {
+    for (const verb of [
+      'deployment',
+      'app',
+      'publish',
+      'unpublish',
+      'install',
+      'uninstall',
+      'upgrade',
+      'sync',
+      'repair',
+      'info',
+      'tenant',
+      'archive',
+      'data',
+      'log',
+      'demo',
+    ]) {
       expect(r.stdout).toContain(`  ${verb}`);
     }
     expect(r.stdout).toContain('TENANTRY_DEPLOYMENT');
@@ -25,9 +45,33 @@ describe('tenantry --help', () => {
   it('has every verb the brief names', () => {
     const names = verbs.map((p) => p.join(' '));
     for (const v of [
-      'deployment new', 'app new', 'app pack', 'app info', 'app tenants', 'publish', 'unpublish', 'install', 'uninstall', 'upgrade', 'sync', 'repair', 'info',
-      'archive list', 'archive rows', 'archive export', 'archive discard', 'tenant new', 'tenant list', 'tenant mount', 'tenant dismount', 'tenant move',
-      'tenant remove-apps', 'data insert', 'data rows', 'log', 'demo',
+      'deployment new',
+      'app new',
+      'app pack',
+      'app info',
+      'app tenants',
+      'publish',
+      'unpublish',
+      'install',
+      'uninstall',
+      'upgrade',
+      'sync',
+      'repair',
+      'info',
+      'archive list',
+      'archive rows',
+      'archive export',
+      'archive discard',
+      'tenant new',
+      'tenant list',
+      'tenant mount',
+      'tenant dismount',
+      'tenant move',
+      'tenant remove-apps',
+      'data insert',
+      'data rows',
+      'log',
+      'demo',
     ]) {
       expect(names).toContain(v);
     }

@@ -88,8 +88,13 @@ describe('refusals that need a second version or a second deployment', () => {
     const other = path.join(root, 'other');
     Deployment.create(other, { application: { ...DEFAULT_APPLICATION, version: '2.0.0.0' }, name: 'other' }).close();
     expectCode(await on(other, 'publish', v1File, '--skip-verification'), 0);
-    const pre = parseJson<OperationOutput<'move.precheck'>>(expectCode(await on(east, 'tenant', 'move', 'acme', '--to', other, '--precheck-only', '--json'), 1));
-    expect(pre).toMatchObject({ ok: false, application: { same: false, source: expect.stringContaining('1.0.0.0'), destination: expect.stringContaining('2.0.0.0') } });
+    const pre = parseJson<OperationOutput<'move.precheck'>>(
+      expectCode(await on(east, 'tenant', 'move', 'acme', '--to', other, '--precheck-only', '--json'), 1),
+    );
+    expect(pre).toMatchObject({
+      ok: false,
+      application: { same: false, source: expect.stringContaining('1.0.0.0'), destination: expect.stringContaining('2.0.0.0') },
+    });
     const err = await refused('MOVE_PRECHECK_FAILED', east, 'tenant', 'move', 'acme', '--to', other);
     expect(err).toMatch(/application/i);
     expect((await json<OperationOutput<'tenant.get'>>(east, 'tenant', 'show', 'acme')).state).toBe('operational');

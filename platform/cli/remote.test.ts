@@ -25,10 +25,13 @@ const run = (...args: string[]) => runCli(args, { cwd: root });
 beforeAll(async () => {
   root = temp.make();
   apps = path.join(root, 'apps');
-  for (const folder of demoExtensionFolders()) expectCode(await run('app', 'pack', path.join(DEMO_EXTENSIONS_DIR, folder), '--out', path.join(apps, `${folder}.app`)), 0);
+  for (const folder of demoExtensionFolders())
+    expectCode(await run('app', 'pack', path.join(DEMO_EXTENSIONS_DIR, folder), '--out', path.join(apps, `${folder}.app`)), 0);
   expectCode(await run('deployment', 'new', 'local', '--name', 'Twin'), 0);
   expectCode(await run('deployment', 'new', 'served', '--name', 'Twin'), 0);
-  token = parseJson<{ token: string }>(expectCode(await run('token', 'new', '--deployment', 'served', '--scope', 'admin', '--name', 'cli-test', '--json'), 0)).token;
+  token = parseJson<{ token: string }>(
+    expectCode(await run('token', 'new', '--deployment', 'served', '--scope', 'admin', '--name', 'cli-test', '--json'), 0),
+  ).token;
   served = Deployment.open(path.join(root, 'served'));
   app = await createServer({ deployment: served });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -42,7 +45,25 @@ afterAll(async () => {
 });
 
 /** Values that differ between any two runs (ids, times, paths, sizes on disk, who) are blanked; the rest must match. */
-const VOLATILE = new Set(['opId', 'moveId', 'startedAt', 'endedAt', 'createdAt', 'mountedAt', 'installedAt', 'publishedAt', 'archivedAt', 'grantedAt', 'file', 'folder', 'sizeBytes', 'bytes', 'actor', 'publishedBy', 'jobId']);
+const VOLATILE = new Set([
+  'opId',
+  'moveId',
+  'startedAt',
+  'endedAt',
+  'createdAt',
+  'mountedAt',
+  'installedAt',
+  'publishedAt',
+  'archivedAt',
+  'grantedAt',
+  'file',
+  'folder',
+  'sizeBytes',
+  'bytes',
+  'actor',
+  'publishedBy',
+  'jobId',
+]);
 function normalize(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalize);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, VOLATILE.has(k) ? '<volatile>' : normalize(x)]));
@@ -117,7 +138,10 @@ describe('the CLI against a URL', () => {
     expect(parseJson<OperationOutput<'tenant.list'>>(expectCode(withEnv, 0)).tenants.map((t) => t.id)).toEqual(['r1', 'r2']);
     const none = expectCode(await run('tenant', 'list', '--deployment', url), 2);
     expect(none.stderr).toContain('--token');
-    const wrong = expectCode(await run('tenant', 'list', '--deployment', url, '--token', 'tnt_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), 1);
+    const wrong = expectCode(
+      await run('tenant', 'list', '--deployment', url, '--token', 'tnt_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'),
+      1,
+    );
     expect(wrong.stderr).toMatch(/^error UNAUTHORIZED: /m);
     const plain = expectCode(await run('tenant', 'list', '--deployment', 'http://192.0.2.1:7049', '--token', token), 1);
     expect(plain.stderr).toMatch(/^error BAD_INPUT: .*plain http/m);
@@ -126,9 +150,13 @@ describe('the CLI against a URL', () => {
   });
 
   it('token list and revoke: a revoked token is refused at once', async () => {
-    const made = parseJson<{ token: string; id: string }>(expectCode(await run('token', 'new', '--deployment', 'served', '--scope', 'read', '--tenant', 'r1', '--name', 'short-lived', '--json'), 0));
+    const made = parseJson<{ token: string; id: string }>(
+      expectCode(await run('token', 'new', '--deployment', 'served', '--scope', 'read', '--tenant', 'r1', '--name', 'short-lived', '--json'), 0),
+    );
     expect(expectCode(await run('tenant', 'list', '--deployment', url, '--token', made.token), 0).stdout).toContain('r1');
-    const list = parseJson<{ tokens: { id: string; name: string; scope: string; tenants: string[] | null }[] }>(expectCode(await run('token', 'list', '--deployment', 'served', '--json'), 0));
+    const list = parseJson<{ tokens: { id: string; name: string; scope: string; tenants: string[] | null }[] }>(
+      expectCode(await run('token', 'list', '--deployment', 'served', '--json'), 0),
+    );
     expect(list.tokens.find((t) => t.id === made.id)).toMatchObject({ name: 'short-lived', scope: 'read', tenants: ['r1'] });
     expect(JSON.stringify(list)).not.toContain(made.token.split('_')[2]);
     expectCode(await run('token', 'revoke', 'short-lived', '--deployment', 'served'), 0);
@@ -148,8 +176,13 @@ describe('the CLI against a URL', () => {
       expect(busy.stderr).toContain(srv2.url);
       expectCode(await run('tenant', 'new', 'mv', '--deployment', 'local'), 0);
       expectCode(await run('install', 'Contoso Loyalty', '--tenant', 'mv', '--version', '1.0.0.0', '--install-dependencies', '--deployment', 'local'), 0);
-      expectCode(await run('data', 'insert', 'Customer', '--tenant', 'mv', '--values', '{"No.":"M1","Name":"Moving","Loyalty Points":3}', '--deployment', 'local'), 0);
-      const rows = parseJson<OperationOutput<'record.page'>>(expectCode(await run('data', 'rows', 'Customer', '--tenant', 'mv', '--deployment', 'local', '--json'), 0)).rows;
+      expectCode(
+        await run('data', 'insert', 'Customer', '--tenant', 'mv', '--values', '{"No.":"M1","Name":"Moving","Loyalty Points":3}', '--deployment', 'local'),
+        0,
+      );
+      const rows = parseJson<OperationOutput<'record.page'>>(
+        expectCode(await run('data', 'rows', 'Customer', '--tenant', 'mv', '--deployment', 'local', '--json'), 0),
+      ).rows;
       const pre = expectCode(await run('tenant', 'move', 'mv', '--deployment', 'local', '--to', url, '--to-token', token, '--precheck-only', '--json'), 0);
       expect(parseJson<{ ok: boolean }>(pre).ok).toBe(true);
       // folder -> server
@@ -158,25 +191,36 @@ describe('the CLI against a URL', () => {
       expect(m1.stderr).toMatch(/^mounted on /m);
       // server -> server, each with its own token
       expectCode(await run('tenant', 'move', 'mv', '--deployment', url, '--token', token, '--to', srv2.url, '--to-token', token2), 0);
-      const there = parseJson<OperationOutput<'record.page'>>(expectCode(await run('data', 'rows', 'Customer', '--tenant', 'mv', '--deployment', srv2.url, '--token', token2, '--json'), 0)).rows;
+      const there = parseJson<OperationOutput<'record.page'>>(
+        expectCode(await run('data', 'rows', 'Customer', '--tenant', 'mv', '--deployment', srv2.url, '--token', token2, '--json'), 0),
+      ).rows;
       expect(there).toEqual(rows);
       // server -> folder
       expectCode(await run('tenant', 'move', 'mv', '--deployment', srv2.url, '--token', token2, '--to', 'local'), 0);
-      expect(parseJson<OperationOutput<'record.page'>>(expectCode(await run('data', 'rows', 'Customer', '--tenant', 'mv', '--deployment', 'local', '--json'), 0)).rows).toEqual(rows);
+      expect(
+        parseJson<OperationOutput<'record.page'>>(expectCode(await run('data', 'rows', 'Customer', '--tenant', 'mv', '--deployment', 'local', '--json'), 0))
+          .rows,
+      ).toEqual(rows);
       for (const u of [url, srv2.url]) {
         const t = u === url ? token : token2;
         expect(expectCode(await run('tenant', 'show', 'mv', '--deployment', u, '--token', t), 1).stderr).toMatch(/^error TENANT_NOT_FOUND: /m);
       }
       // a refused move (the id is taken there) changes nothing
       expectCode(await run('tenant', 'new', 'mv', '--deployment', srv2.url, '--token', token2), 0);
-      expect(expectCode(await run('tenant', 'move', 'mv', '--deployment', 'local', '--to', srv2.url, '--to-token', token2), 1).stderr).toMatch(/^error MOVE_PRECHECK_FAILED: /m);
-      expect(parseJson<OperationOutput<'tenant.get'>>(expectCode(await run('tenant', 'show', 'mv', '--deployment', 'local', '--json'), 0)).state).toBe('operational');
+      expect(expectCode(await run('tenant', 'move', 'mv', '--deployment', 'local', '--to', srv2.url, '--to-token', token2), 1).stderr).toMatch(
+        /^error MOVE_PRECHECK_FAILED: /m,
+      );
+      expect(parseJson<OperationOutput<'tenant.get'>>(expectCode(await run('tenant', 'show', 'mv', '--deployment', 'local', '--json'), 0)).state).toBe(
+        'operational',
+      );
       // tenant mount <file> against a server: the file is sent, then mounted
       expectCode(await run('tenant', 'new', 'loose', '--deployment', 'local'), 0);
       const file = parseJson<{ file: string }>(expectCode(await run('tenant', 'dismount', 'loose', '--deployment', 'local', '--json'), 0)).file;
       const copy = path.join(root, 'loose-copy.sqlite');
       fs.copyFileSync(file, copy);
-      const mounted = parseJson<OperationOutput<'tenant.mount'>>(expectCode(await run('tenant', 'mount', copy, '--deployment', srv2.url, '--token', token2, '--json'), 0));
+      const mounted = parseJson<OperationOutput<'tenant.mount'>>(
+        expectCode(await run('tenant', 'mount', copy, '--deployment', srv2.url, '--token', token2, '--json'), 0),
+      );
       expect(mounted).toMatchObject({ id: 'loose', state: 'operational' });
     } finally {
       await srv2.stop();
@@ -185,7 +229,9 @@ describe('the CLI against a URL', () => {
 
   it('serve, as the real command: listens, answers, stops on SIGTERM and removes its lock', async () => {
     expectCode(await run('deployment', 'new', 'spawned'), 0);
-    const t = parseJson<{ token: string }>(expectCode(await spawnCli(['token', 'new', '--deployment', path.join(root, 'spawned'), '--scope', 'read', '--json']), 0)).token;
+    const t = parseJson<{ token: string }>(
+      expectCode(await spawnCli(['token', 'new', '--deployment', path.join(root, 'spawned'), '--scope', 'read', '--json']), 0),
+    ).token;
     const srv = await spawnServer(path.join(root, 'spawned'));
     try {
       expect(fs.existsSync(path.join(root, 'spawned', 'server.lock'))).toBe(true);

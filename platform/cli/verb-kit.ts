@@ -28,7 +28,11 @@ export function action<O>(cmd: Command, env: VerbEnv, handler: VerbHandler<O>): 
   return cmd.action(async (...all: unknown[]) => {
     const command = all[all.length - 1] as Command;
     const globals = command.optsWithGlobals<GlobalOptions>();
-    const ctx = new CliContext(env.io, { deployment: globals.deployment, json: globals.json, token: globals.token, insecureHttp: globals.insecureHttp }, env.connector);
+    const ctx = new CliContext(
+      env.io,
+      { deployment: globals.deployment, json: globals.json, token: globals.token, insecureHttp: globals.insecureHttp },
+      env.connector,
+    );
     env.contexts.push(ctx);
     await handler(ctx, command.processedArgs as string[], command.opts<O & object>() as O);
   });
@@ -61,7 +65,8 @@ export function jsonObject(value: string): Record<string, string | number | bool
   } catch (e) {
     throw new InvalidArgumentError(`not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError('expected a JSON object such as {"No.":"C00010","Name":"Adatum"}.');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new InvalidArgumentError('expected a JSON object such as {"No.":"C00010","Name":"Adatum"}.');
   for (const [k, v] of Object.entries(parsed)) {
     if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
       throw new InvalidArgumentError(`field "${k}": values must be strings, numbers, booleans or null.`);

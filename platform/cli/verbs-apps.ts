@@ -38,24 +38,28 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
     'tenantry deployment new ./east --name "East (primary)"',
   );
   example(
-    action(deployment.command('info').description('Show the deployment: application, number of tenants and apps (mirrors Get-NAVServerInstance)'), env, async (ctx) => {
-      const info = await ctx.run('deployment.info', {});
-      ctx.emit(info, () =>
-        renderTable(
-          ['Property', 'Value'],
-          [
-            ['Name', info.name],
-            ['Folder', info.folder],
-            ['Application', `${info.application.name} ${info.application.version} (${info.application.publisher})`],
-            ['Tenants', info.tenants],
-            ['Published apps', info.apps],
-            ['Format version', info.formatVersion],
-          ],
-          ctx.style,
-          200,
-        ),
-      );
-    }),
+    action(
+      deployment.command('info').description('Show the deployment: application, number of tenants and apps (mirrors Get-NAVServerInstance)'),
+      env,
+      async (ctx) => {
+        const info = await ctx.run('deployment.info', {});
+        ctx.emit(info, () =>
+          renderTable(
+            ['Property', 'Value'],
+            [
+              ['Name', info.name],
+              ['Folder', info.folder],
+              ['Application', `${info.application.name} ${info.application.version} (${info.application.publisher})`],
+              ['Tenants', info.tenants],
+              ['Published apps', info.apps],
+              ['Format version', info.formatVersion],
+            ],
+            ctx.style,
+            200,
+          ),
+        );
+      },
+    ),
     'tenantry deployment info --deployment ./east',
   );
 
@@ -65,7 +69,9 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
     action<{ name: string; publisher: string; id?: string; idRangeFrom?: number }>(
       app
         .command('new')
-        .description('Scaffold an extension source folder: app.json, a table, a page, a permission set, table data (mirrors New-NAVAppManifest + New-NAVAppManifestFile)')
+        .description(
+          'Scaffold an extension source folder: app.json, a table, a page, a permission set, table data (mirrors New-NAVAppManifest + New-NAVAppManifestFile)',
+        )
         .argument('<dir>', 'an empty or missing folder')
         .requiredOption('--name <name>', 'the extension name')
         .requiredOption('--publisher <publisher>', 'the publisher')
@@ -75,7 +81,12 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
       async (ctx, [dir], o) => {
         const target = ctx.resolvePath(dir!);
         const { newSourceFolder, readSourceFolder } = await packageApi();
-        newSourceFolder(target, { name: o.name, publisher: o.publisher, ...(o.id ? { id: o.id } : {}), ...(o.idRangeFrom ? { idRangeFrom: o.idRangeFrom } : {}) });
+        newSourceFolder(target, {
+          name: o.name,
+          publisher: o.publisher,
+          ...(o.id ? { id: o.id } : {}),
+          ...(o.idRangeFrom ? { idRangeFrom: o.idRangeFrom } : {}),
+        });
         const def = readSourceFolder(target);
         ctx.emit({ dir: target, manifest: def.manifest }, () => `created ${appLabel(def.manifest)} (${def.manifest.id}) in ${target}\n`);
       },
@@ -99,7 +110,13 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
         const signingKey = o.signKey ? await readSigningKey(ctx.resolvePath(o.signKey)) : undefined;
         const packed = await packSourceFolder(source, { outFile, ...(signingKey ? { signingKey } : {}) });
         const info = readPackage(packed.bytes, { verify: 'skip' }, outFile);
-        const value = { file: packed.file ?? outFile, size: packed.bytes.length, sha256: info.sha256, signed: signingKey !== undefined, app: refOf(def.manifest) };
+        const value = {
+          file: packed.file ?? outFile,
+          size: packed.bytes.length,
+          sha256: info.sha256,
+          signed: signingKey !== undefined,
+          app: refOf(def.manifest),
+        };
         ctx.emit(value, () => `packed ${appLabel(def.manifest)} -> ${value.file} (${formatBytes(value.size)}, ${value.signed ? 'signed' : 'unsigned'})\n`);
       },
     ),
@@ -132,7 +149,9 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
         const target = ctx.resolvePath(file!);
         const bytes = readFileOrThrow(target);
         const haveDeployment = ctx.globals.deployment !== undefined || ctx.io.env['TENANTRY_DEPLOYMENT'] !== undefined;
-        const info = haveDeployment ? await ctx.run('app.info', { package: bytes.toString('base64'), fileName: path.basename(target) }) : await localPackageInfo(bytes, target);
+        const info = haveDeployment
+          ? await ctx.run('app.info', { package: bytes.toString('base64'), fileName: path.basename(target) })
+          : await localPackageInfo(bytes, target);
         // The manifest module carries the zod schemas: loaded here, not at start (help stays light).
         const { manifestDetails } = await import('../../shared/domain/manifest.js');
         ctx.emit(info, () => renderPackageInfo(ctx, info, manifestDetails(info.manifest)));
@@ -168,7 +187,9 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
     action<{ skipVerification?: boolean }>(
       program
         .command('publish')
-        .description('Publish .app packages to the deployment; several at once are put in dependency order, a folder means its *.app files (mirrors Publish-NAVApp)')
+        .description(
+          'Publish .app packages to the deployment; several at once are put in dependency order, a folder means its *.app files (mirrors Publish-NAVApp)',
+        )
         .argument('<files...>', '.app files or folders of them')
         .option('--skip-verification', 'accept unsigned packages (logged)'),
       env,
@@ -219,7 +240,13 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
       async (ctx, [appKey], o) => {
         const out = await ctx.run(
           'tenant.install',
-          { tenantIds: o.tenant, appId: appKey!, ...(o.version ? { version: o.version } : {}), installDependencies: o.installDependencies === true, loadData: o.data },
+          {
+            tenantIds: o.tenant,
+            appId: appKey!,
+            ...(o.version ? { version: o.version } : {}),
+            installDependencies: o.installDependencies === true,
+            loadData: o.data,
+          },
           true,
         );
         reportPerTenant(ctx, out, out.results, (r) => `${r.tenantId}: ${r.action ?? 'installed'} ${r.installed.map(appLabel).join(', ') || '(nothing to do)'}`);
@@ -231,7 +258,7 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
     action<{ tenant: string[]; withDependents?: boolean; doNotSaveData?: boolean; yes?: boolean }>(
       program
         .command('uninstall')
-        .description("Uninstall an extension from tenants; its data is archived unless --do-not-save-data (mirrors Uninstall-NAVApp)")
+        .description('Uninstall an extension from tenants; its data is archived unless --do-not-save-data (mirrors Uninstall-NAVApp)')
         .argument('<app>', 'extension GUID or name')
         .requiredOption('--tenant <id>', 'tenant id (repeat for several)', collect)
         .option('--with-dependents', 'also uninstall the extensions that depend on it (dependents first)')
@@ -246,7 +273,13 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
             results.push(
               await ctx.run(
                 'tenant.uninstall',
-                { tenantId, appId: appKey!, uninstallDependents: o.withDependents === true, doNotSaveData: o.doNotSaveData === true, acknowledge: o.yes === true },
+                {
+                  tenantId,
+                  appId: appKey!,
+                  uninstallDependents: o.withDependents === true,
+                  doNotSaveData: o.doNotSaveData === true,
+                  acknowledge: o.yes === true,
+                },
                 true,
               ),
             );
@@ -288,14 +321,30 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
       async (ctx, [appKey], o) => {
         if (o.whatIf) {
           const checks: OperationOutput<'tenant.upgradeCheck'>[] = [];
-          for (const t of o.tenant) checks.push(await ctx.run('tenant.upgradeCheck', { tenantId: t, appId: appKey!, ...(o.version ? { version: o.version } : {}) }));
+          for (const t of o.tenant)
+            checks.push(await ctx.run('tenant.upgradeCheck', { tenantId: t, appId: appKey!, ...(o.version ? { version: o.version } : {}) }));
           ctx.emit(o.tenant.length === 1 ? checks[0] : { results: checks }, () =>
             checks
               .map((c) => {
                 const lost = c.rowsLost.reduce((n, r) => n + r.rows, 0);
                 const head = `${c.tenantId}: ${c.installed ? `${c.from ?? '-'} -> ${c.to}` : `not installed${c.from ? ` (archived ${c.from}: restored, then upgraded)` : ''}`}; ${c.changes.length} schema change(s)${c.changes.some((x) => x.destructive) ? `, a forced upgrade archives ${lost} row(s)` : ''}\n`;
-                const changes = c.changes.length > 0 ? renderTable(['Change', 'Table', 'Field', 'Destructive', 'Description'], c.changes.map((x) => [x.kind, x.table, x.field, x.destructive ? 'yes' : 'no', x.description]), ctx.style, 80) : '';
-                const rows = c.rowsLost.length > 0 ? renderTable(['Company', 'Table', 'Field', 'Rows lost'], c.rowsLost.map((r) => [r.company, r.table, r.field, r.rows]), ctx.style) : '';
+                const changes =
+                  c.changes.length > 0
+                    ? renderTable(
+                        ['Change', 'Table', 'Field', 'Destructive', 'Description'],
+                        c.changes.map((x) => [x.kind, x.table, x.field, x.destructive ? 'yes' : 'no', x.description]),
+                        ctx.style,
+                        80,
+                      )
+                    : '';
+                const rows =
+                  c.rowsLost.length > 0
+                    ? renderTable(
+                        ['Company', 'Table', 'Field', 'Rows lost'],
+                        c.rowsLost.map((r) => [r.company, r.table, r.field, r.rows]),
+                        ctx.style,
+                      )
+                    : '';
                 return head + changes + rows;
               })
               .join(''),
@@ -304,11 +353,18 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
         }
         const out = await ctx.run(
           'tenant.upgrade',
-          { tenantIds: o.tenant, appId: appKey!, ...(o.version ? { version: o.version } : {}), ...(o.force ? { force: true, acknowledge: o.yes === true } : {}) },
+          {
+            tenantIds: o.tenant,
+            appId: appKey!,
+            ...(o.version ? { version: o.version } : {}),
+            ...(o.force ? { force: true, acknowledge: o.yes === true } : {}),
+          },
           true,
         );
         reportPerTenant(ctx, out, out.results, (r) =>
-          r.action === 'up-to-date' ? `${r.tenantId}: already at ${r.to ?? r.from ?? '?'}` : `${r.tenantId}: ${r.action ?? 'upgraded'} ${r.from ?? '-'} -> ${r.to ?? '-'}${r.stepsRun.length > 0 ? ` (steps: ${r.stepsRun.join(', ')})` : ''}`,
+          r.action === 'up-to-date'
+            ? `${r.tenantId}: already at ${r.to ?? r.from ?? '?'}`
+            : `${r.tenantId}: ${r.action ?? 'upgraded'} ${r.from ?? '-'} -> ${r.to ?? '-'}${r.stepsRun.length > 0 ? ` (steps: ${r.stepsRun.join(', ')})` : ''}`,
         );
       },
     ),
@@ -322,16 +378,38 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
         .description("Synchronize a tenant's schema with its extensions; check-only is a dry run (mirrors Sync-NAVApp / Sync-NAVTenant)")
         .argument('[app]', 'extension GUID or name (default: every installed extension)')
         .requiredOption('--tenant <id>', 'tenant id')
-        .addOption(new Option('--mode <mode>', 'add (non-destructive), force (destructive, archives), clean (drop schema and archives of uninstalled versions), check-only').choices(['add', 'force', 'clean', 'check-only']).default('add'))
+        .addOption(
+          new Option(
+            '--mode <mode>',
+            'add (non-destructive), force (destructive, archives), clean (drop schema and archives of uninstalled versions), check-only',
+          )
+            .choices(['add', 'force', 'clean', 'check-only'])
+            .default('add'),
+        )
         .option('--yes', 'acknowledge a destructive change (force, clean)'),
       env,
       async (ctx, [appKey], o) => {
         const out = await ctx.run('tenant.sync', { tenantId: o.tenant, ...(appKey ? { appId: appKey } : {}), mode: o.mode, acknowledge: o.yes === true }, true);
         ctx.emit(out, () => {
           const lines = [`${out.tenantId}: sync ${out.mode} ${out.applied ? 'applied' : 'not applied (dry run)'}; state ${out.state}\n`];
-          if (out.changes.length > 0) lines.push(renderTable(['Change', 'Table', 'Field', 'Destructive', 'Description'], out.changes.map((c) => [c.kind, c.table, c.field, c.destructive ? 'yes' : 'no', c.description]), ctx.style, 80));
+          if (out.changes.length > 0)
+            lines.push(
+              renderTable(
+                ['Change', 'Table', 'Field', 'Destructive', 'Description'],
+                out.changes.map((c) => [c.kind, c.table, c.field, c.destructive ? 'yes' : 'no', c.description]),
+                ctx.style,
+                80,
+              ),
+            );
           else lines.push('no schema changes\n');
-          if (out.rowsLost.length > 0) lines.push(renderTable(['Company', 'Table', 'Field', 'Rows lost'], out.rowsLost.map((r) => [r.company, r.table, r.field, r.rows]), ctx.style));
+          if (out.rowsLost.length > 0)
+            lines.push(
+              renderTable(
+                ['Company', 'Table', 'Field', 'Rows lost'],
+                out.rowsLost.map((r) => [r.company, r.table, r.field, r.rows]),
+                ctx.style,
+              ),
+            );
           if (out.discarded.length > 0) lines.push(`discarded ${out.discarded.length} archive(s), ${out.discarded.reduce((n, a) => n + a.rows, 0)} rows\n`);
           return lines.join('');
         });
@@ -359,7 +437,12 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
           ),
         );
         if (out.results.some((r) => !r.ok)) {
-          ctx.io.stderr(`error COMPILE_FAILED: ${out.results.filter((r) => !r.ok).map((r) => appLabel(r.app)).join(', ')} no longer compile\n`);
+          ctx.io.stderr(
+            `error COMPILE_FAILED: ${out.results
+              .filter((r) => !r.ok)
+              .map((r) => appLabel(r.app))
+              .join(', ')} no longer compile\n`,
+          );
           throw new ReportedFailure();
         }
       },
@@ -370,7 +453,7 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
     action<{ tenant?: string }>(
       program
         .command('info')
-        .description("The app catalog, or with --tenant the extensions installed in a tenant (mirrors Get-NAVAppInfo)")
+        .description('The app catalog, or with --tenant the extensions installed in a tenant (mirrors Get-NAVAppInfo)')
         .option('--tenant <id>', "show this tenant's extensions: version, data version, sync state, upgrade available, archived versions"),
       env,
       async (ctx, _args, o) => {
@@ -393,7 +476,15 @@ export function addAppVerbs(program: Command, env: VerbEnv): void {
             ? 'no extensions published\n'
             : renderTable(
                 ['Name', 'Publisher', 'Version', 'Tenants', 'Signed', 'Published', 'Id'],
-                out.apps.map((a) => [a.name, a.publisher, a.version, a.tenantCount, a.signed ? 'yes' : a.skippedVerification ? 'no (skipped)' : 'no', shortTime(a.publishedAt), a.id]),
+                out.apps.map((a) => [
+                  a.name,
+                  a.publisher,
+                  a.version,
+                  a.tenantCount,
+                  a.signed ? 'yes' : a.skippedVerification ? 'no (skipped)' : 'no',
+                  shortTime(a.publishedAt),
+                  a.id,
+                ]),
                 ctx.style,
               ),
         );
@@ -424,7 +515,11 @@ function readFileOrThrow(file: string): Buffer {
     return fs.readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new TenantryError('NOT_FOUND', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message}`, { file });
+    throw new TenantryError(
+      'NOT_FOUND',
+      `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message}`,
+      { file },
+    );
   }
 }
 
@@ -462,7 +557,8 @@ async function readSigningKey(file: string): Promise<SigningKey> {
     throw new TenantryError('BAD_INPUT', `${file}: not a signing key file (not JSON); make one with "tenantry app keygen"`, { file });
   }
   const pem = (parsed as { privateKeyPem?: unknown } | null)?.privateKeyPem;
-  if (typeof pem !== 'string') throw new TenantryError('BAD_INPUT', `${file}: not a signing key file (no privateKeyPem); make one with "tenantry app keygen"`, { file });
+  if (typeof pem !== 'string')
+    throw new TenantryError('BAD_INPUT', `${file}: not a signing key file (no privateKeyPem); make one with "tenantry app keygen"`, { file });
   return (await packageApi()).signingKeyFromPem(pem);
 }
 

@@ -43,7 +43,10 @@ export function addServerVerbs(program: Command, env: VerbEnv): void {
           insecureHttp: o.insecureHttp === true || ctx.globals.insecureHttp === true,
           ...(o.maxInFlightWrites !== undefined ? { maxInFlightWrites: o.maxInFlightWrites } : {}),
         });
-        ctx.emit({ url: server.url, folder: server.deployment.folder, pid: process.pid }, () => `serving ${server.deployment.folder} at ${server.url} (pid ${process.pid}); Ctrl+C stops\n`);
+        ctx.emit(
+          { url: server.url, folder: server.deployment.folder, pid: process.pid },
+          () => `serving ${server.deployment.folder} at ${server.url} (pid ${process.pid}); Ctrl+C stops\n`,
+        );
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
           process.once('SIGINT', stop);
@@ -71,10 +74,17 @@ export function addServerVerbs(program: Command, env: VerbEnv): void {
         const { openTokenStore } = await import('../engine/token-store.js');
         const { store, close } = openTokenStore(folderOf(ctx, 'token new'));
         try {
-          const made = store.create({ scope: o.scope, ...(o.tenant ? { tenants: o.tenant } : {}), ...(o.name !== undefined ? { name: o.name } : {}), createdBy: ctx.actor });
-          ctx.emit({ token: made.token, ...made.info }, () =>
-            `${made.token}\n` +
-            `token "${made.info.name}" (${made.info.scope}${made.info.tenants ? `, tenants ${made.info.tenants.join(', ')}` : ', every tenant'}); store it now: it is not shown again\n`,
+          const made = store.create({
+            scope: o.scope,
+            ...(o.tenant ? { tenants: o.tenant } : {}),
+            ...(o.name !== undefined ? { name: o.name } : {}),
+            createdBy: ctx.actor,
+          });
+          ctx.emit(
+            { token: made.token, ...made.info },
+            () =>
+              `${made.token}\n` +
+              `token "${made.info.name}" (${made.info.scope}${made.info.tenants ? `, tenants ${made.info.tenants.join(', ')}` : ', every tenant'}); store it now: it is not shown again\n`,
           );
         } finally {
           close();
@@ -95,7 +105,15 @@ export function addServerVerbs(program: Command, env: VerbEnv): void {
             ? 'no tokens\n'
             : renderTable(
                 ['Id', 'Name', 'Scope', 'Tenants', 'Created', 'By', 'Revoked'],
-                tokens.map((t) => [t.id, t.name, t.scope, t.tenants ? t.tenants.join(', ') : '(all)', shortTime(t.createdAt), t.createdBy, shortTime(t.revokedAt)]),
+                tokens.map((t) => [
+                  t.id,
+                  t.name,
+                  t.scope,
+                  t.tenants ? t.tenants.join(', ') : '(all)',
+                  shortTime(t.createdAt),
+                  t.createdBy,
+                  shortTime(t.revokedAt),
+                ]),
                 ctx.style,
               ),
         );

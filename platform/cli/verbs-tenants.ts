@@ -19,11 +19,18 @@ export function addTenantVerbs(program: Command, env: VerbEnv): void {
         .command('new')
         .description('Create a tenant database with one or more companies and mount it (mirrors New-NAVTenant / Mount-NAVTenant)')
         .argument('<id>', 'tenant id: letters, digits and "-"')
-        .option('--company <name>', 'a company (repeat for several; default: the standard demo company)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+        .option('--company <name>', 'a company (repeat for several; default: the standard demo company)', (v: string, prev: string[] | undefined) => [
+          ...(prev ?? []),
+          v,
+        ])
         .option('--alternate-id <host>', 'an alternate id, e.g. a host name (repeatable)', collect),
       env,
       async (ctx, [id], o) => {
-        const out = await ctx.run('tenant.create', { tenantId: id!, ...(o.company ? { companies: o.company } : {}), ...(o.alternateId ? { alternateIds: o.alternateId } : {}) }, true);
+        const out = await ctx.run(
+          'tenant.create',
+          { tenantId: id!, ...(o.company ? { companies: o.company } : {}), ...(o.alternateId ? { alternateIds: o.alternateId } : {}) },
+          true,
+        );
         ctx.emit(out, () => `created tenant ${out.id} (${out.state}) with companies: ${out.companies.join(', ')}\n`);
       },
     ),
@@ -37,7 +44,15 @@ export function addTenantVerbs(program: Command, env: VerbEnv): void {
           ? 'no tenants\n'
           : renderTable(
               ['Tenant', 'State', 'Apps', 'Companies', 'Size', 'Application', 'Alternate ids'],
-              out.tenants.map((t) => [t.id, t.state === 'failed' && t.failedOperation ? `failed (${t.failedOperation})` : t.state, t.installedApps, t.companies.length, formatBytes(t.sizeBytes), t.applicationVersion, t.alternateIds.join(', ')]),
+              out.tenants.map((t) => [
+                t.id,
+                t.state === 'failed' && t.failedOperation ? `failed (${t.failedOperation})` : t.state,
+                t.installedApps,
+                t.companies.length,
+                formatBytes(t.sizeBytes),
+                t.applicationVersion,
+                t.alternateIds.join(', '),
+              ]),
               ctx.style,
             ),
       );
@@ -45,35 +60,51 @@ export function addTenantVerbs(program: Command, env: VerbEnv): void {
     'tenantry tenant list --deployment ./east',
   );
   example(
-    action(tenant.command('show').description('Show one tenant: state, companies, installed extensions (mirrors Get-NAVTenant -Tenant)').argument('<id>', 'tenant id'), env, async (ctx, [id]) => {
-      const out = await ctx.run('tenant.get', { tenantId: id! });
-      ctx.emit(out, () => {
-        const head = renderTable(
-          ['Property', 'Value'],
-          [
-            ['Tenant', out.id],
-            ['State', out.state === 'failed' && out.failedOperation ? `failed (${out.failedOperation})` : out.state],
-            ['Companies', out.companies.join(', ')],
-            ['Application', out.applicationVersion],
-            ['Alternate ids', out.alternateIds.join(', ')],
-            ['File', `${out.file} (${formatBytes(out.sizeBytes)})`],
-            ['Created', shortTime(out.createdAt)],
-            ['Mounted', shortTime(out.mountedAt)],
-          ],
-          ctx.style,
-          200,
-        );
-        const apps = out.apps.length === 0 ? 'no extensions installed\n' : renderTable(['Name', 'Publisher', 'Version', 'Data version', 'Sync', 'Upgrade available'], out.apps.map((a) => [a.name, a.publisher, a.version, a.dataVersion, a.syncState, a.upgradeAvailable]), ctx.style);
-        return `${head}\n${apps}`;
-      });
-    }),
+    action(
+      tenant
+        .command('show')
+        .description('Show one tenant: state, companies, installed extensions (mirrors Get-NAVTenant -Tenant)')
+        .argument('<id>', 'tenant id'),
+      env,
+      async (ctx, [id]) => {
+        const out = await ctx.run('tenant.get', { tenantId: id! });
+        ctx.emit(out, () => {
+          const head = renderTable(
+            ['Property', 'Value'],
+            [
+              ['Tenant', out.id],
+              ['State', out.state === 'failed' && out.failedOperation ? `failed (${out.failedOperation})` : out.state],
+              ['Companies', out.companies.join(', ')],
+              ['Application', out.applicationVersion],
+              ['Alternate ids', out.alternateIds.join(', ')],
+              ['File', `${out.file} (${formatBytes(out.sizeBytes)})`],
+              ['Created', shortTime(out.createdAt)],
+              ['Mounted', shortTime(out.mountedAt)],
+            ],
+            ctx.style,
+            200,
+          );
+          const apps =
+            out.apps.length === 0
+              ? 'no extensions installed\n'
+              : renderTable(
+                  ['Name', 'Publisher', 'Version', 'Data version', 'Sync', 'Upgrade available'],
+                  out.apps.map((a) => [a.name, a.publisher, a.version, a.dataVersion, a.syncState, a.upgradeAvailable]),
+                  ctx.style,
+                );
+          return `${head}\n${apps}`;
+        });
+      },
+    ),
     'tenantry tenant show contoso-retail',
   );
   example(
     action(
       tenant
         .command('mount')
-        .description('Mount a dismounted tenant, or adopt a tenant database file; refused when its application version or extensions do not match (mirrors Mount-NAVTenant)')
+        .description(
+          'Mount a dismounted tenant, or adopt a tenant database file; refused when its application version or extensions do not match (mirrors Mount-NAVTenant)',
+        )
         .argument('<tenant>', 'a tenant id, or the path of a tenant .sqlite file'),
       env,
       async (ctx, [arg]) => {
@@ -92,23 +123,33 @@ export function addTenantVerbs(program: Command, env: VerbEnv): void {
     'tenantry tenant mount ../backup/contoso-retail.sqlite',
   );
   example(
-    action(tenant.command('dismount').description('Dismount a tenant: sessions end and its database file is safe to copy (mirrors Dismount-NAVTenant)').argument('<id>', 'tenant id'), env, async (ctx, [id]) => {
-      const out = await ctx.run('tenant.dismount', { tenantId: id! }, true);
-      ctx.emit(out, () => `dismounted tenant ${out.tenantId}; file ${out.file}\n`);
-    }),
+    action(
+      tenant
+        .command('dismount')
+        .description('Dismount a tenant: sessions end and its database file is safe to copy (mirrors Dismount-NAVTenant)')
+        .argument('<id>', 'tenant id'),
+      env,
+      async (ctx, [id]) => {
+        const out = await ctx.run('tenant.dismount', { tenantId: id! }, true);
+        ctx.emit(out, () => `dismounted tenant ${out.tenantId}; file ${out.file}\n`);
+      },
+    ),
     'tenantry tenant dismount contoso-retail',
   );
   example(
     action<{ to: string; toToken?: string; precheckOnly?: boolean }>(
       tenant
         .command('move')
-        .description('Move a tenant to another deployment (folder or server): pre-check, dismount, copy with checksum, verify, mount; rolled back on any failure (Dismount-NAVTenant + Mount-NAVTenant)')
+        .description(
+          'Move a tenant to another deployment (folder or server): pre-check, dismount, copy with checksum, verify, mount; rolled back on any failure (Dismount-NAVTenant + Mount-NAVTenant)',
+        )
         .argument('<id>', 'tenant id')
         .requiredOption('--to <folder|url>', 'the destination deployment folder or server URL')
         .option('--to-token <token>', 'API token for a destination URL (or TENANTRY_TO_TOKEN; default: the source token)')
         .option('--precheck-only', 'only report whether the move can go ahead; change nothing'),
       env,
-      async (ctx, [id], o) => moveTenant(ctx, id!, isUrl(o.to) ? o.to : ctx.resolvePath(o.to), o.precheckOnly === true, o.toToken ?? ctx.io.env['TENANTRY_TO_TOKEN']),
+      async (ctx, [id], o) =>
+        moveTenant(ctx, id!, isUrl(o.to) ? o.to : ctx.resolvePath(o.to), o.precheckOnly === true, o.toToken ?? ctx.io.env['TENANTRY_TO_TOKEN']),
     ),
     'tenantry tenant move contoso-retail --to ./west --precheck-only',
     'tenantry tenant move contoso-retail --to ./west --deployment ./east',
@@ -135,46 +176,98 @@ export function addTenantVerbs(program: Command, env: VerbEnv): void {
     'tenantry tenant remove-apps contoso-retail',
   );
   example(
-    action(tenant.command('objects').description('The merged view of a tenant: every object with the extension it comes from (AllObj with App Package ID)').argument('<id>', 'tenant id'), env, async (ctx, [id]) => {
-      const out = await ctx.run('tenant.objects', { tenantId: id! });
-      ctx.emit(out, () => renderTable(['Type', 'Id', 'Name', 'Extends', 'From'], out.objects.map((o) => [o.type, o.id, o.name, o.extends, o.ownerAppId ? o.ownerAppName : '(application)']), ctx.style));
-    }),
+    action(
+      tenant
+        .command('objects')
+        .description('The merged view of a tenant: every object with the extension it comes from (AllObj with App Package ID)')
+        .argument('<id>', 'tenant id'),
+      env,
+      async (ctx, [id]) => {
+        const out = await ctx.run('tenant.objects', { tenantId: id! });
+        ctx.emit(out, () =>
+          renderTable(
+            ['Type', 'Id', 'Name', 'Extends', 'From'],
+            out.objects.map((o) => [o.type, o.id, o.name, o.extends, o.ownerAppId ? o.ownerAppName : '(application)']),
+            ctx.style,
+          ),
+        );
+      },
+    ),
     'tenantry tenant objects contoso-retail',
   );
   example(
-    action(tenant.command('subscribers').description('The event subscribers registered in a tenant, in firing order (like the Plugin Registration Tool)').argument('<id>', 'tenant id'), env, async (ctx, [id]) => {
-      const out = await ctx.run('tenant.subscribers', { tenantId: id! });
-      ctx.emit(out, () =>
-        out.subscribers.length === 0
-          ? 'no subscribers\n'
-          : renderTable(['Event', 'Table', 'Stage', 'Order', 'Extension', 'Codeunit', 'Subscriber', 'Action'], out.subscribers.map((s) => [s.event, s.table, s.stage, s.order, s.appName, s.codeunit, s.name, s.action ? String(s.action['op'] ?? '') : null]), ctx.style),
-      );
-    }),
+    action(
+      tenant
+        .command('subscribers')
+        .description('The event subscribers registered in a tenant, in firing order (like the Plugin Registration Tool)')
+        .argument('<id>', 'tenant id'),
+      env,
+      async (ctx, [id]) => {
+        const out = await ctx.run('tenant.subscribers', { tenantId: id! });
+        ctx.emit(out, () =>
+          out.subscribers.length === 0
+            ? 'no subscribers\n'
+            : renderTable(
+                ['Event', 'Table', 'Stage', 'Order', 'Extension', 'Codeunit', 'Subscriber', 'Action'],
+                out.subscribers.map((s) => [s.event, s.table, s.stage, s.order, s.appName, s.codeunit, s.name, s.action ? String(s.action['op'] ?? '') : null]),
+                ctx.style,
+              ),
+        );
+      },
+    ),
     'tenantry tenant subscribers contoso-retail',
   );
   example(
-    action(tenant.command('permissions').description('The permission sets granted in a tenant and the extension each comes from').argument('<id>', 'tenant id'), env, async (ctx, [id]) => {
-      const out = await ctx.run('tenant.permissionSets', { tenantId: id! });
-      ctx.emit(out, () => renderTable(['Permission set', 'Id', 'Extension', 'Permissions', 'Granted'], out.permissionSets.map((p) => [p.name, p.id, p.ownerAppId ? p.appName : '(application)', p.permissions.length, shortTime(p.grantedAt)]), ctx.style));
-    }),
+    action(
+      tenant.command('permissions').description('The permission sets granted in a tenant and the extension each comes from').argument('<id>', 'tenant id'),
+      env,
+      async (ctx, [id]) => {
+        const out = await ctx.run('tenant.permissionSets', { tenantId: id! });
+        ctx.emit(out, () =>
+          renderTable(
+            ['Permission set', 'Id', 'Extension', 'Permissions', 'Granted'],
+            out.permissionSets.map((p) => [p.name, p.id, p.ownerAppId ? p.appName : '(application)', p.permissions.length, shortTime(p.grantedAt)]),
+            ctx.style,
+          ),
+        );
+      },
+    ),
     'tenantry tenant permissions contoso-retail',
   );
 
   // ---- archive --------------------------------------------------------------------------------------------------
   const archive = program.command('archive').description("A tenant's archived extension data (NAV App Data Archive): list, read, export, discard");
   example(
-    action<{ tenant: string }>(archive.command('list').description('List archived data: extension, version, company, table, rows, bytes, when').requiredOption('--tenant <id>', 'tenant id'), env, async (ctx, _a, o) => {
-      const out = await ctx.run('archive.list', { tenantId: o.tenant });
-      ctx.emit(out, () =>
-        out.archives.length === 0
-          ? `no archived data in ${o.tenant}\n`
-          : renderTable(
-              ['Archive', 'Extension', 'Version', 'Company', 'Table', 'Kind', 'Rows', 'Size', 'Archived', 'Reason'],
-              out.archives.map((a) => [a.archiveId, a.appName, a.version, a.company, a.table, a.kind, a.rows, formatBytes(a.bytes), shortTime(a.archivedAt), a.reason]),
-              ctx.style,
-            ),
-      );
-    }),
+    action<{ tenant: string }>(
+      archive
+        .command('list')
+        .description('List archived data: extension, version, company, table, rows, bytes, when')
+        .requiredOption('--tenant <id>', 'tenant id'),
+      env,
+      async (ctx, _a, o) => {
+        const out = await ctx.run('archive.list', { tenantId: o.tenant });
+        ctx.emit(out, () =>
+          out.archives.length === 0
+            ? `no archived data in ${o.tenant}\n`
+            : renderTable(
+                ['Archive', 'Extension', 'Version', 'Company', 'Table', 'Kind', 'Rows', 'Size', 'Archived', 'Reason'],
+                out.archives.map((a) => [
+                  a.archiveId,
+                  a.appName,
+                  a.version,
+                  a.company,
+                  a.table,
+                  a.kind,
+                  a.rows,
+                  formatBytes(a.bytes),
+                  shortTime(a.archivedAt),
+                  a.reason,
+                ]),
+                ctx.style,
+              ),
+        );
+      },
+    ),
     'tenantry archive list --tenant contoso-retail',
   );
   example(
@@ -192,7 +285,12 @@ export function addTenantVerbs(program: Command, env: VerbEnv): void {
         const out = await ctx.run('archive.rows', { tenantId: o.tenant, archiveId, offset: o.offset, limit: o.limit });
         ctx.emit(out, () => {
           const cols = out.columns.map((c) => c.name);
-          const table = renderTable(cols, out.rows.map((r) => cols.map((c) => r[c] as Cell)), ctx.style, 40);
+          const table = renderTable(
+            cols,
+            out.rows.map((r) => cols.map((c) => r[c] as Cell)),
+            ctx.style,
+            40,
+          );
           return `${table}rows ${out.rows.length === 0 ? 0 : o.offset + 1}-${o.offset + out.rows.length} of ${out.total} (${out.archive.appName} ${out.archive.version}, ${out.archive.company}, ${out.archive.table})\n`;
         });
       },
@@ -239,10 +337,13 @@ export function addTenantVerbs(program: Command, env: VerbEnv): void {
 
   // ---- data -----------------------------------------------------------------------------------------------------
   const data = program.command('data').description("Read and write a tenant's records on its merged view (application + installed extensions)");
-  const tenantCompany = (c: Command) => c.requiredOption('--tenant <id>', 'tenant id').option('--company <name>', 'company (default: the only company of the tenant)');
+  const tenantCompany = (c: Command) =>
+    c.requiredOption('--tenant <id>', 'tenant id').option('--company <name>', 'company (default: the only company of the tenant)');
   example(
     action<{ tenant: string; company?: string; values: Record<string, string | number | boolean | null> }>(
-      tenantCompany(data.command('insert').description('Insert a record, extension fields included; subscribers fire').argument('<table>', 'table name')).requiredOption('--values <json>', 'field name -> value, as a JSON object', jsonObject),
+      tenantCompany(
+        data.command('insert').description('Insert a record, extension fields included; subscribers fire').argument('<table>', 'table name'),
+      ).requiredOption('--values <json>', 'field name -> value, as a JSON object', jsonObject),
       env,
       async (ctx, [table], o) => {
         const company = await companyOf(ctx, o.tenant, o.company);
@@ -253,7 +354,12 @@ export function addTenantVerbs(program: Command, env: VerbEnv): void {
     `tenantry data insert Customer --tenant contoso-retail --company "Contoso Retail UK" --values '{"No.":"C00010","Name":"Adatum Corporation","Loyalty Points":120}'`,
   );
   example(
-    action<{ tenant: string; company?: string; key: Record<string, string | number | boolean | null>; values: Record<string, string | number | boolean | null> }>(
+    action<{
+      tenant: string;
+      company?: string;
+      key: Record<string, string | number | boolean | null>;
+      values: Record<string, string | number | boolean | null>;
+    }>(
       tenantCompany(data.command('modify').description('Change fields of the record with the given primary key').argument('<table>', 'table name'))
         .requiredOption('--key <json>', 'primary key fields, as a JSON object', jsonObject)
         .requiredOption('--values <json>', 'field name -> new value, as a JSON object', jsonObject),
@@ -268,7 +374,11 @@ export function addTenantVerbs(program: Command, env: VerbEnv): void {
   );
   example(
     action<{ tenant: string; company?: string; key: Record<string, string | number | boolean | null> }>(
-      tenantCompany(data.command('delete').description('Delete the record with the given primary key').argument('<table>', 'table name')).requiredOption('--key <json>', 'primary key fields, as a JSON object', jsonObject),
+      tenantCompany(data.command('delete').description('Delete the record with the given primary key').argument('<table>', 'table name')).requiredOption(
+        '--key <json>',
+        'primary key fields, as a JSON object',
+        jsonObject,
+      ),
       env,
       async (ctx, [table], o) => {
         const company = await companyOf(ctx, o.tenant, o.company);
@@ -301,9 +411,15 @@ export function addTenantVerbs(program: Command, env: VerbEnv): void {
         ctx.emit(out, () => {
           const wanted = o.fields?.map((f) => f.toLowerCase());
           const unknown = o.fields?.filter((f) => !out.columns.some((c) => c.name.toLowerCase() === f.toLowerCase())) ?? [];
-          if (unknown.length > 0) throw new TenantryError('BAD_INPUT', `table "${table}" has no field ${unknown.map((u) => `"${u}"`).join(', ')}`, { table, fields: unknown });
+          if (unknown.length > 0)
+            throw new TenantryError('BAD_INPUT', `table "${table}" has no field ${unknown.map((u) => `"${u}"`).join(', ')}`, { table, fields: unknown });
           const cols = out.columns.map((c) => c.name).filter((n) => wanted === undefined || wanted.includes(n.toLowerCase()));
-          const t = renderTable(cols, out.rows.map((r) => cols.map((c) => r[c] as Cell)), ctx.style, 40);
+          const t = renderTable(
+            cols,
+            out.rows.map((r) => cols.map((c) => r[c] as Cell)),
+            ctx.style,
+            40,
+          );
           return `${t}rows ${out.rows.length === 0 ? 0 : o.offset + 1}-${o.offset + out.rows.length} of ${out.total} (${table}, ${company})\n`;
         });
       },
@@ -317,7 +433,7 @@ export function addTenantVerbs(program: Command, env: VerbEnv): void {
     action<{ tenant?: string; limit: number }>(
       program
         .command('log')
-        .description("The operation log of the deployment, or of one tenant (who, what, when, result)")
+        .description('The operation log of the deployment, or of one tenant (who, what, when, result)')
         .option('--tenant <id>', "only this tenant's operations")
         .option('--limit <n>', 'entries to show (newest first)', positiveInt, 50),
       env,
@@ -328,7 +444,14 @@ export function addTenantVerbs(program: Command, env: VerbEnv): void {
             ? 'no operations logged\n'
             : renderTable(
                 ['Started', 'Operation', 'Tenant', 'Actor', 'Result', 'Error'],
-                out.entries.map((e) => [shortTime(e.startedAt), e.operation, e.tenantId, e.actor, e.result, e.errorCode ? `${e.errorCode}: ${e.errorMessage ?? ''}` : null]),
+                out.entries.map((e) => [
+                  shortTime(e.startedAt),
+                  e.operation,
+                  e.tenantId,
+                  e.actor,
+                  e.result,
+                  e.errorCode ? `${e.errorCode}: ${e.errorMessage ?? ''}` : null,
+                ]),
                 ctx.style,
                 80,
               ),
@@ -362,20 +485,31 @@ async function companyOf(ctx: CliContext, tenantId: string, company: string | un
   if (company) return company;
   const t = await ctx.run('tenant.get', { tenantId });
   if (t.companies.length === 1) return t.companies[0]!;
-  throw new TenantryError('BAD_INPUT', `tenant "${t.id}" has ${t.companies.length} companies (${t.companies.map((c) => `"${c}"`).join(', ')}): name one with --company`, {
-    tenantId: t.id,
-    companies: t.companies,
-  });
+  throw new TenantryError(
+    'BAD_INPUT',
+    `tenant "${t.id}" has ${t.companies.length} companies (${t.companies.map((c) => `"${c}"`).join(', ')}): name one with --company`,
+    {
+      tenantId: t.id,
+      companies: t.companies,
+    },
+  );
 }
 
-async function discardArchive(ctx: CliContext, archiveId: number | undefined, o: { tenant: string; app?: string; yes?: boolean; confirmRows?: number }): Promise<void> {
-  if ((archiveId === undefined) === (o.app === undefined)) throw new TenantryError('BAD_INPUT', 'archive discard: give an archive id or --app <app>, not both and not neither');
+async function discardArchive(
+  ctx: CliContext,
+  archiveId: number | undefined,
+  o: { tenant: string; app?: string; yes?: boolean; confirmRows?: number },
+): Promise<void> {
+  if ((archiveId === undefined) === (o.app === undefined))
+    throw new TenantryError('BAD_INPUT', 'archive discard: give an archive id or --app <app>, not both and not neither');
   let confirmRows = o.confirmRows;
   if (confirmRows === undefined && o.yes) {
     // --yes: count what will go, show it, and confirm exactly that count (the engine re-checks it)
     const list = await ctx.run('archive.list', { tenantId: o.tenant });
     const key = o.app?.toLowerCase();
-    const chosen = list.archives.filter((a) => (archiveId !== undefined ? a.archiveId === archiveId : a.appId.toLowerCase() === key || a.appName.toLowerCase() === key));
+    const chosen = list.archives.filter((a) =>
+      archiveId !== undefined ? a.archiveId === archiveId : a.appId.toLowerCase() === key || a.appName.toLowerCase() === key,
+    );
     confirmRows = chosen.reduce((n, a) => n + a.rows, 0);
     if (chosen.length > 0 && !ctx.json) ctx.io.stderr(`discarding ${chosen.length} archive(s) with ${confirmRows} rows\n`);
   }
@@ -395,7 +529,14 @@ function renderPrecheck(ctx: CliContext, r: PrecheckReport): string {
     `application: source ${r.application.source}, destination ${r.application.destination}${r.application.same ? '' : ' (different)'}`,
     `tenant id free at destination: ${r.tenantIdFree ? 'yes' : 'no'}; size ${formatBytes(r.sizeBytes)}`,
   ];
-  const apps = r.apps.length > 0 ? renderTable(['Extension', 'Publisher', 'Version', 'At destination', 'Destination versions'], r.apps.map((a) => [a.name, a.publisher, a.version, a.status, a.destinationVersions.join(', ')]), ctx.style) : 'no extensions installed\n';
+  const apps =
+    r.apps.length > 0
+      ? renderTable(
+          ['Extension', 'Publisher', 'Version', 'At destination', 'Destination versions'],
+          r.apps.map((a) => [a.name, a.publisher, a.version, a.status, a.destinationVersions.join(', ')]),
+          ctx.style,
+        )
+      : 'no extensions installed\n';
   const problems = r.problems.map((p) => `problem: ${p}`);
   const ways = r.waysOut.map((w) => `way out (${w.kind}): ${w.description}`);
   return `${lines.join('\n')}\n${apps}${[...problems, ...ways].map((l) => `${l}\n`).join('')}`;
@@ -418,7 +559,10 @@ async function moveTenant(ctx: CliContext, tenantId: string, destination: string
         return;
       }
       const result = source.moveTenant(tenantId, dest, { actor: ctx.actor });
-      ctx.emit(result, () => `moved tenant ${result.tenantId} to ${destination} (${formatBytes(result.size)}, sha256 ${result.sha256.slice(0, 12)}… verified)\n`);
+      ctx.emit(
+        result,
+        () => `moved tenant ${result.tenantId} to ${destination} (${formatBytes(result.size)}, sha256 ${result.sha256.slice(0, 12)}… verified)\n`,
+      );
     } finally {
       dest.close();
     }

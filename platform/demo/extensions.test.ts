@@ -36,7 +36,9 @@ describe('demo extensions', () => {
         .filter((a, i) => all.findIndex((b) => b.def.manifest.id === a.def.manifest.id) === i)
         .map((a) => ({ id: a.def.manifest.id, name: a.def.manifest.name, dependencies: a.def.manifest.dependencies })),
     );
-    const sequence = apps.flatMap((app) => all.filter((a) => a.def.manifest.id === app.id).sort((x, y) => compareVersions(x.def.manifest.version, y.def.manifest.version)));
+    const sequence = apps.flatMap((app) =>
+      all.filter((a) => a.def.manifest.id === app.id).sort((x, y) => compareVersions(x.def.manifest.version, y.def.manifest.version)),
+    );
     expect(sequence).toHaveLength(all.length);
     for (const { folder, def } of sequence) {
       const problems = compileApp(def, DEFAULT_APPLICATION, published);
@@ -48,7 +50,11 @@ describe('demo extensions', () => {
   it('have dependency chains, two versions of some, upgrade steps, subscribers and table data', async () => {
     const all = (await loadAll()).map((a) => a.def);
     const named = (name: string) => all.filter((d) => d.manifest.name === name);
-    expect(named('Contoso Loyalty').map((d) => d.manifest.version).sort()).toEqual(['1.0.0.0', '2.0.0.0']);
+    expect(
+      named('Contoso Loyalty')
+        .map((d) => d.manifest.version)
+        .sort(),
+    ).toEqual(['1.0.0.0', '2.0.0.0']);
     expect(named('Fabrikam Shipping').length).toBe(2);
     expect(named('Contoso Loyalty Reports')[0]!.manifest.dependencies.map((d) => d.name)).toEqual(['Contoso Loyalty']);
     expect(named('Contoso Loyalty')[0]!.manifest.dependencies.map((d) => d.name)).toEqual(['Contoso Core']);
@@ -58,7 +64,9 @@ describe('demo extensions', () => {
     expect(new Set(steps)).toEqual(new Set(['copyField', 'setValue', 'renameField']));
     const types = new Set(all.flatMap((d) => d.objects.map((o) => o.type)));
     expect(types).toEqual(new Set(['table', 'tableextension', 'page', 'pageextension', 'enum', 'enumextension', 'permissionset', 'codeunit']));
-    expect(all.some((d) => d.objects.some((o) => o.type === 'codeunit' && o.subscribers.some((s) => s.event === 'record.inserted' && s.table === 'Customer')))).toBe(true);
+    expect(
+      all.some((d) => d.objects.some((o) => o.type === 'codeunit' && o.subscribers.some((s) => s.event === 'record.inserted' && s.table === 'Customer'))),
+    ).toBe(true);
     expect(all.some((d) => d.objects.some((o) => o.type === 'codeunit' && o.install.length > 0))).toBe(true);
     expect(all.filter((d) => d.tableData.length > 0).length).toBeGreaterThanOrEqual(5);
     const publishers = new Set(all.map((d) => d.manifest.publisher));
@@ -89,10 +97,18 @@ describe('demo extensions', () => {
     expect(conflicts.length).toBeGreaterThan(0);
     expect(conflicts.map((c) => c.message).join('\n')).toMatch(/Loyalty Points/);
     // and the others install side by side without conflicts
-    const others = all.filter((d) => d !== litware && !(d.manifest.name === 'Contoso Loyalty' && d.manifest.version === '2.0.0.0') && !(d.manifest.name === 'Fabrikam Shipping' && d.manifest.version === '1.1.0.0'));
+    const others = all.filter(
+      (d) =>
+        d !== litware &&
+        !(d.manifest.name === 'Contoso Loyalty' && d.manifest.version === '2.0.0.0') &&
+        !(d.manifest.name === 'Fabrikam Shipping' && d.manifest.version === '1.1.0.0'),
+    );
     for (const d of others) {
       const rest = others.filter((o) => o !== d);
-      expect(findConflicts(d, rest, DEFAULT_APPLICATION).map((c) => c.message), d.manifest.name).toEqual([]);
+      expect(
+        findConflicts(d, rest, DEFAULT_APPLICATION).map((c) => c.message),
+        d.manifest.name,
+      ).toEqual([]);
     }
   });
 });

@@ -144,23 +144,99 @@ const COMPANY_SUFFIXES = [
 ] as const;
 
 const CITIES: Record<string, readonly [string, string][]> = {
-  GB: [['London', 'WC1 3DG'], ['Manchester', 'M61 2BU'], ['Birmingham', 'B27 4KT'], ['Leeds', 'LS17 9JH'], ['Bristol', 'BS3 6KL']],
-  DE: [['Berlin', '12555'], ['München', '80331'], ['Hamburg', '20097'], ['Köln', '50667']],
-  US: [['Seattle', '98101'], ['Chicago', '60601'], ['Atlanta', '30301'], ['Boston', '02108'], ['Denver', '80202']],
-  FR: [['Paris', '75008'], ['Lyon', '69002'], ['Marseille', '13001']],
-  DK: [['København', '1160'], ['Aarhus', '8000'], ['Odense', '5000']],
-  NL: [['Amsterdam', '1012 AB'], ['Rotterdam', '3011 AD'], ['Utrecht', '3511 AX']],
+  GB: [
+    ['London', 'WC1 3DG'],
+    ['Manchester', 'M61 2BU'],
+    ['Birmingham', 'B27 4KT'],
+    ['Leeds', 'LS17 9JH'],
+    ['Bristol', 'BS3 6KL'],
+  ],
+  DE: [
+    ['Berlin', '12555'],
+    ['München', '80331'],
+    ['Hamburg', '20097'],
+    ['Köln', '50667'],
+  ],
+  US: [
+    ['Seattle', '98101'],
+    ['Chicago', '60601'],
+    ['Atlanta', '30301'],
+    ['Boston', '02108'],
+    ['Denver', '80202'],
+  ],
+  FR: [
+    ['Paris', '75008'],
+    ['Lyon', '69002'],
+    ['Marseille', '13001'],
+  ],
+  DK: [
+    ['København', '1160'],
+    ['Aarhus', '8000'],
+    ['Odense', '5000'],
+  ],
+  NL: [
+    ['Amsterdam', '1012 AB'],
+    ['Rotterdam', '3011 AD'],
+    ['Utrecht', '3511 AX'],
+  ],
 };
 
 const CUSTOMER_NAMES = [
-  'Adatum Corporation', 'Trey Research', 'School of Fine Art', 'Alpine Ski House', 'Relecloud', 'Coho Winery', 'Litware Inc.',
-  'Graphic Design Institute', 'Lamna Healthcare Company', "Munson's Pickles and Preserves", 'Nod Publishers', 'Humongous Insurance',
-  'Bellows College', 'Consolidated Messenger', 'VanArsdel Ltd.', 'Tailwind Traders', 'First Up Consultants', 'Southridge Video',
-  'Best For You Organics Company', 'Boulder Innovations', 'City Power & Light', 'Contoso Pharmaceuticals', 'Datum Hotels',
-  'Woodgrove Bank', 'Northwind Traders', 'Wingtip Toys', 'Proseware, Inc.', 'Fabrikam Residences', 'Margie\'s Travel', 'Fourth Coffee',
+  'Adatum Corporation',
+  'Trey Research',
+  'School of Fine Art',
+  'Alpine Ski House',
+  'Relecloud',
+  'Coho Winery',
+  'Litware Inc.',
+  'Graphic Design Institute',
+  'Lamna Healthcare Company',
+  "Munson's Pickles and Preserves",
+  'Nod Publishers',
+  'Humongous Insurance',
+  'Bellows College',
+  'Consolidated Messenger',
+  'VanArsdel Ltd.',
+  'Tailwind Traders',
+  'First Up Consultants',
+  'Southridge Video',
+  'Best For You Organics Company',
+  'Boulder Innovations',
+  'City Power & Light',
+  'Contoso Pharmaceuticals',
+  'Datum Hotels',
+  'Woodgrove Bank',
+  'Northwind Traders',
+  'Wingtip Toys',
+  'Proseware, Inc.',
+  'Fabrikam Residences',
+  "Margie's Travel",
+  'Fourth Coffee',
 ] as const;
-const CONTACTS = ['Robert Townes', 'Helen Ray', 'Meagan Bond', 'Ian Deberry', 'Jesper Aaberg', 'Lina Townsend', 'Mark McArthur', 'Sofia Guerrero', 'Kaito Tanaka', 'Anna Lindqvist', 'Joe Healy', 'Amy Albers'];
-const VENDOR_NAMES = ['Fabrikam, Inc.', 'First Up Consultants', 'Graphic Design Institute', 'Wide World Importers', 'London Postmaster', 'AR Day Property Management', 'Nod Publishers', 'Mundy Office Supplies'];
+const CONTACTS = [
+  'Robert Townes',
+  'Helen Ray',
+  'Meagan Bond',
+  'Ian Deberry',
+  'Jesper Aaberg',
+  'Lina Townsend',
+  'Mark McArthur',
+  'Sofia Guerrero',
+  'Kaito Tanaka',
+  'Anna Lindqvist',
+  'Joe Healy',
+  'Amy Albers',
+];
+const VENDOR_NAMES = [
+  'Fabrikam, Inc.',
+  'First Up Consultants',
+  'Graphic Design Institute',
+  'Wide World Importers',
+  'London Postmaster',
+  'AR Day Property Management',
+  'Nod Publishers',
+  'Mundy Office Supplies',
+];
 const ITEMS: readonly [string, string, number][] = [
   ['1896-S', 'ATHENS Desk', 1000.8],
   ['1900-S', 'PARIS Guest Chair, black', 192.8],
@@ -245,7 +321,9 @@ export async function generateDemo(folder: string, opts: DemoOptions = {}): Prom
         tenants: name === 'east' ? EAST_TENANTS.length : WEST_TENANTS.length,
       });
     }
-    summary.notOnWest = packages.filter((p) => NOT_ON_WEST.has(`${p.manifest.name}@${p.manifest.version}`)).map((p) => ({ name: p.manifest.name, version: p.manifest.version }));
+    summary.notOnWest = packages
+      .filter((p) => NOT_ON_WEST.has(`${p.manifest.name}@${p.manifest.version}`))
+      .map((p) => ({ name: p.manifest.name, version: p.manifest.version }));
 
     const appIdOf = (name: string) => packages.find((p) => p.manifest.name === name)!.manifest.id;
     for (const [deploymentName, d, ids] of [
@@ -255,13 +333,25 @@ export async function generateDemo(folder: string, opts: DemoOptions = {}): Prom
       for (const tenantId of ids) {
         say(`tenant ${tenantId} (${deploymentName})`);
         const companies = companiesFor(tenantId, dice);
-        await d.invoke('tenant.create', { tenantId, companies: companies.map((c) => c.name), alternateIds: [`${tenantId}.${deploymentName}.tenantry.example`], actor });
+        await d.invoke('tenant.create', {
+          tenantId,
+          companies: companies.map((c) => c.name),
+          alternateIds: [`${tenantId}.${deploymentName}.tenantry.example`],
+          actor,
+        });
         let rows = 0;
         for (const c of companies) rows += await loadBaseData(d, tenantId, c, dice, actor);
         for (const step of INSTALLS[tenantId] ?? []) {
-          const out = await d.invoke('tenant.install', { tenantIds: [tenantId], appId: appIdOf(step.app), ...(step.version ? { version: step.version } : {}), installDependencies: true, actor });
+          const out = await d.invoke('tenant.install', {
+            tenantIds: [tenantId],
+            appId: appIdOf(step.app),
+            ...(step.version ? { version: step.version } : {}),
+            installDependencies: true,
+            actor,
+          });
           const failed = out.results.find((r) => !r.ok);
-          if (failed) throw new TenantryError('INTERNAL', `demo: installing ${step.app} in ${tenantId} failed: ${failed.error?.code}: ${failed.error?.message}`);
+          if (failed)
+            throw new TenantryError('INTERNAL', `demo: installing ${step.app} in ${tenantId} failed: ${failed.error?.code}: ${failed.error?.message}`);
         }
         const installed = new Set((INSTALLS[tenantId] ?? []).map((s) => s.app));
         const loyaltyV1 = (INSTALLS[tenantId] ?? []).some((s) => s.app === LOYALTY && s.version === '1.0.0.0');
@@ -285,7 +375,8 @@ export async function generateDemo(folder: string, opts: DemoOptions = {}): Prom
       const d = t.deployment === 'east' ? east : west;
       const apps = await d.invoke('tenant.apps', { tenantId: t.id });
       t.apps = apps.apps.map((a) => ({ name: a.name, version: a.version }));
-      for (const a of apps.apps) if (a.upgradeAvailable) summary.upgradeAvailable.push({ tenantId: t.id, app: a.name, installed: a.version, available: a.upgradeAvailable });
+      for (const a of apps.apps)
+        if (a.upgradeAvailable) summary.upgradeAvailable.push({ tenantId: t.id, app: a.name, installed: a.version, available: a.upgradeAvailable });
     }
     summary.lines = renderSummary(summary);
     return summary;
@@ -298,15 +389,21 @@ export async function generateDemo(folder: string, opts: DemoOptions = {}): Prom
 function renderSummary(s: DemoSummary): string[] {
   const lines = [`demo created in ${s.folder} (seed ${s.seed})`];
   for (const d of s.deployments) {
-    lines.push(`  ${d.name}: ${d.folder}: ${d.published.length} packages published (${d.published.filter((p) => p.signed).length} signed), ${d.tenants} tenants`);
+    lines.push(
+      `  ${d.name}: ${d.folder}: ${d.published.length} packages published (${d.published.filter((p) => p.signed).length} signed), ${d.tenants} tenants`,
+    );
   }
   const totalRows = s.tenants.reduce((n, t) => n + t.rows, 0);
   const installs = s.tenants.reduce((n, t) => n + t.apps.length, 0);
-  lines.push(`  ${s.tenants.length} tenants, ${s.tenants.reduce((n, t) => n + t.companies.length, 0)} companies, ${totalRows} rows, ${installs} installed extensions`);
+  lines.push(
+    `  ${s.tenants.length} tenants, ${s.tenants.reduce((n, t) => n + t.companies.length, 0)} companies, ${totalRows} rows, ${installs} installed extensions`,
+  );
   for (const u of s.upgraded) lines.push(`  upgraded: ${u.app} ${u.from} -> ${u.to} in ${u.tenantId}`);
   for (const u of s.upgradeAvailable) lines.push(`  upgrade available: ${u.app} ${u.installed} -> ${u.available} in ${u.tenantId}`);
   if (s.archived.length > 0) {
-    lines.push(`  archived: ${s.archived.reduce((n, a) => n + a.rows, 0)} rows of ${[...new Set(s.archived.map((a) => `${a.app} ${a.version}`))].join(', ')} in ${[...new Set(s.archived.map((a) => a.tenantId))].join(', ')}`);
+    lines.push(
+      `  archived: ${s.archived.reduce((n, a) => n + a.rows, 0)} rows of ${[...new Set(s.archived.map((a) => `${a.app} ${a.version}`))].join(', ')} in ${[...new Set(s.archived.map((a) => a.tenantId))].join(', ')}`,
+    );
   }
   lines.push(`  not published on west: ${s.notOnWest.map((a) => `${a.name} ${a.version}`).join(', ')}`);
   lines.push('try:');
@@ -332,7 +429,9 @@ async function packAll(): Promise<DemoPackage[]> {
   const folders = demoExtensionFolders();
   const defs = folders.map((f) => ({ folder: f, manifest: readSourceFolder(path.join(DEMO_EXTENSIONS_DIR, f)).manifest }));
   const apps = dependencyOrder(
-    defs.filter((d, i) => defs.findIndex((e) => e.manifest.id === d.manifest.id) === i).map((d) => ({ id: d.manifest.id, name: d.manifest.name, dependencies: d.manifest.dependencies })),
+    defs
+      .filter((d, i) => defs.findIndex((e) => e.manifest.id === d.manifest.id) === i)
+      .map((d) => ({ id: d.manifest.id, name: d.manifest.name, dependencies: d.manifest.dependencies })),
   );
   const ordered = apps.flatMap((a) => defs.filter((d) => d.manifest.id === a.id).sort((x, y) => compareVersions(x.manifest.version, y.manifest.version)));
   const out: DemoPackage[] = [];
@@ -383,24 +482,74 @@ async function insert(d: Invoker, tenantId: string, company: string, table: stri
 async function loadBaseData(d: Invoker, tenantId: string, c: Company, dice: Dice, actor: string): Promise<number> {
   const cities = CITIES[c.country]!;
   let rows = 0;
-  rows += await insert(d, tenantId, c.name, 'Payment Terms', [
-    { Code: '14 DAYS', 'Due Date Calculation': '14D', Description: 'Net 14 days' },
-    { Code: '1M(8D)', 'Due Date Calculation': '1M', 'Discount Date Calculation': '8D', 'Discount %': 2, Description: '1 Month/2% 8 days' },
-    { Code: 'CM', 'Due Date Calculation': 'CM', Description: 'Current month' },
-  ], actor);
-  rows += await insert(d, tenantId, c.name, 'Currency', [
-    { Code: 'EUR', Description: 'Euro', Symbol: '€', 'Last Date Modified': isoDate(0) },
-    { Code: 'USD', Description: 'US dollar', Symbol: '$', 'Last Date Modified': isoDate(0) },
-    { Code: 'DKK', Description: 'Danish krone', Symbol: 'kr.', 'Last Date Modified': isoDate(0) },
-  ], actor);
+  rows += await insert(
+    d,
+    tenantId,
+    c.name,
+    'Payment Terms',
+    [
+      { Code: '14 DAYS', 'Due Date Calculation': '14D', Description: 'Net 14 days' },
+      { Code: '1M(8D)', 'Due Date Calculation': '1M', 'Discount Date Calculation': '8D', 'Discount %': 2, Description: '1 Month/2% 8 days' },
+      { Code: 'CM', 'Due Date Calculation': 'CM', Description: 'Current month' },
+    ],
+    actor,
+  );
+  rows += await insert(
+    d,
+    tenantId,
+    c.name,
+    'Currency',
+    [
+      { Code: 'EUR', Description: 'Euro', Symbol: '€', 'Last Date Modified': isoDate(0) },
+      { Code: 'USD', Description: 'US dollar', Symbol: '$', 'Last Date Modified': isoDate(0) },
+      { Code: 'DKK', Description: 'Danish krone', Symbol: 'kr.', 'Last Date Modified': isoDate(0) },
+    ],
+    actor,
+  );
   const people = SALESPEOPLE.slice(0, dice.int(3, SALESPEOPLE.length));
-  rows += await insert(d, tenantId, c.name, 'Salesperson/Purchaser', people.map(([code, name]) => ({ Code: code, Name: name, 'Commission %': dice.int(1, 5), 'E-Mail': `${code.toLowerCase()}@${tenantId}.example` })), actor);
+  rows += await insert(
+    d,
+    tenantId,
+    c.name,
+    'Salesperson/Purchaser',
+    people.map(([code, name]) => ({ Code: code, Name: name, 'Commission %': dice.int(1, 5), 'E-Mail': `${code.toLowerCase()}@${tenantId}.example` })),
+    actor,
+  );
   const locations = ['MAIN', 'EAST', 'WEST'].slice(0, dice.int(1, 3));
-  rows += await insert(d, tenantId, c.name, 'Location', locations.map((code, i) => {
-    const [city, post] = cities[i % cities.length]!;
-    return { Code: code, Name: code === 'MAIN' ? 'Main warehouse' : `${city} warehouse`, Address: `${10 + i * 7} Harbour Road`, City: city, 'Post Code': post, 'Country/Region Code': c.country, 'Require Shipment': i === 0 };
-  }), actor);
-  rows += await insert(d, tenantId, c.name, 'G/L Account', GL_ACCOUNTS.map(([no, name, type, ib]) => ({ 'No.': no, Name: name, 'Search Name': name.toUpperCase(), 'Account Type': type, 'Income/Balance': ib, 'Direct Posting': type === 'Posting' })), actor);
+  rows += await insert(
+    d,
+    tenantId,
+    c.name,
+    'Location',
+    locations.map((code, i) => {
+      const [city, post] = cities[i % cities.length]!;
+      return {
+        Code: code,
+        Name: code === 'MAIN' ? 'Main warehouse' : `${city} warehouse`,
+        Address: `${10 + i * 7} Harbour Road`,
+        City: city,
+        'Post Code': post,
+        'Country/Region Code': c.country,
+        'Require Shipment': i === 0,
+      };
+    }),
+    actor,
+  );
+  rows += await insert(
+    d,
+    tenantId,
+    c.name,
+    'G/L Account',
+    GL_ACCOUNTS.map(([no, name, type, ib]) => ({
+      'No.': no,
+      Name: name,
+      'Search Name': name.toUpperCase(),
+      'Account Type': type,
+      'Income/Balance': ib,
+      'Direct Posting': type === 'Posting',
+    })),
+    actor,
+  );
 
   const customerCount = dice.int(6, 18);
   const customers: Row[] = [];
@@ -428,14 +577,46 @@ async function loadBaseData(d: Invoker, tenantId: string, c: Company, dice: Dice
     });
   }
   rows += await insert(d, tenantId, c.name, 'Customer', customers, actor);
-  rows += await insert(d, tenantId, c.name, 'Vendor', VENDOR_NAMES.slice(0, dice.int(3, VENDOR_NAMES.length)).map((name, i) => {
-    const [city, post] = dice.pick(cities);
-    return { 'No.': `V${String((i + 1) * 10).padStart(5, '0')}`, Name: name, 'Search Name': name.toUpperCase(), City: city, 'Post Code': post, 'Country/Region Code': c.country, 'Purchaser Code': dice.pick(people)[0], 'Payment Terms Code': '1M(8D)' };
-  }), actor);
+  rows += await insert(
+    d,
+    tenantId,
+    c.name,
+    'Vendor',
+    VENDOR_NAMES.slice(0, dice.int(3, VENDOR_NAMES.length)).map((name, i) => {
+      const [city, post] = dice.pick(cities);
+      return {
+        'No.': `V${String((i + 1) * 10).padStart(5, '0')}`,
+        Name: name,
+        'Search Name': name.toUpperCase(),
+        City: city,
+        'Post Code': post,
+        'Country/Region Code': c.country,
+        'Purchaser Code': dice.pick(people)[0],
+        'Payment Terms Code': '1M(8D)',
+      };
+    }),
+    actor,
+  );
   const items = ITEMS.slice(0, dice.int(8, ITEMS.length));
-  rows += await insert(d, tenantId, c.name, 'Item', items.map(([no, desc, price]) => ({
-    'No.': no, Description: desc, 'Search Description': desc.toUpperCase(), 'Base Unit of Measure': 'PCS', Type: 'Inventory', 'Unit Price': price, 'Unit Cost': Math.round(price * 0.62 * 100) / 100, 'Vendor No.': 'V00010', 'Gross Weight': dice.int(1, 40), 'Net Weight': dice.int(1, 35),
-  })), actor);
+  rows += await insert(
+    d,
+    tenantId,
+    c.name,
+    'Item',
+    items.map(([no, desc, price]) => ({
+      'No.': no,
+      Description: desc,
+      'Search Description': desc.toUpperCase(),
+      'Base Unit of Measure': 'PCS',
+      Type: 'Inventory',
+      'Unit Price': price,
+      'Unit Cost': Math.round(price * 0.62 * 100) / 100,
+      'Vendor No.': 'V00010',
+      'Gross Weight': dice.int(1, 40),
+      'Net Weight': dice.int(1, 35),
+    })),
+    actor,
+  );
 
   const orders: Row[] = [];
   const lines: Row[] = [];
@@ -451,40 +632,132 @@ async function loadBaseData(d: Invoker, tenantId: string, c: Company, dice: Dice
       const qty = dice.int(1, 12);
       const lineAmount = Math.round(qty * price * 100) / 100;
       amount += lineAmount;
-      lines.push({ 'Document Type': 'Order', 'Document No.': no, 'Line No.': (l + 1) * 10000, 'Sell-to Customer No.': cust['No.']!, Type: 'Item', 'No.': itemNo, Description: desc, Quantity: qty, 'Unit of Measure Code': 'PCS', 'Unit Price': price, 'Line Amount': lineAmount, 'Location Code': dice.pick(locations) });
+      lines.push({
+        'Document Type': 'Order',
+        'Document No.': no,
+        'Line No.': (l + 1) * 10000,
+        'Sell-to Customer No.': cust['No.']!,
+        Type: 'Item',
+        'No.': itemNo,
+        Description: desc,
+        Quantity: qty,
+        'Unit of Measure Code': 'PCS',
+        'Unit Price': price,
+        'Line Amount': lineAmount,
+        'Location Code': dice.pick(locations),
+      });
     }
     const day = dice.int(0, 320);
     orders.push({
-      'Document Type': 'Order', 'No.': no, 'Sell-to Customer No.': cust['No.']!, 'Bill-to Customer No.': cust['No.']!, 'Sell-to Customer Name': cust['Name']!, 'Bill-to Name': cust['Name']!,
-      'Order Date': isoDate(day), 'Posting Date': isoDate(day), 'Shipment Date': isoDate(day + 3), 'Due Date': isoDate(day + 30), 'Payment Terms Code': cust['Payment Terms Code']!,
-      'Salesperson Code': cust['Salesperson Code']!, 'Location Code': cust['Location Code']!, 'Currency Code': c.currency, 'External Document No.': `PO-${dice.int(10000, 99999)}`,
-      Status: dice.pick(['Open', 'Released']), Amount: Math.round(amount * 100) / 100, 'Amount Including VAT': Math.round(amount * 125) / 100,
+      'Document Type': 'Order',
+      'No.': no,
+      'Sell-to Customer No.': cust['No.']!,
+      'Bill-to Customer No.': cust['No.']!,
+      'Sell-to Customer Name': cust['Name']!,
+      'Bill-to Name': cust['Name']!,
+      'Order Date': isoDate(day),
+      'Posting Date': isoDate(day),
+      'Shipment Date': isoDate(day + 3),
+      'Due Date': isoDate(day + 30),
+      'Payment Terms Code': cust['Payment Terms Code']!,
+      'Salesperson Code': cust['Salesperson Code']!,
+      'Location Code': cust['Location Code']!,
+      'Currency Code': c.currency,
+      'External Document No.': `PO-${dice.int(10000, 99999)}`,
+      Status: dice.pick(['Open', 'Released']),
+      Amount: Math.round(amount * 100) / 100,
+      'Amount Including VAT': Math.round(amount * 125) / 100,
     });
   }
   customers.slice(0, Math.min(customers.length, 8)).forEach((cust, i) => {
     const amount = dice.money(200, 20_000, 10);
     const open = dice.chance(0.4);
-    ledger.push({ 'Entry No.': i + 1, 'Customer No.': cust['No.']!, 'Posting Date': isoDate(i * 11), 'Document Type': 'Invoice', 'Document No.': `PSI-${103000 + i}`, Description: `Invoice PSI-${103000 + i}`, 'Currency Code': c.currency, Amount: amount, 'Remaining Amount': open ? amount : 0, 'Amount (LCY)': amount, Open: open, 'Due Date': isoDate(i * 11 + 30), 'Salesperson Code': cust['Salesperson Code']! });
+    ledger.push({
+      'Entry No.': i + 1,
+      'Customer No.': cust['No.']!,
+      'Posting Date': isoDate(i * 11),
+      'Document Type': 'Invoice',
+      'Document No.': `PSI-${103000 + i}`,
+      Description: `Invoice PSI-${103000 + i}`,
+      'Currency Code': c.currency,
+      Amount: amount,
+      'Remaining Amount': open ? amount : 0,
+      'Amount (LCY)': amount,
+      Open: open,
+      'Due Date': isoDate(i * 11 + 30),
+      'Salesperson Code': cust['Salesperson Code']!,
+    });
   });
   rows += await insert(d, tenantId, c.name, 'Sales Header', orders, actor);
   rows += await insert(d, tenantId, c.name, 'Sales Line', lines, actor);
   rows += await insert(d, tenantId, c.name, 'Cust. Ledger Entry', ledger, actor);
-  rows += await insert(d, tenantId, c.name, 'G/L Entry', ledger.map((e, i) => ({ 'Entry No.': i + 1, 'G/L Account No.': '10400', 'Posting Date': e['Posting Date']!, 'Document Type': 'Invoice', 'Document No.': e['Document No.']!, Description: e['Description']!, Amount: e['Amount']!, 'Debit Amount': e['Amount']!, 'Credit Amount': 0, 'Transaction No.': i + 1, 'Source Code': 'SALES' })), actor);
+  rows += await insert(
+    d,
+    tenantId,
+    c.name,
+    'G/L Entry',
+    ledger.map((e, i) => ({
+      'Entry No.': i + 1,
+      'G/L Account No.': '10400',
+      'Posting Date': e['Posting Date']!,
+      'Document Type': 'Invoice',
+      'Document No.': e['Document No.']!,
+      Description: e['Description']!,
+      Amount: e['Amount']!,
+      'Debit Amount': e['Amount']!,
+      'Credit Amount': 0,
+      'Transaction No.': i + 1,
+      'Source Code': 'SALES',
+    })),
+    actor,
+  );
   return rows;
 }
 
 /** Rows that live in extension tables and extension fields, for the extensions installed in the tenant. */
-async function loadExtensionData(d: Invoker, tenantId: string, c: Company, installed: ReadonlySet<string>, loyaltyV1: boolean, dice: Dice, actor: string): Promise<number> {
+async function loadExtensionData(
+  d: Invoker,
+  tenantId: string,
+  c: Company,
+  installed: ReadonlySet<string>,
+  loyaltyV1: boolean,
+  dice: Dice,
+  actor: string,
+): Promise<number> {
   let rows = 0;
-  const has = (app: string) => installed.has(app) || (app === CORE && (installed.has(LOYALTY) || installed.has(REPORTS) || installed.has(SHIPPING))) || (app === LOYALTY && installed.has(REPORTS));
+  const has = (app: string) =>
+    installed.has(app) ||
+    (app === CORE && (installed.has(LOYALTY) || installed.has(REPORTS) || installed.has(SHIPPING))) ||
+    (app === LOYALTY && installed.has(REPORTS));
   const [city, post] = dice.pick(CITIES[c.country]!);
-  const newCustomer = (no: string, name: string, extra: Row): Row => ({ 'No.': no, Name: name, 'Search Name': name.toUpperCase(), City: city, 'Post Code': post, 'Country/Region Code': c.country, 'Currency Code': c.currency, Blocked: 'None', ...extra });
+  const newCustomer = (no: string, name: string, extra: Row): Row => ({
+    'No.': no,
+    Name: name,
+    'Search Name': name.toUpperCase(),
+    City: city,
+    'Post Code': post,
+    'Country/Region Code': c.country,
+    'Currency Code': c.currency,
+    Blocked: 'None',
+    ...extra,
+  });
 
   if (has(CORE)) {
-    rows += await insert(d, tenantId, c.name, 'Customer', [
-      newCustomer('K00010', 'Contoso Flagship Store', { 'Region Code': dice.pick(['NORTH', 'SOUTH', 'EAST', 'WEST']), 'Customer Since': isoDate(-400), 'Key Account': true }),
-      newCustomer('K00020', 'Contoso Outlet Centre', { 'Region Code': 'CENTRAL', 'Customer Since': isoDate(-120), 'Key Account': false }),
-    ], actor);
+    rows += await insert(
+      d,
+      tenantId,
+      c.name,
+      'Customer',
+      [
+        newCustomer('K00010', 'Contoso Flagship Store', {
+          'Region Code': dice.pick(['NORTH', 'SOUTH', 'EAST', 'WEST']),
+          'Customer Since': isoDate(-400),
+          'Key Account': true,
+        }),
+        newCustomer('K00020', 'Contoso Outlet Centre', { 'Region Code': 'CENTRAL', 'Customer Since': isoDate(-120), 'Key Account': false }),
+      ],
+      actor,
+    );
   }
   if (has(LOYALTY)) {
     const members: Row[] = [];
@@ -492,32 +765,166 @@ async function loadExtensionData(d: Invoker, tenantId: string, c: Company, insta
     for (let i = 0; i < n; i++) {
       // v1 keeps a free-text level that v2 renames to "Loyalty Tier Name" (an upgrade step), so fill the field of the installed version
       const level = dice.pick(['Bronze', 'Silver', 'Gold']);
-      members.push(newCustomer(`L${String((i + 1) * 10).padStart(5, '0')}`, dice.pick(CONTACTS), { 'Loyalty Points': dice.int(0, 40) * 25, [loyaltyV1 ? 'Loyalty Level' : 'Loyalty Tier Name']: level }));
+      members.push(
+        newCustomer(`L${String((i + 1) * 10).padStart(5, '0')}`, dice.pick(CONTACTS), {
+          'Loyalty Points': dice.int(0, 40) * 25,
+          [loyaltyV1 ? 'Loyalty Level' : 'Loyalty Tier Name']: level,
+        }),
+      );
     }
     rows += await insert(d, tenantId, c.name, 'Customer', members, actor);
-    rows += await insert(d, tenantId, c.name, 'Loyalty Transaction', members.map((m, i) => ({ 'Entry No.': i + 1, 'Customer No.': m['No.']!, 'Posting Date': isoDate(i * 9), Points: m['Loyalty Points']!, Description: 'Welcome and purchase points', 'Source Document No.': `SO-${1001 + (i % 3)}` })), actor);
+    rows += await insert(
+      d,
+      tenantId,
+      c.name,
+      'Loyalty Transaction',
+      members.map((m, i) => ({
+        'Entry No.': i + 1,
+        'Customer No.': m['No.']!,
+        'Posting Date': isoDate(i * 9),
+        Points: m['Loyalty Points']!,
+        Description: 'Welcome and purchase points',
+        'Source Document No.': `SO-${1001 + (i % 3)}`,
+      })),
+      actor,
+    );
   }
   if (has(SHIPPING)) {
-    rows += await insert(d, tenantId, c.name, 'Sales Header', [1, 2, 3].map((i) => ({ 'Document Type': 'Order', 'No.': `SO-S${100 + i}`, 'Sell-to Customer No.': 'K00010', 'Order Date': isoDate(200 + i), 'Package Tracking No.': `1Z${dice.int(100000, 999999)}${dice.int(1000, 9999)}`, 'Shipment Status': dice.pick(['Pending', 'Shipped', 'Delivered']) })), actor);
+    rows += await insert(
+      d,
+      tenantId,
+      c.name,
+      'Sales Header',
+      [1, 2, 3].map((i) => ({
+        'Document Type': 'Order',
+        'No.': `SO-S${100 + i}`,
+        'Sell-to Customer No.': 'K00010',
+        'Order Date': isoDate(200 + i),
+        'Package Tracking No.': `1Z${dice.int(100000, 999999)}${dice.int(1000, 9999)}`,
+        'Shipment Status': dice.pick(['Pending', 'Shipped', 'Delivered']),
+      })),
+      actor,
+    );
   }
   if (has(CREDIT)) {
-    rows += await insert(d, tenantId, c.name, 'Customer', [newCustomer('N00010', 'Northwind Credit Watch Ltd.', { 'Credit Rating': dice.pick(['AAA', 'AA', 'A', 'BBB']), 'Credit Review Date': isoDate(dice.int(0, 200)), 'Credit Insurance Limit': dice.money(5_000, 100_000, 1000), 'Credit Limit (LCY)': 25_000 })], actor);
-    rows += await insert(d, tenantId, c.name, 'Credit Review', [1, 2].map((i) => ({ 'Entry No.': i, 'Customer No.': 'N00010', 'Review Date': isoDate(i * 90), 'Old Credit Limit': 10_000 * i, 'New Credit Limit': 10_000 * (i + 1), Reviewer: dice.pick(CONTACTS), Comment: 'Annual review' })), actor);
+    rows += await insert(
+      d,
+      tenantId,
+      c.name,
+      'Customer',
+      [
+        newCustomer('N00010', 'Northwind Credit Watch Ltd.', {
+          'Credit Rating': dice.pick(['AAA', 'AA', 'A', 'BBB']),
+          'Credit Review Date': isoDate(dice.int(0, 200)),
+          'Credit Insurance Limit': dice.money(5_000, 100_000, 1000),
+          'Credit Limit (LCY)': 25_000,
+        }),
+      ],
+      actor,
+    );
+    rows += await insert(
+      d,
+      tenantId,
+      c.name,
+      'Credit Review',
+      [1, 2].map((i) => ({
+        'Entry No.': i,
+        'Customer No.': 'N00010',
+        'Review Date': isoDate(i * 90),
+        'Old Credit Limit': 10_000 * i,
+        'New Credit Limit': 10_000 * (i + 1),
+        Reviewer: dice.pick(CONTACTS),
+        Comment: 'Annual review',
+      })),
+      actor,
+    );
   }
   if (has(FIELD_SERVICE)) {
-    rows += await insert(d, tenantId, c.name, 'Service Visit', Array.from({ length: dice.int(2, 5) }, (_, i) => ({ 'No.': `SV-${2001 + i}`, 'Customer No.': 'C00010', 'Item No.': '1896-S', 'Technician Code': dice.pick(['T-ALEX', 'T-MARIA', 'T-SAM']), 'Visit Date': isoDate(i * 14), Status: dice.pick(['Planned', 'Completed', 'In Progress']), Notes: 'Annual desk maintenance' })), actor);
+    rows += await insert(
+      d,
+      tenantId,
+      c.name,
+      'Service Visit',
+      Array.from({ length: dice.int(2, 5) }, (_, i) => ({
+        'No.': `SV-${2001 + i}`,
+        'Customer No.': 'C00010',
+        'Item No.': '1896-S',
+        'Technician Code': dice.pick(['T-ALEX', 'T-MARIA', 'T-SAM']),
+        'Visit Date': isoDate(i * 14),
+        Status: dice.pick(['Planned', 'Completed', 'In Progress']),
+        Notes: 'Annual desk maintenance',
+      })),
+      actor,
+    );
   }
   if (has(COMMISSION)) {
-    rows += await insert(d, tenantId, c.name, 'Sales Line', [1, 2].map((i) => ({ 'Document Type': 'Quote', 'Document No.': 'SQ-1001', 'Line No.': i * 10000, Type: 'Item', 'No.': '1900-S', Description: 'PARIS Guest Chair, black', Quantity: i * 4, 'Unit Price': 192.8, 'Line Amount': Math.round(i * 4 * 192.8 * 100) / 100, 'Commission %': 2.5, 'Commission Amount': Math.round(i * 4 * 192.8 * 2.5) / 100 })), actor);
+    rows += await insert(
+      d,
+      tenantId,
+      c.name,
+      'Sales Line',
+      [1, 2].map((i) => ({
+        'Document Type': 'Quote',
+        'Document No.': 'SQ-1001',
+        'Line No.': i * 10000,
+        Type: 'Item',
+        'No.': '1900-S',
+        Description: 'PARIS Guest Chair, black',
+        Quantity: i * 4,
+        'Unit Price': 192.8,
+        'Line Amount': Math.round(i * 4 * 192.8 * 100) / 100,
+        'Commission %': 2.5,
+        'Commission Amount': Math.round(i * 4 * 192.8 * 2.5) / 100,
+      })),
+      actor,
+    );
   }
   if (has(ATTRIBUTES)) {
-    rows += await insert(d, tenantId, c.name, 'Item', [
-      { 'No.': 'AD-1000', Description: 'Ergonomic chair, red, L', 'Base Unit of Measure': 'PCS', Type: 'Inventory', 'Unit Price': 249, 'Attribute Set Code': 'CHAIRS', Color: 'Red', Size: 'L' },
-      { 'No.': 'AD-1001', Description: 'Ergonomic chair, blue, M', 'Base Unit of Measure': 'PCS', Type: 'Inventory', 'Unit Price': 239, 'Attribute Set Code': 'CHAIRS', Color: 'Blue', Size: 'M' },
-    ], actor);
+    rows += await insert(
+      d,
+      tenantId,
+      c.name,
+      'Item',
+      [
+        {
+          'No.': 'AD-1000',
+          Description: 'Ergonomic chair, red, L',
+          'Base Unit of Measure': 'PCS',
+          Type: 'Inventory',
+          'Unit Price': 249,
+          'Attribute Set Code': 'CHAIRS',
+          Color: 'Red',
+          Size: 'L',
+        },
+        {
+          'No.': 'AD-1001',
+          Description: 'Ergonomic chair, blue, M',
+          'Base Unit of Measure': 'PCS',
+          Type: 'Inventory',
+          'Unit Price': 239,
+          'Attribute Set Code': 'CHAIRS',
+          Color: 'Blue',
+          Size: 'M',
+        },
+      ],
+      actor,
+    );
   }
   if (has(INSIGHTS)) {
-    rows += await insert(d, tenantId, c.name, 'Customer', [newCustomer('I00010', 'Litware Insight Pilot', { 'Churn Risk %': dice.int(1, 60), 'Loyalty Points': dice.int(0, 100), 'Last Interaction': isoDate(dice.int(100, 300)) })], actor);
+    rows += await insert(
+      d,
+      tenantId,
+      c.name,
+      'Customer',
+      [
+        newCustomer('I00010', 'Litware Insight Pilot', {
+          'Churn Risk %': dice.int(1, 60),
+          'Loyalty Points': dice.int(0, 100),
+          'Last Interaction': isoDate(dice.int(100, 300)),
+        }),
+      ],
+      actor,
+    );
   }
   return rows;
 }

@@ -111,11 +111,19 @@ function allDatabases(root: string): string[] {
 function fingerprint(file: string): string {
   return withDb(file, (db) => {
     const all = (sql: string) => db.prepare(sql).all();
-    const dataTables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND (name GLOB 'c[0-9]*_t[0-9]*' OR name GLOB 'archive_[0-9]*') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const dataTables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND (name GLOB 'c[0-9]*_t[0-9]*' OR name GLOB 'archive_[0-9]*') ORDER BY name").all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
     return JSON.stringify({
       installed: all('SELECT app_id, version, data_version, sync_state, definition FROM installed_apps ORDER BY app_id'),
-      schema: all('SELECT physical, company_id, table_id, table_name, owner_app_id, kind, base_physical, key_index, columns, row_count FROM schema_tables ORDER BY physical'),
-      archives: all('SELECT archive_id, app_id, version, data_version, company_id, table_id, kind, original_physical, key_index, columns, row_count, reason FROM archives ORDER BY archive_id'),
+      schema: all(
+        'SELECT physical, company_id, table_id, table_name, owner_app_id, kind, base_physical, key_index, columns, row_count FROM schema_tables ORDER BY physical',
+      ),
+      archives: all(
+        'SELECT archive_id, app_id, version, data_version, company_id, table_id, kind, original_physical, key_index, columns, row_count, reason FROM archives ORDER BY archive_id',
+      ),
       permissions: all('SELECT app_id, ps_id, name, permissions FROM permission_sets ORDER BY app_id, ps_id'),
       subscribers: all('SELECT app_id, name, event, stage, ord, action FROM subscribers ORDER BY app_id, name'),
       tags: all('SELECT company_id, app_id, tag FROM upgrade_tags ORDER BY company_id, app_id, tag'),
@@ -141,14 +149,21 @@ function recoverAndCheck(root: string, tenant: string): void {
   try {
     const row = east.getTenant(tenant);
     expect(row.state).toBe('operational');
-    const registry = east.appTenants(IDS.core).tenants.filter((t) => t.tenantId === tenant).map((t) => t.version);
+    const registry = east
+      .appTenants(IDS.core)
+      .tenants.filter((t) => t.tenantId === tenant)
+      .map((t) => t.version);
     const tenantSays = east.tenantApps(tenant).map((a) => a.version);
     expect(registry).toEqual(tenantSays);
     expect(east.log({ limit: 1000 }).filter((l) => l.result === 'running')).toEqual([]);
   } finally {
     east.close();
   }
-  for (const f of allDatabases(root)) expect(withDb(f, (db) => db.pragma('integrity_check', { simple: true })), f).toBe('ok');
+  for (const f of allDatabases(root))
+    expect(
+      withDb(f, (db) => db.pragma('integrity_check', { simple: true })),
+      f,
+    ).toBe('ok');
 }
 
 describe.each(SCENARIOS)('crash during $name', (s) => {
@@ -224,7 +239,11 @@ describe('crash during an install into several tenants (batched deployment bookk
             .filter((l) => l.operation === 'tenant.install')
             .map((l) => l.result);
           if (states[i] === 'new') expect(results, `k=${k} ${t}`).toEqual(['succeeded']);
-          else expect(results.every((x) => x === 'failed'), `k=${k} ${t}: ${results.join(',')}`).toBe(true);
+          else
+            expect(
+              results.every((x) => x === 'failed'),
+              `k=${k} ${t}: ${results.join(',')}`,
+            ).toBe(true);
         });
       } finally {
         east.close();
@@ -265,12 +284,19 @@ describe('crash during move', () => {
         expect(here.getTenant('t5').state).toBe('operational');
         expect(here.readPage('t5', COMPANIES[0]!, 'Customer').total).toBe(6);
         const otherTenants = fs.readdirSync(path.join(root, inEast ? 'west' : 'east', 'tenants'));
-        expect(otherTenants.filter((f) => f.startsWith('t5') || f.startsWith('.import-')), `k=${k}`).toEqual([]);
+        expect(
+          otherTenants.filter((f) => f.startsWith('t5') || f.startsWith('.import-')),
+          `k=${k}`,
+        ).toEqual([]);
       } finally {
         east.close();
         west.close();
       }
-      for (const f of allDatabases(root)) expect(withDb(f, (db) => db.pragma('integrity_check', { simple: true })), f).toBe('ok');
+      for (const f of allDatabases(root))
+        expect(
+          withDb(f, (db) => db.pragma('integrity_check', { simple: true })),
+          f,
+        ).toBe('ok');
       const file = path.join(root, side, 'tenants', 't5.sqlite');
       // Same tenant content wherever it is (the log tables are not part of the fingerprint).
       expect(fingerprint(file), `k=${k}`).toBe(original);

@@ -35,7 +35,8 @@ export function runAction(store: RecordStore, company: string, a: DataAction, wh
       const l = store.layout(company, a.table);
       const to = l.byName.get(a.to.toLowerCase());
       const from = l.byName.get(a.from.toLowerCase());
-      if (!to || !from) throw new TenantryError('OBJECT_INVALID', `${where}: copyField ${a.from} -> ${a.to}: table "${a.table}" has no field "${!from ? a.from : a.to}"`);
+      if (!to || !from)
+        throw new TenantryError('OBJECT_INVALID', `${where}: copyField ${a.from} -> ${a.to}: table "${a.table}" has no field "${!from ? a.from : a.to}"`);
       for (const rid of store.allRids(l)) {
         const rec = store.readByRid(l, rid);
         store.modifyByRid(l, rid, { [to.field.name]: rec[from.field.name] ?? null }, false);

@@ -63,7 +63,8 @@ describe('DEFAULT_APPLICATION', () => {
       for (const c of p.controls) if (c.field) expect(fields.has(c.field.toLowerCase()), `${p.name}/${c.name}`).toBe(true);
     }
     const names = new Set([...tables.keys(), ...DEFAULT_APPLICATION.objects.map((o) => o.name.toLowerCase())]);
-    for (const ps of byType('permissionset')) for (const perm of ps.permissions) expect(names.has(perm.object.toLowerCase()), `${ps.name}: ${perm.object}`).toBe(true);
+    for (const ps of byType('permissionset'))
+      for (const perm of ps.permissions) expect(names.has(perm.object.toLowerCase()), `${ps.name}: ${perm.object}`).toBe(true);
   });
 
   it('has a Customer table with realistic fields', () => {

@@ -25,13 +25,7 @@ function table(id: number, name: string, specs: FieldSpec[], keys: string[][], c
 
 type ControlSpec = [name: string, field?: string, group?: string, importance?: 'Standard' | 'Promoted' | 'Additional'];
 
-function page(
-  id: number,
-  name: string,
-  pageType: 'Card' | 'List' | 'Document' | 'ListPart',
-  sourceTable: string,
-  controls: ControlSpec[],
-): AppObject {
+function page(id: number, name: string, pageType: 'Card' | 'List' | 'Document' | 'ListPart', sourceTable: string, controls: ControlSpec[]): AppObject {
   return {
     type: 'page',
     id,
@@ -51,7 +45,13 @@ const tables: AppObject[] = [
   table(
     3,
     'Payment Terms',
-    [code(1, 'Code', 10), text(2, 'Due Date Calculation', 32), text(3, 'Discount Date Calculation', 32), [4, 'Discount %', 'Decimal'], text(5, 'Description', 100)],
+    [
+      code(1, 'Code', 10),
+      text(2, 'Due Date Calculation', 32),
+      text(3, 'Discount Date Calculation', 32),
+      [4, 'Discount %', 'Decimal'],
+      text(5, 'Description', 100),
+    ],
     [['Code']],
   ),
   table(

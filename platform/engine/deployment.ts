@@ -262,7 +262,10 @@ function problemsError(def: AppDefinition, problems: readonly CompileProblem[], 
   const first = problems[0];
   const code = first?.code ?? 'COMPILE_FAILED';
   const where = fileName ? `${fileName}: ` : '';
-  return new TenantryError(code, `${where}${describeApp(def.manifest)} does not compile: ${problems.map((p) => p.message).join('; ')}`, { problems, app: appRef(def) });
+  return new TenantryError(code, `${where}${describeApp(def.manifest)} does not compile: ${problems.map((p) => p.message).join('; ')}`, {
+    problems,
+    app: appRef(def),
+  });
 }
 
 export class Deployment implements Invoker {
@@ -304,7 +307,9 @@ export class Deployment implements Invoker {
       if (!fs.statSync(abs).isDirectory()) throw new TenantryError('DEPLOYMENT_INVALID', `${abs} exists and is not a folder`, { folder: abs });
       if (fs.readdirSync(abs).length > 0) {
         const isDeployment = fs.existsSync(path.join(abs, DEPLOYMENT_FILE));
-        throw new TenantryError('DEPLOYMENT_INVALID', `${abs} is not empty${isDeployment ? ' (it already holds a deployment; open it instead)' : ''}`, { folder: abs });
+        throw new TenantryError('DEPLOYMENT_INVALID', `${abs} is not empty${isDeployment ? ' (it already holds a deployment; open it instead)' : ''}`, {
+          folder: abs,
+        });
       }
     }
     const parsed = ApplicationSchema.safeParse(opts.application ?? DEFAULT_APPLICATION);
@@ -400,7 +405,10 @@ export class Deployment implements Invoker {
     // The rest were interrupted: their tenant transactions rolled back.
     this.db.transaction(() => {
       for (const r of this.opLog.running()) {
-        this.finishLogRow(r.op_id, 'failed', { code: 'INTERNAL', message: 'interrupted: the process ended before the operation finished; its tenant transaction was rolled back' });
+        this.finishLogRow(r.op_id, 'failed', {
+          code: 'INTERNAL',
+          message: 'interrupted: the process ended before the operation finished; its tenant transaction was rolled back',
+        });
       }
     })();
     for (const m of this.moves.open()) this.recoverMove(m);
@@ -600,7 +608,9 @@ export class Deployment implements Invoker {
       const snapshotRequired = since > latest || (since < latest && since + 1 < this.changes.windowStart(latest));
       if (snapshotRequired) return { changes: [], latest, snapshotRequired: true };
       const changes =
-        scope === undefined ? this.changes.after(since, limit) : this.changes.afterForTenants(since, limit, scope.tenants, (kind) => kind !== 'log.upserted').changes;
+        scope === undefined
+          ? this.changes.after(since, limit)
+          : this.changes.afterForTenants(since, limit, scope.tenants, (kind) => kind !== 'log.upserted').changes;
       return { changes, latest, snapshotRequired: false };
     })();
   }
@@ -625,11 +635,15 @@ export class Deployment implements Invoker {
     const row = this.tenantRow(tenantId);
     const version = row.version ?? 0;
     if (version !== expected) {
-      throw new TenantryError('STALE_VERSION', `tenant "${row.tenant_id}" is at version ${version}, not ${expected}: it changed since it was read; read it again and retry`, {
-        tenantId: row.tenant_id,
-        version,
-        expectedVersion: expected,
-      });
+      throw new TenantryError(
+        'STALE_VERSION',
+        `tenant "${row.tenant_id}" is at version ${version}, not ${expected}: it changed since it was read; read it again and retry`,
+        {
+          tenantId: row.tenant_id,
+          version,
+          expectedVersion: expected,
+        },
+      );
     }
   }
 
@@ -706,7 +720,9 @@ export class Deployment implements Invoker {
 
   private loadCatalog(): Map<string, { row: CatalogRow; def: AppDefinition }> {
     if (!this.catalogCache) {
-      this.catalogCache = new Map(this.catalogRepo.list().map((row) => [`${row.app_id}@${row.version}`, { row, def: JSON.parse(row.definition) as AppDefinition }]));
+      this.catalogCache = new Map(
+        this.catalogRepo.list().map((row) => [`${row.app_id}@${row.version}`, { row, def: JSON.parse(row.definition) as AppDefinition }]),
+      );
     }
     return this.catalogCache;
   }
@@ -771,7 +787,17 @@ export class Deployment implements Invoker {
       const r = repo;
       const value = repo.db.transaction(() => {
         const v = body(ctx);
-        r.log({ op_id: log.opId, actor: log.actor, operation: p.operation, params: JSON.stringify(p.params), started_at: log.at, ended_at: nowIso(), result: 'succeeded', error_code: null, error_message: null });
+        r.log({
+          op_id: log.opId,
+          actor: log.actor,
+          operation: p.operation,
+          params: JSON.stringify(p.params),
+          started_at: log.at,
+          ended_at: nowIso(),
+          result: 'succeeded',
+          error_code: null,
+          error_message: null,
+        });
         faultPoint(p.faultOp, 'before-commit');
         return v;
       })();
@@ -785,11 +811,23 @@ export class Deployment implements Invoker {
 
   private tenantOpFailed(row: TenantRow, p: TenantOpParams, log: StartedLog, e: unknown, repo = this.tenantDbs.get(row.tenant_id)): TenantOpFailure {
     this.stores.delete(row.tenant_id);
-    const error = isTenantryError(e) ? e : new TenantryError('INTERNAL', `${p.operation} failed in tenant "${row.tenant_id}": ${(e as Error).message}`, { tenantId: row.tenant_id });
+    const error = isTenantryError(e)
+      ? e
+      : new TenantryError('INTERNAL', `${p.operation} failed in tenant "${row.tenant_id}": ${(e as Error).message}`, { tenantId: row.tenant_id });
     const info = error.toInfo();
     if (repo) {
       try {
-        repo.log({ op_id: log.opId, actor: log.actor, operation: p.operation, params: JSON.stringify(p.params), started_at: log.at, ended_at: nowIso(), result: 'failed', error_code: info.code, error_message: info.message });
+        repo.log({
+          op_id: log.opId,
+          actor: log.actor,
+          operation: p.operation,
+          params: JSON.stringify(p.params),
+          started_at: log.at,
+          ended_at: nowIso(),
+          result: 'failed',
+          error_code: info.code,
+          error_message: info.message,
+        });
       } catch {
         // the tenant log is best effort after a failure; the deployment log still records it
       }
@@ -819,7 +857,8 @@ export class Deployment implements Invoker {
     if (tenant) for (const a of tenant.installed()) if (a.name.toLowerCase() === key.toLowerCase()) ids.add(a.app_id);
     if (tenant) for (const a of tenant.archives()) if (a.app_name.toLowerCase() === key.toLowerCase()) ids.add(a.app_id);
     if (ids.size === 1) return [...ids][0] as string;
-    if (ids.size > 1) throw new TenantryError('BAD_INPUT', `the name "${key}" is ambiguous: ${[...ids].join(', ')}; name the app by id`, { app: key, ids: [...ids] });
+    if (ids.size > 1)
+      throw new TenantryError('BAD_INPUT', `the name "${key}" is ambiguous: ${[...ids].join(', ')}; name the app by id`, { app: key, ids: [...ids] });
     throw new TenantryError('NOT_PUBLISHED', `no extension named "${key}" is published in deployment "${this.name}"`, { app: key });
   }
 
@@ -831,11 +870,15 @@ export class Deployment implements Invoker {
       const e = cache.get(`${appId}@${version}`);
       if (!e) {
         const name = versions[0]?.row.name ?? appId;
-        throw new TenantryError('NOT_PUBLISHED', `"${name}" ${version} is not published in deployment "${this.name}"; published: ${versions.map((v) => v.row.version).join(', ')}`, {
-          appId,
-          version,
-          published: versions.map((v) => v.row.version),
-        });
+        throw new TenantryError(
+          'NOT_PUBLISHED',
+          `"${name}" ${version} is not published in deployment "${this.name}"; published: ${versions.map((v) => v.row.version).join(', ')}`,
+          {
+            appId,
+            version,
+            published: versions.map((v) => v.row.version),
+          },
+        );
       }
       return e;
     }
@@ -843,7 +886,13 @@ export class Deployment implements Invoker {
   }
 
   private readForPublish(bytes: Uint8Array, opts: PublishOptions) {
-    const info = readPackage(bytes, opts.trustedPublicKeys ? { verify: opts.skipVerification ? 'skip' : 'require', trustedPublicKeys: opts.trustedPublicKeys } : { verify: opts.skipVerification ? 'skip' : 'require' }, opts.fileName);
+    const info = readPackage(
+      bytes,
+      opts.trustedPublicKeys
+        ? { verify: opts.skipVerification ? 'skip' : 'require', trustedPublicKeys: opts.trustedPublicKeys }
+        : { verify: opts.skipVerification ? 'skip' : 'require' },
+      opts.fileName,
+    );
     return { info, def: lowerIds(info.definition) };
   }
 
@@ -871,7 +920,8 @@ export class Deployment implements Invoker {
     const existing = this.catalogRepo.get(m.id, m.version);
     const skipped = opts.skipVerification === true && info.signature === undefined;
     if (existing) {
-      if (existing.sha256 === info.sha256) return { result: { app: appRef(def), status: 'unchanged', sha256: info.sha256, skippedVerification: skipped }, row: null };
+      if (existing.sha256 === info.sha256)
+        return { result: { app: appRef(def), status: 'unchanged', sha256: info.sha256, skippedVerification: skipped }, row: null };
       throw new TenantryError(
         'ALREADY_PUBLISHED',
         `${opts.fileName ? `${opts.fileName}: ` : ''}${describeApp(m)} is already published with different contents (sha256 ${existing.sha256.slice(0, 12)}..., this package ${info.sha256.slice(0, 12)}...); publish a new version`,
@@ -910,51 +960,72 @@ export class Deployment implements Invoker {
    * Publishes several packages: all are read and validated first (nothing is published if one fails), ordered by
    * their dependencies (a cycle is refused naming it), compiled in that order, then inserted in one transaction.
    */
-  publishMany(files: readonly { bytes: Uint8Array; fileName?: string }[], opts: Omit<PublishOptions, 'fileName'> = {}): { results: (Omit<PublishResult, 'opId'> & { fileName: string | null })[]; opId: string } {
+  publishMany(
+    files: readonly { bytes: Uint8Array; fileName?: string }[],
+    opts: Omit<PublishOptions, 'fileName'> = {},
+  ): { results: (Omit<PublishResult, 'opId'> & { fileName: string | null })[]; opId: string } {
     let opId = '';
-    const results = this.deploymentOp('app.publishMany', { files: files.map((f) => f.fileName ?? null), skipVerification: opts.skipVerification ?? false }, opts.actor, (id) => {
-      opId = id;
-      const withName = (fileName: string | undefined): PublishOptions => (fileName === undefined ? { ...opts } : { ...opts, fileName });
-      const read = files.map((f) => ({ ...this.readForPublish(f.bytes, withName(f.fileName)), file: f }));
-      const seen = new Map<string, string>();
-      for (const r of read) {
-        const k = `${r.def.manifest.id}@${r.def.manifest.version}`;
-        const prev = seen.get(k);
-        if (prev !== undefined) throw new TenantryError('BAD_INPUT', `${describeApp(r.def.manifest)} is given twice (${prev || 'a package'} and ${r.file.fileName ?? 'another package'})`, { app: appRef(r.def) });
-        seen.set(k, r.file.fileName ?? '');
-      }
-      // Graph nodes per package; a dependency edge goes to every given version of the depended-on app.
-      const nodes = read.map((r, i) => ({ id: `${r.def.manifest.id}#${i}`, name: `"${r.def.manifest.name}" ${r.def.manifest.version}`, dependencies: [] as { id: string }[], r }));
-      for (const n of nodes) {
-        n.dependencies = n.r.def.manifest.dependencies.flatMap((d) => nodes.filter((o) => o.r.def.manifest.id === d.id.toLowerCase() && o !== n).map((o) => ({ id: o.id })));
-      }
-      let ordered: typeof read;
-      try {
-        ordered = dependencyOrder(nodes).map((n) => n.r);
-      } catch (e) {
-        if (e instanceof DependencyCycleError) throw new TenantryError('DEPENDENCY_CYCLE', `the packages depend on each other in a cycle: ${e.cycle.join(' -> ')}`, { cycle: e.cycle });
-        throw e;
-      }
-      const pending: AppDefinition[] = [];
-      const toInsert: { row: CatalogRow; bytes: Uint8Array; def: AppDefinition }[] = [];
-      const out: (Omit<PublishResult, 'opId'> & { fileName: string | null })[] = [];
-      for (const r of ordered) {
-        const checked = this.checkPublish(r.info, r.def, withName(r.file.fileName), pending);
-        if (checked.row) {
-          pending.push(r.def);
-          toInsert.push({ row: checked.row, bytes: r.file.bytes, def: r.def });
+    const results = this.deploymentOp(
+      'app.publishMany',
+      { files: files.map((f) => f.fileName ?? null), skipVerification: opts.skipVerification ?? false },
+      opts.actor,
+      (id) => {
+        opId = id;
+        const withName = (fileName: string | undefined): PublishOptions => (fileName === undefined ? { ...opts } : { ...opts, fileName });
+        const read = files.map((f) => ({ ...this.readForPublish(f.bytes, withName(f.fileName)), file: f }));
+        const seen = new Map<string, string>();
+        for (const r of read) {
+          const k = `${r.def.manifest.id}@${r.def.manifest.version}`;
+          const prev = seen.get(k);
+          if (prev !== undefined)
+            throw new TenantryError(
+              'BAD_INPUT',
+              `${describeApp(r.def.manifest)} is given twice (${prev || 'a package'} and ${r.file.fileName ?? 'another package'})`,
+              { app: appRef(r.def) },
+            );
+          seen.set(k, r.file.fileName ?? '');
         }
-        out.push({ ...checked.result, fileName: r.file.fileName ?? null });
-      }
-      this.db.transaction(() => {
-        for (const t of toInsert) {
-          this.catalogRepo.insert(t.row, t.bytes);
-          this.appChange(t.row.app_id, t.row.version, t.def);
+        // Graph nodes per package; a dependency edge goes to every given version of the depended-on app.
+        const nodes = read.map((r, i) => ({
+          id: `${r.def.manifest.id}#${i}`,
+          name: `"${r.def.manifest.name}" ${r.def.manifest.version}`,
+          dependencies: [] as { id: string }[],
+          r,
+        }));
+        for (const n of nodes) {
+          n.dependencies = n.r.def.manifest.dependencies.flatMap((d) =>
+            nodes.filter((o) => o.r.def.manifest.id === d.id.toLowerCase() && o !== n).map((o) => ({ id: o.id })),
+          );
         }
-      })();
-      this.catalogCache = null;
-      return out;
-    });
+        let ordered: typeof read;
+        try {
+          ordered = dependencyOrder(nodes).map((n) => n.r);
+        } catch (e) {
+          if (e instanceof DependencyCycleError)
+            throw new TenantryError('DEPENDENCY_CYCLE', `the packages depend on each other in a cycle: ${e.cycle.join(' -> ')}`, { cycle: e.cycle });
+          throw e;
+        }
+        const pending: AppDefinition[] = [];
+        const toInsert: { row: CatalogRow; bytes: Uint8Array; def: AppDefinition }[] = [];
+        const out: (Omit<PublishResult, 'opId'> & { fileName: string | null })[] = [];
+        for (const r of ordered) {
+          const checked = this.checkPublish(r.info, r.def, withName(r.file.fileName), pending);
+          if (checked.row) {
+            pending.push(r.def);
+            toInsert.push({ row: checked.row, bytes: r.file.bytes, def: r.def });
+          }
+          out.push({ ...checked.result, fileName: r.file.fileName ?? null });
+        }
+        this.db.transaction(() => {
+          for (const t of toInsert) {
+            this.catalogRepo.insert(t.row, t.bytes);
+            this.appChange(t.row.app_id, t.row.version, t.def);
+          }
+        })();
+        this.catalogCache = null;
+        return out;
+      },
+    );
     return { results, opId };
   }
 
@@ -966,23 +1037,34 @@ export class Deployment implements Invoker {
       const { row, def } = this.publishedVersion(appId, version);
       const tenants = this.registry.tenantsWithAppVersion(appId, version);
       if (tenants.length > 0) {
-        throw new TenantryError('APP_IN_USE', `${describeApp(def.manifest)} is installed in ${tenants.length} tenant(s): ${tenants.slice(0, 20).join(', ')}${tenants.length > 20 ? ', ...' : ''}; uninstall it there first`, {
-          app: appRef(def),
-          tenants,
-        });
+        throw new TenantryError(
+          'APP_IN_USE',
+          `${describeApp(def.manifest)} is installed in ${tenants.length} tenant(s): ${tenants.slice(0, 20).join(', ')}${tenants.length > 20 ? ', ...' : ''}; uninstall it there first`,
+          {
+            app: appRef(def),
+            tenants,
+          },
+        );
       }
       const all = this.catalogAccess().all();
       const others = all.filter((d) => !(d.manifest.id === appId && d.manifest.version === version));
       const dependents = others.filter((d) =>
         d.manifest.dependencies.some(
-          (dep) => dep.id.toLowerCase() === appId && isAtLeast(version, dep.version) && !others.some((o) => o.manifest.id === appId && isAtLeast(o.manifest.version, dep.version)),
+          (dep) =>
+            dep.id.toLowerCase() === appId &&
+            isAtLeast(version, dep.version) &&
+            !others.some((o) => o.manifest.id === appId && isAtLeast(o.manifest.version, dep.version)),
         ),
       );
       if (dependents.length > 0) {
-        throw new TenantryError('APP_IN_USE', `${describeApp(def.manifest)} is needed by published ${dependents.map((d) => describeApp(d.manifest)).join(', ')}; unpublish them first`, {
-          app: appRef(def),
-          dependents: dependents.map(appRef),
-        });
+        throw new TenantryError(
+          'APP_IN_USE',
+          `${describeApp(def.manifest)} is needed by published ${dependents.map((d) => describeApp(d.manifest)).join(', ')}; unpublish them first`,
+          {
+            app: appRef(def),
+            dependents: dependents.map(appRef),
+          },
+        );
       }
       this.db.transaction(() => {
         this.catalogRepo.delete(row.app_id, row.version);
@@ -1020,7 +1102,9 @@ export class Deployment implements Invoker {
       size: info.size,
       signed: info.signature !== undefined,
       signerKeyId: info.signature?.keyId ?? null,
-      objects: def.objects.map((o) => ('extends' in o ? { type: o.type, id: o.id, name: o.name, extends: o.extends } : { type: o.type, id: o.id, name: o.name })),
+      objects: def.objects.map((o) =>
+        'extends' in o ? { type: o.type, id: o.id, name: o.name, extends: o.extends } : { type: o.type, id: o.id, name: o.name },
+      ),
       tableData: def.tableData.map((t) => ({ table: t.table, rows: t.rows.length })),
       publishedVersions: this.catalogRepo.versions(id).map((r) => r.version),
     };
@@ -1050,7 +1134,8 @@ export class Deployment implements Invoker {
   private repairAll(appId?: string, version?: string): OperationOutput<'app.repair'>['results'] {
     const all = this.catalogAccess().all();
     const targets = all.filter((d) => (appId === undefined || d.manifest.id === appId) && (version === undefined || d.manifest.version === version));
-    if (appId !== undefined && targets.length === 0) throw new TenantryError('NOT_PUBLISHED', `${appId}${version ? ` ${version}` : ''} is not published`, { appId, version });
+    if (appId !== undefined && targets.length === 0)
+      throw new TenantryError('NOT_PUBLISHED', `${appId}${version ? ` ${version}` : ''} is not published`, { appId, version });
     const out: OperationOutput<'app.repair'>['results'] = [];
     this.db.transaction(() => {
       for (const def of targets) {
@@ -1128,7 +1213,8 @@ export class Deployment implements Invoker {
     return this.deploymentOp('tenant.create', { tenantId: id, companies, alternateIds: opts.alternateIds ?? [] }, opts.actor, (opId) => {
       if (this.registry.get(id)) throw new TenantryError('TENANT_EXISTS', `tenant "${id}" already exists in deployment "${this.name}"`, { tenantId: id });
       const file = tenantFileName(this.tenantsDir, id);
-      if (fs.existsSync(file)) throw new TenantryError('TENANT_EXISTS', `a tenant database ${file} exists but is not registered; mount it`, { tenantId: id, file });
+      if (fs.existsSync(file))
+        throw new TenantryError('TENANT_EXISTS', `a tenant database ${file} exists but is not registered; mount it`, { tenantId: id, file });
       const temp = `${file}.creating`;
       removeDatabaseFiles(temp);
       const at = nowIso();
@@ -1144,7 +1230,17 @@ export class Deployment implements Invoker {
           for (const c of companies) repo.addCompany(c, at);
           const view = mergeView(this.app, []);
           createPhysicalTables(repo, desiredSchema(view, repo.companies(), new Set([''])));
-          repo.log({ op_id: opId, actor: opts.actor ?? SYSTEM_ACTOR, operation: 'tenant.create', params: JSON.stringify({ companies }), started_at: at, ended_at: nowIso(), result: 'succeeded', error_code: null, error_message: null });
+          repo.log({
+            op_id: opId,
+            actor: opts.actor ?? SYSTEM_ACTOR,
+            operation: 'tenant.create',
+            params: JSON.stringify({ companies }),
+            started_at: at,
+            ended_at: nowIso(),
+            result: 'succeeded',
+            error_code: null,
+            error_message: null,
+          });
         })();
         checkpointTruncate(db);
       } finally {
@@ -1220,8 +1316,19 @@ export class Deployment implements Invoker {
       const repo = this.tenantRepo(row);
       try {
         const { tenantId, state } = this.mountCheck(repo, row.file);
-        if (tenantId !== row.tenant_id) throw new TenantryError('DEPLOYMENT_INVALID', `${row.file} holds tenant "${tenantId}", not "${row.tenant_id}"`, { file: row.file });
-        repo.log({ op_id: opId, actor: opts.actor ?? SYSTEM_ACTOR, operation: 'tenant.mount', params: '{}', started_at: nowIso(), ended_at: nowIso(), result: 'succeeded', error_code: null, error_message: null });
+        if (tenantId !== row.tenant_id)
+          throw new TenantryError('DEPLOYMENT_INVALID', `${row.file} holds tenant "${tenantId}", not "${row.tenant_id}"`, { file: row.file });
+        repo.log({
+          op_id: opId,
+          actor: opts.actor ?? SYSTEM_ACTOR,
+          operation: 'tenant.mount',
+          params: '{}',
+          started_at: nowIso(),
+          ended_at: nowIso(),
+          result: 'succeeded',
+          error_code: null,
+          error_message: null,
+        });
         this.track([tenantId], () => {
           this.registry.setState(tenantId, state);
           this.registry.setMounted(tenantId, nowIso(), this.app.version);
@@ -1247,7 +1354,17 @@ export class Deployment implements Invoker {
       opId = id;
       const repo = this.tenantRepo(row);
       repo.db.transaction(() => {
-        repo.log({ op_id: id, actor: opts.actor ?? SYSTEM_ACTOR, operation: 'tenant.dismount', params: '{}', started_at: nowIso(), ended_at: nowIso(), result: 'succeeded', error_code: null, error_message: null });
+        repo.log({
+          op_id: id,
+          actor: opts.actor ?? SYSTEM_ACTOR,
+          operation: 'tenant.dismount',
+          params: '{}',
+          started_at: nowIso(),
+          ended_at: nowIso(),
+          result: 'succeeded',
+          error_code: null,
+          error_message: null,
+        });
         // The version travels with the file: the version this dismount gives it (a mount elsewhere goes on from there).
         repo.setMeta('version', String((row.version ?? 0) + 1));
       })();
@@ -1263,7 +1380,15 @@ export class Deployment implements Invoker {
   /** Remove-NAVAppsForTenant: for a dismounted tenant, uninstall every app using the tenant's own definitions. */
   removeAppsForTenant(tenantId: string, opts: { doNotSaveData?: boolean; acknowledge?: boolean; actor?: string } = {}): OperationOutput<'tenant.removeApps'> {
     const r = this.tenantOp(
-      { operation: 'tenant.removeApps', stateOp: 'remove-apps', faultOp: 'remove-apps', tenantId, actor: opts.actor, params: { doNotSaveData: opts.doNotSaveData ?? false }, catalog: false },
+      {
+        operation: 'tenant.removeApps',
+        stateOp: 'remove-apps',
+        faultOp: 'remove-apps',
+        tenantId,
+        actor: opts.actor,
+        params: { doNotSaveData: opts.doNotSaveData ?? false },
+        catalog: false,
+      },
       (ctx) => removeAllApps(ctx, { doNotSaveData: opts.doNotSaveData ?? false, acknowledge: opts.acknowledge ?? false }),
     );
     const id = normalizeTenantId(tenantId);
@@ -1278,7 +1403,17 @@ export class Deployment implements Invoker {
     const row = this.tenantRow(tenantId);
     checkAllowed(row.state as TenantState, 'info', row.tenant_id);
     if (row.state === 'dismounted') {
-      return this.registry.apps(row.tenant_id).map((a) => ({ id: a.app_id, name: '', publisher: '', version: a.version, dataVersion: a.data_version, syncState: a.sync_state as 'synced' | 'pending', installedAt: '', upgradeAvailable: null, archivedVersions: [] }));
+      return this.registry.apps(row.tenant_id).map((a) => ({
+        id: a.app_id,
+        name: '',
+        publisher: '',
+        version: a.version,
+        dataVersion: a.data_version,
+        syncState: a.sync_state as 'synced' | 'pending',
+        installedAt: '',
+        upgradeAvailable: null,
+        archivedVersions: [],
+      }));
     }
     const repo = this.tenantRepo(row);
     const archives = repo.archives();
@@ -1309,7 +1444,11 @@ export class Deployment implements Invoker {
    * their log rows and one finishes them with the registry and the change feed. A crash in between leaves rows
    * 'running'; open() finishes each as its tenant's own log says (committed or not), as for a single operation.
    */
-  install(tenantIds: readonly string[], appKey: string, opts: { version?: string; installDependencies?: boolean; loadData?: boolean; actor?: string } = {}): PerTenantInstall[] {
+  install(
+    tenantIds: readonly string[],
+    appKey: string,
+    opts: { version?: string; installDependencies?: boolean; loadData?: boolean; actor?: string } = {},
+  ): PerTenantInstall[] {
     const appId = this.resolveAppId(appKey);
     const { def } = this.publishedVersion(appId, opts.version);
     const installOpts = { installDependencies: opts.installDependencies ?? false, loadData: opts.loadData ?? true };
@@ -1318,7 +1457,10 @@ export class Deployment implements Invoker {
     let batch: { index: number; row: TenantRow }[] = [];
     const flush = (): void => {
       if (batch.length === 0) return;
-      const ops = batch.map((b) => ({ ...b, p: { operation: 'tenant.install', stateOp: 'install' as const, faultOp: 'install', tenantId: b.row.tenant_id, actor: opts.actor, params } }));
+      const ops = batch.map((b) => ({
+        ...b,
+        p: { operation: 'tenant.install', stateOp: 'install' as const, faultOp: 'install', tenantId: b.row.tenant_id, actor: opts.actor, params },
+      }));
       batch = [];
       const results = this.tenantOpBatch(ops, (ctx) => installInTenant(ctx, def, installOpts));
       ops.forEach((o, i) => {
@@ -1352,7 +1494,10 @@ export class Deployment implements Invoker {
    * deployment transaction starts every log row, each tenant runs its own transaction (runInTenant), one deployment
    * transaction settles them all (registry, states, log rows, change feed).
    */
-  private tenantOpBatch<T>(ops: readonly { row: TenantRow; p: TenantOpParams }[], body: (ctx: OpContext) => T): ({ ok: true; value: T; opId: string } | TenantOpFailure)[] {
+  private tenantOpBatch<T>(
+    ops: readonly { row: TenantRow; p: TenantOpParams }[],
+    body: (ctx: OpContext) => T,
+  ): ({ ok: true; value: T; opId: string } | TenantOpFailure)[] {
     const logs = this.db.transaction(() => ops.map((o) => this.insertLogStart(o.p.operation, o.row.tenant_id, JSON.stringify(o.p.params), o.p.actor)))();
     const catalog = this.catalogAccess();
     const outcomes = ops.map((o, i) => this.runInTenant(o.row, o.p, logs[i]!, body, catalog));
@@ -1363,14 +1508,21 @@ export class Deployment implements Invoker {
       );
     } catch (e) {
       // The tenants are as their own databases say; their log rows stay 'running' until the next open settles them.
-      const error = new TenantryError('INTERNAL', `the deployment's bookkeeping of ${ops[0]?.p.operation ?? 'the operation'} failed: ${(e as Error).message}; reopen the deployment to reconcile it`);
+      const error = new TenantryError(
+        'INTERNAL',
+        `the deployment's bookkeeping of ${ops[0]?.p.operation ?? 'the operation'} failed: ${(e as Error).message}; reopen the deployment to reconcile it`,
+      );
       return ops.map(() => ({ ok: false, error, unexpected: true }));
     }
     return outcomes.map((o, i) => (o.ok ? { ok: true, value: o.value, opId: logs[i]!.opId } : o));
   }
 
   /** Install in one tenant; throws on refusal (convenient for scripts and tests). */
-  installOne(tenantId: string, appKey: string, opts: { version?: string; installDependencies?: boolean; loadData?: boolean; actor?: string } = {}): PerTenantInstall {
+  installOne(
+    tenantId: string,
+    appKey: string,
+    opts: { version?: string; installDependencies?: boolean; loadData?: boolean; actor?: string } = {},
+  ): PerTenantInstall {
     const appId = this.resolveAppId(appKey);
     const { def } = this.publishedVersion(appId, opts.version);
     const r = this.tenantOp(
@@ -1387,7 +1539,11 @@ export class Deployment implements Invoker {
     return { tenantId: normalizeTenantId(tenantId), ok: true, opId: r.opId, installed: r.value.installed, action: r.value.action };
   }
 
-  uninstall(tenantId: string, appKey: string, opts: { uninstallDependents?: boolean; doNotSaveData?: boolean; acknowledge?: boolean; actor?: string } = {}): OperationOutput<'tenant.uninstall'> {
+  uninstall(
+    tenantId: string,
+    appKey: string,
+    opts: { uninstallDependents?: boolean; doNotSaveData?: boolean; acknowledge?: boolean; actor?: string } = {},
+  ): OperationOutput<'tenant.uninstall'> {
     const row = this.tenantRow(tenantId);
     const appId = row.state === 'dismounted' ? appKey.toLowerCase() : this.resolveAppId(appKey, this.tenantRepo(row));
     const r = this.tenantOp(
@@ -1419,12 +1575,28 @@ export class Deployment implements Invoker {
     for (const t of ids) {
       try {
         const r = this.tenantOp(
-          { operation: 'tenant.upgrade', stateOp: 'upgrade', faultOp: 'upgrade', tenantId: t, actor: opts.actor, params: { appId, version: def.manifest.version, force: opts.force ?? false, acknowledge: opts.acknowledge ?? false } },
+          {
+            operation: 'tenant.upgrade',
+            stateOp: 'upgrade',
+            faultOp: 'upgrade',
+            tenantId: t,
+            actor: opts.actor,
+            params: { appId, version: def.manifest.version, force: opts.force ?? false, acknowledge: opts.acknowledge ?? false },
+          },
           (ctx) => upgradeInTenant(ctx, def, opts),
         );
         out.push({ tenantId: normalizeTenantId(t), ok: true, opId: r.opId, ...r.value });
       } catch (e) {
-        out.push({ tenantId: String(t).toLowerCase(), ok: false, opId: '', from: null, to: def.manifest.version, action: null, stepsRun: [], error: toErrorInfo(e) });
+        out.push({
+          tenantId: String(t).toLowerCase(),
+          ok: false,
+          opId: '',
+          from: null,
+          to: def.manifest.version,
+          action: null,
+          stepsRun: [],
+          error: toErrorInfo(e),
+        });
       }
     }
     return out;
@@ -1443,7 +1615,14 @@ export class Deployment implements Invoker {
     const appId = this.resolveAppId(appKey);
     const { def } = this.publishedVersion(appId, opts.version);
     const r = this.tenantOp(
-      { operation: 'tenant.upgrade', stateOp: 'upgrade', faultOp: 'upgrade', tenantId, actor: opts.actor, params: { appId, version: def.manifest.version, force: opts.force ?? false, acknowledge: opts.acknowledge ?? false } },
+      {
+        operation: 'tenant.upgrade',
+        stateOp: 'upgrade',
+        faultOp: 'upgrade',
+        tenantId,
+        actor: opts.actor,
+        params: { appId, version: def.manifest.version, force: opts.force ?? false, acknowledge: opts.acknowledge ?? false },
+      },
       (ctx) => upgradeInTenant(ctx, def, opts),
     );
     return { ...r.value, opId: r.opId };
@@ -1455,7 +1634,14 @@ export class Deployment implements Invoker {
     checkAllowed(row.state as TenantState, 'sync', row.tenant_id);
     const appId = appKey === undefined ? null : this.resolveAppId(appKey, this.tenantRepo(row));
     const r = this.tenantOp(
-      { operation: 'tenant.sync', stateOp: 'sync', faultOp: 'sync', tenantId, actor: opts.actor, params: { appId, mode, acknowledge: opts.acknowledge ?? false } },
+      {
+        operation: 'tenant.sync',
+        stateOp: 'sync',
+        faultOp: 'sync',
+        tenantId,
+        actor: opts.actor,
+        params: { appId, mode, acknowledge: opts.acknowledge ?? false },
+      },
       (ctx) => {
         const report = syncTenant(ctx, appId, mode, opts.acknowledge ?? false);
         // check-only must change nothing: the log row is the only write and it is fine to keep.
@@ -1512,7 +1698,14 @@ export class Deployment implements Invoker {
     const view = this.view(row.tenant_id, repo);
     const names = new Map<string, string>([['', this.app.name], ...repo.installed().map((a) => [a.app_id, a.name] as [string, string])]);
     return {
-      objects: view.objects.map((o) => ({ type: o.type, id: o.id, name: o.name, ownerAppId: o.ownerAppId, ownerAppName: names.get(o.ownerAppId) ?? '', ...(o.extends !== undefined ? { extends: o.extends } : {}) })),
+      objects: view.objects.map((o) => ({
+        type: o.type,
+        id: o.id,
+        name: o.name,
+        ownerAppId: o.ownerAppId,
+        ownerAppName: names.get(o.ownerAppId) ?? '',
+        ...(o.extends !== undefined ? { extends: o.extends } : {}),
+      })),
       tables: view.tables.map((t) => ({
         id: t.id,
         name: t.name,
@@ -1520,7 +1713,13 @@ export class Deployment implements Invoker {
         dataPerCompany: t.dataPerCompany,
         primaryKey: t.primaryKey,
         extendedBy: t.extendedBy,
-        fields: t.fields.map((f) => ({ name: f.name, fieldId: f.id, type: f.type, ...(f.length !== undefined ? { length: f.length } : {}), ownerAppId: f.ownerAppId })),
+        fields: t.fields.map((f) => ({
+          name: f.name,
+          fieldId: f.id,
+          type: f.type,
+          ...(f.length !== undefined ? { length: f.length } : {}),
+          ownerAppId: f.ownerAppId,
+        })),
       })),
     };
   }
@@ -1605,7 +1804,12 @@ export class Deployment implements Invoker {
     return a;
   }
 
-  private archiveData(repo: TenantRepository, a: ArchiveRow, offset: number, limit: number): { columns: { name: string; fieldId: number; type: string }[]; rows: RecordValues[] } {
+  private archiveData(
+    repo: TenantRepository,
+    a: ArchiveRow,
+    offset: number,
+    limit: number,
+  ): { columns: { name: string; fieldId: number; type: string }[]; rows: RecordValues[] } {
     const cols = parseColumns(a.columns);
     const sql = `SELECT ${[RID, ...cols.map((c) => quoted({ kind: 'column', fieldId: c.fieldId }))].join(', ')} FROM ${quoted({ kind: 'archive', archiveId: a.archive_id })} ORDER BY ${RID} LIMIT ? OFFSET ?`;
     const raw = repo.db.prepare(sql).raw(true).all(limit, offset) as unknown[][];
@@ -1632,20 +1836,36 @@ export class Deployment implements Invoker {
     const a = this.archiveRow(repo, row.tenant_id, archiveId);
     const data = this.archiveData(repo, a, 0, Number.MAX_SAFE_INTEGER);
     const headers = data.columns.map((c) => c.name);
-    const csv = toCsv(headers, data.rows.map((r) => headers.map((h) => r[h] as JsonValue)));
+    const csv = toCsv(
+      headers,
+      data.rows.map((r) => headers.map((h) => r[h] as JsonValue)),
+    );
     const safe = `${a.app_name}-${a.version}-${a.table_name}-${a.company_name}`.replace(/[^A-Za-z0-9._-]+/g, '_');
     return { fileName: `${row.tenant_id}-archive-${a.archive_id}-${safe}.csv`, csv, rows: data.rows.length };
   }
 
   /** Discards archived data; refused unless confirmRows equals the exact number of rows that will be lost. */
-  discardArchive(tenantId: string, target: { archiveId: number } | { appId: string }, opts: { confirmRows?: number; actor?: string } = {}): OperationOutput<'archive.discard'> {
+  discardArchive(
+    tenantId: string,
+    target: { archiveId: number } | { appId: string },
+    opts: { confirmRows?: number; actor?: string } = {},
+  ): OperationOutput<'archive.discard'> {
     const { row, repo } = this.readRepo(tenantId, 'archive-discard');
     const appId = 'appId' in target ? this.resolveAppId(target.appId, repo) : null;
     const r = this.tenantOp(
-      { operation: 'archive.discard', stateOp: 'archive-discard', faultOp: 'discard', tenantId, actor: opts.actor, params: { ...target, confirmRows: opts.confirmRows ?? null }, catalog: false },
+      {
+        operation: 'archive.discard',
+        stateOp: 'archive-discard',
+        faultOp: 'discard',
+        tenantId,
+        actor: opts.actor,
+        params: { ...target, confirmRows: opts.confirmRows ?? null },
+        catalog: false,
+      },
       (ctx) => {
         const list = appId === null ? [this.archiveRow(ctx.repo, row.tenant_id, (target as { archiveId: number }).archiveId)] : ctx.repo.archivesByApp(appId);
-        if (list.length === 0) throw new TenantryError('ARCHIVE_NOT_FOUND', `tenant "${row.tenant_id}" has no archived data of ${appId}`, { tenantId: row.tenant_id, appId });
+        if (list.length === 0)
+          throw new TenantryError('ARCHIVE_NOT_FOUND', `tenant "${row.tenant_id}" has no archived data of ${appId}`, { tenantId: row.tenant_id, appId });
         const rows = list.reduce((s, a) => s + a.row_count, 0);
         if (opts.confirmRows !== rows) {
           throw new TenantryError(
@@ -1697,13 +1917,24 @@ export class Deployment implements Invoker {
     return this.recordWrite(tenantId, (s) => ({ rid: s.delete(s.layout(company, table), key), deleted: true as const }));
   }
 
-  readPage(tenantId: string, company: string, table: string, opts: { offset?: number; limit?: number; orderBy?: string; descending?: boolean } = {}): OperationOutput<'record.page'> {
+  readPage(
+    tenantId: string,
+    company: string,
+    table: string,
+    opts: { offset?: number; limit?: number; orderBy?: string; descending?: boolean } = {},
+  ): OperationOutput<'record.page'> {
     const { row, repo } = this.readRepo(tenantId, 'record-read');
     const store = this.recordStore(row.tenant_id, repo);
     const l = store.layout(company, table);
     const page = store.page(l, { offset: opts.offset ?? 0, limit: opts.limit ?? 100, orderBy: opts.orderBy, descending: opts.descending ?? false });
     return {
-      columns: l.fields.map((f) => ({ name: f.field.name, fieldId: f.field.id, type: f.field.type, ...(f.field.length !== undefined ? { length: f.field.length } : {}), ownerAppId: f.field.ownerAppId })),
+      columns: l.fields.map((f) => ({
+        name: f.field.name,
+        fieldId: f.field.id,
+        type: f.field.type,
+        ...(f.field.length !== undefined ? { length: f.field.length } : {}),
+        ownerAppId: f.field.ownerAppId,
+      })),
       rows: page.rows,
       total: page.total,
     };
@@ -1743,9 +1974,13 @@ export class Deployment implements Invoker {
     checkAllowed(row.state as TenantState, 'info', row.tenant_id);
     let installed: AppRef[];
     if (row.state === 'dismounted') {
-      installed = this.registry.apps(row.tenant_id).map((a) => ({ id: a.app_id, name: this.loadCatalog().get(`${a.app_id}@${a.version}`)?.row.name ?? a.app_id, publisher: '', version: a.version }));
+      installed = this.registry
+        .apps(row.tenant_id)
+        .map((a) => ({ id: a.app_id, name: this.loadCatalog().get(`${a.app_id}@${a.version}`)?.row.name ?? a.app_id, publisher: '', version: a.version }));
     } else {
-      installed = this.tenantRepo(row).installed().map((a) => ({ id: a.app_id, name: a.name, publisher: a.publisher, version: a.version }));
+      installed = this.tenantRepo(row)
+        .installed()
+        .map((a) => ({ id: a.app_id, name: a.name, publisher: a.publisher, version: a.version }));
     }
     return movePrecheck({
       tenantId: row.tenant_id,
@@ -1776,7 +2011,9 @@ export class Deployment implements Invoker {
       // Never copy a live database: committed pages may still sit in its -wal file.
       const wal = `${src}-wal`;
       if (fs.existsSync(wal) && fs.statSync(wal).size > 0) {
-        throw new TenantryError('TENANT_STATE', `${src} has a non-empty ${path.basename(wal)}: it is in use or was not dismounted cleanly; dismount it first`, { file: src });
+        throw new TenantryError('TENANT_STATE', `${src} has a non-empty ${path.basename(wal)}: it is in use or was not dismounted cleanly; dismount it first`, {
+          file: src,
+        });
       }
       const temp = this.newImportPath();
       try {
@@ -1800,7 +2037,10 @@ export class Deployment implements Invoker {
    * of a staged move or an upload: checks the SHA-256 against the sender's, integrity_check, the mount checks and the
    * tenant id, renames it into place and registers it DISMOUNTED; tenant.mount makes it live. Any failure removes it.
    */
-  adoptTenantFile(temp: string, opts: { sha256: string; size: number; expectedSha256: string; tenantId: string; moveId?: string; actor?: string }): TenantSummary {
+  adoptTenantFile(
+    temp: string,
+    opts: { sha256: string; size: number; expectedSha256: string; tenantId: string; moveId?: string; actor?: string },
+  ): TenantSummary {
     const abs = path.resolve(temp);
     if (path.dirname(abs) !== this.tenantsDir || !path.basename(abs).startsWith('.import-')) {
       removeDatabaseFiles(abs);
@@ -1825,12 +2065,27 @@ export class Deployment implements Invoker {
   /** Verifies, places and registers a tenant file already copied into tenants/ (see importTenantFile, adoptTenantFile). */
   private adopt(
     temp: string,
-    p: { opId: string; label: string; sha256: string; expectedSha256: string | undefined; expectedTenantId?: string; actor: string | undefined; faultOp: string; mount: boolean; moveId?: string; size?: number },
+    p: {
+      opId: string;
+      label: string;
+      sha256: string;
+      expectedSha256: string | undefined;
+      expectedTenantId?: string;
+      actor: string | undefined;
+      faultOp: string;
+      mount: boolean;
+      moveId?: string;
+      size?: number;
+    },
   ): TenantSummary {
     let placed: string | null = null;
     try {
       if (p.expectedSha256 !== undefined && p.sha256 !== p.expectedSha256.toLowerCase()) {
-        throw new TenantryError('MOVE_FAILED', `${p.label}: the copy's SHA-256 ${p.sha256} differs from the expected ${p.expectedSha256}`, { file: p.label, sha256: p.sha256, expected: p.expectedSha256 });
+        throw new TenantryError('MOVE_FAILED', `${p.label}: the copy's SHA-256 ${p.sha256} differs from the expected ${p.expectedSha256}`, {
+          file: p.label,
+          sha256: p.sha256,
+          expected: p.expectedSha256,
+        });
       }
       const db = openDatabase(temp, 'tenant');
       let tenantId: string;
@@ -1845,10 +2100,14 @@ export class Deployment implements Invoker {
         const repo = new TenantRepository(db);
         ({ tenantId, state } = this.mountCheck(repo, p.label));
         if (p.expectedTenantId !== undefined && tenantId !== p.expectedTenantId) {
-          throw new TenantryError('BAD_INPUT', `${p.label} holds tenant "${tenantId}", not "${p.expectedTenantId}"`, { tenantId: p.expectedTenantId, fileTenantId: tenantId });
+          throw new TenantryError('BAD_INPUT', `${p.label} holds tenant "${tenantId}", not "${p.expectedTenantId}"`, {
+            tenantId: p.expectedTenantId,
+            fileTenantId: tenantId,
+          });
         }
         companies = repo.companies().map((c) => c.name);
-        if (this.registry.get(tenantId)) throw new TenantryError('TENANT_EXISTS', `tenant "${tenantId}" already exists in deployment "${this.name}"`, { tenantId });
+        if (this.registry.get(tenantId))
+          throw new TenantryError('TENANT_EXISTS', `tenant "${tenantId}" already exists in deployment "${this.name}"`, { tenantId });
         repo.log({
           op_id: p.opId,
           actor: p.actor ?? SYSTEM_ACTOR,
@@ -1966,14 +2225,17 @@ export class Deployment implements Invoker {
       this.remountAfterFailedMove(row.tenant_id, row.state);
       if (journaled) this.moves.finish(log.opId, 'rolled-back', nowIso(), (e as Error).message);
       this.finishLog(log.opId, e);
-      throw isTenantryError(e) ? e : new TenantryError('INTERNAL', `moving tenant "${row.tenant_id}" could not start: ${(e as Error).message}`, { tenantId: row.tenant_id });
+      throw isTenantryError(e)
+        ? e
+        : new TenantryError('INTERNAL', `moving tenant "${row.tenant_id}" could not start: ${(e as Error).message}`, { tenantId: row.tenant_id });
     }
   }
 
   private stagedMove(tenantId: string, moveId: string): { id: string; m: MoveRow } {
     const id = normalizeTenantId(tenantId);
     const m = this.moves.get(moveId);
-    if (!m || m.tenant_id !== id || m.mode !== 'staged') throw new TenantryError('NOT_FOUND', `deployment "${this.name}" has no move ${moveId} of tenant "${id}"`, { tenantId: id, moveId });
+    if (!m || m.tenant_id !== id || m.mode !== 'staged')
+      throw new TenantryError('NOT_FOUND', `deployment "${this.name}" has no move ${moveId} of tenant "${id}"`, { tenantId: id, moveId });
     return { id, m };
   }
 
@@ -1983,12 +2245,21 @@ export class Deployment implements Invoker {
     const { id, m } = this.stagedMove(tenantId, moveId);
     if (m.outcome === 'moved') return { moveId, tenantId: id, outcome: 'moved' };
     if (m.outcome === 'rolled-back') {
-      throw new TenantryError('MOVE_FAILED', `the move ${moveId} of tenant "${id}" was undone on deployment "${this.name}" (${m.error ?? 'undone'}); the tenant is mounted here again`, {
+      throw new TenantryError(
+        'MOVE_FAILED',
+        `the move ${moveId} of tenant "${id}" was undone on deployment "${this.name}" (${m.error ?? 'undone'}); the tenant is mounted here again`,
+        {
+          tenantId: id,
+          moveId,
+        },
+      );
+    }
+    if (m.phase !== 'dismounted')
+      throw new TenantryError('MOVE_FAILED', `the move ${moveId} of tenant "${id}" did not get as far as sending the file (${m.phase})`, {
         tenantId: id,
         moveId,
+        phase: m.phase,
       });
-    }
-    if (m.phase !== 'dismounted') throw new TenantryError('MOVE_FAILED', `the move ${moveId} of tenant "${id}" did not get as far as sending the file (${m.phase})`, { tenantId: id, moveId, phase: m.phase });
     faultPoint('move-out', 'before-complete');
     this.forgetTenant(id);
     this.moves.finish(moveId, 'moved', nowIso());
@@ -2000,7 +2271,11 @@ export class Deployment implements Invoker {
   abortMove(tenantId: string, moveId: string, opts: { reason?: string; actor?: string } = {}): OperationOutput<'move.abort'> {
     const { id, m } = this.stagedMove(tenantId, moveId);
     if (m.outcome === 'moved') {
-      throw new TenantryError('MOVE_FAILED', `the move ${moveId} of tenant "${id}" was completed: the tenant now lives on ${m.destination}`, { tenantId: id, moveId, destination: m.destination });
+      throw new TenantryError('MOVE_FAILED', `the move ${moveId} of tenant "${id}" was completed: the tenant now lives on ${m.destination}`, {
+        tenantId: id,
+        moveId,
+        destination: m.destination,
+      });
     }
     if (m.outcome === null) {
       const reason = opts.reason ?? 'aborted';
@@ -2031,14 +2306,20 @@ export class Deployment implements Invoker {
   tenantFileForTransfer(tenantId: string): TransferFile {
     const row = this.tenantRow(tenantId);
     if (row.state !== 'dismounted') {
-      throw new TenantryError('TENANT_STATE', `tenant "${row.tenant_id}" is ${row.state}: its file is sent only while it is dismounted (begin a move, or dismount it)`, {
-        tenantId: row.tenant_id,
-        state: row.state,
-      });
+      throw new TenantryError(
+        'TENANT_STATE',
+        `tenant "${row.tenant_id}" is ${row.state}: its file is sent only while it is dismounted (begin a move, or dismount it)`,
+        {
+          tenantId: row.tenant_id,
+          state: row.state,
+        },
+      );
     }
     const wal = `${row.file}-wal`;
     if (fs.existsSync(wal) && fs.statSync(wal).size > 0) {
-      throw new TenantryError('TENANT_STATE', `tenant "${row.tenant_id}" has a non-empty ${path.basename(wal)}; mount and dismount it again`, { tenantId: row.tenant_id });
+      throw new TenantryError('TENANT_STATE', `tenant "${row.tenant_id}" has a non-empty ${path.basename(wal)}; mount and dismount it again`, {
+        tenantId: row.tenant_id,
+      });
     }
     const open = this.moves.openForTenant(row.tenant_id);
     const size = fs.statSync(row.file).size;
@@ -2053,10 +2334,15 @@ export class Deployment implements Invoker {
    * on failure, and on the next open after a crash, the tenant is mounted back here as it was, unless the
    * destination has it mounted and verified; then the removal here is finished.
    */
-  moveTenant(tenantId: string, dest: Deployment, opts: { actor?: string } = {}): { tenantId: string; report: MovePrecheckReport; sha256: string; size: number; opId: string } {
+  moveTenant(
+    tenantId: string,
+    dest: Deployment,
+    opts: { actor?: string } = {},
+  ): { tenantId: string; report: MovePrecheckReport; sha256: string; size: number; opId: string } {
     const row = this.tenantRow(tenantId);
     checkAllowed(row.state as TenantState, 'move', row.tenant_id);
-    if (path.resolve(dest.folder) === path.resolve(this.folder)) throw new TenantryError('BAD_INPUT', 'the destination is this deployment', { destination: dest.folder });
+    if (path.resolve(dest.folder) === path.resolve(this.folder))
+      throw new TenantryError('BAD_INPUT', 'the destination is this deployment', { destination: dest.folder });
     const report = this.precheckMove(row.tenant_id, dest.destinationFacts());
     if (!report.ok) {
       throw new TenantryError('MOVE_PRECHECK_FAILED', `tenant "${row.tenant_id}" cannot move to "${dest.name}": ${report.problems.join('; ')}`, { report });
@@ -2074,10 +2360,15 @@ export class Deployment implements Invoker {
         phase = 'dismounted';
         faultPoint('move', 'after-dismount');
         dest.importTenantFile(exported.path, { expectedSha256: exported.sha256, faultOp: 'move', ...(opts.actor !== undefined ? { actor: opts.actor } : {}) });
-        if (!dest.hasMountedTenant(row.tenant_id)) throw new TenantryError('MOVE_FAILED', `tenant "${row.tenant_id}" did not verify on "${dest.name}" after mount`, { tenantId: row.tenant_id });
-        const there = dest.tenantApps(row.tenant_id).map((a) => `${a.id}@${a.version}`).sort();
+        if (!dest.hasMountedTenant(row.tenant_id))
+          throw new TenantryError('MOVE_FAILED', `tenant "${row.tenant_id}" did not verify on "${dest.name}" after mount`, { tenantId: row.tenant_id });
+        const there = dest
+          .tenantApps(row.tenant_id)
+          .map((a) => `${a.id}@${a.version}`)
+          .sort();
         const here = report.apps.map((a) => `${a.id}@${a.version}`).sort();
-        if (there.join(',') !== here.join(',')) throw new TenantryError('MOVE_FAILED', `tenant "${row.tenant_id}" shows other apps on "${dest.name}" after mount`, { there, here });
+        if (there.join(',') !== here.join(','))
+          throw new TenantryError('MOVE_FAILED', `tenant "${row.tenant_id}" shows other apps on "${dest.name}" after mount`, { there, here });
         this.moves.phase(id, 'mounted-on-destination', nowIso());
         phase = 'mounted-on-destination';
         faultPoint('move', 'after-destination-verify');
@@ -2099,7 +2390,10 @@ export class Deployment implements Invoker {
         this.remountAfterFailedMove(row.tenant_id, row.state);
         this.moves.finish(id, 'rolled-back', nowIso(), (e as Error).message);
         const info = toErrorInfo(e);
-        throw new TenantryError('MOVE_FAILED', `moving tenant "${row.tenant_id}" to "${dest.name}" failed and was undone: ${info.message}`, { tenantId: row.tenant_id, cause: info });
+        throw new TenantryError('MOVE_FAILED', `moving tenant "${row.tenant_id}" to "${dest.name}" failed and was undone: ${info.message}`, {
+          tenantId: row.tenant_id,
+          cause: info,
+        });
       }
     });
   }
@@ -2149,7 +2443,11 @@ export class Deployment implements Invoker {
     const def = OPERATIONS[op] as (typeof OPERATIONS)[OperationName] | undefined;
     if (!def) throw new TenantryError('BAD_INPUT', `unknown operation "${String(op)}"`, { op });
     const parsed = def.input.safeParse(input);
-    if (!parsed.success) throw new TenantryError('BAD_INPUT', describeIssues(op, parsed.error.issues), { op, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) });
+    if (!parsed.success)
+      throw new TenantryError('BAD_INPUT', describeIssues(op, parsed.error.issues), {
+        op,
+        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+      });
     return dispatch(this, op, parsed.data as ParsedInput<N>);
   }
 }

@@ -27,7 +27,11 @@ function setup(opts: Parameters<typeof testDeployment>[0] = {}) {
 }
 
 function child(folder: string, fault: string): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, 'install', folder], { cwd: ROOT, env: { ...process.env, TENANTRY_FAULT: fault }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, 'install', folder], {
+    cwd: ROOT,
+    env: { ...process.env, TENANTRY_FAULT: fault },
+    encoding: 'utf8',
+  });
   return { status: r.status, stderr: r.stderr };
 }
 
@@ -37,7 +41,9 @@ describe('change feed and versions in the engine', () => {
     const before = t.d.snapshot();
     const v = t.d.tenantVersion('t1');
     t.d.close();
-    const points = child(t.folder, 'install:list').stderr.split('\n').filter((l) => l.startsWith('fault-point install'));
+    const points = child(t.folder, 'install:list')
+      .stderr.split('\n')
+      .filter((l) => l.startsWith('fault-point install'));
     const k = points.findIndex((l) => l.endsWith(' after-commit')) + 1;
     expect(k).toBeGreaterThan(0);
     // list mode ran the install for real: start again from a fresh copy of the state before it
@@ -63,8 +69,14 @@ describe('change feed and versions in the engine', () => {
     const t = setup({ apps: [notesV1()], tenants: ['t1', 't2'] });
     const v = t.d.tenantVersion('t1');
     const seq = t.d.changeSeq;
-    await expect(t.d.invoke('tenant.install', { tenantIds: ['t1'], appId: IDS.notes, expectedVersions: { t1: v + 7 } })).rejects.toMatchObject({ code: 'STALE_VERSION', message: expect.stringContaining('"t1"') });
-    await expect(t.d.invoke('tenant.install', { tenantIds: ['t1'], appId: IDS.notes, expectedVersions: { t2: 1 } })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('t2') });
+    await expect(t.d.invoke('tenant.install', { tenantIds: ['t1'], appId: IDS.notes, expectedVersions: { t1: v + 7 } })).rejects.toMatchObject({
+      code: 'STALE_VERSION',
+      message: expect.stringContaining('"t1"'),
+    });
+    await expect(t.d.invoke('tenant.install', { tenantIds: ['t1'], appId: IDS.notes, expectedVersions: { t2: 1 } })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringContaining('t2'),
+    });
     await expect(t.d.invoke('tenant.dismount', { tenantId: 't1', expectedVersion: v - 1 })).rejects.toMatchObject({ code: 'STALE_VERSION' });
     expect(t.d.changeSeq).toBe(seq);
     await t.d.invoke('tenant.dismount', { tenantId: 't1', expectedVersion: v });
@@ -77,7 +89,10 @@ describe('change feed and versions in the engine', () => {
     t.d.insertRecord('t1', C1, 'Customer', { 'No.': 'C1', Name: 'A', Note: 'kept' });
     const begun = t.d.beginMove('t1', 'https://west.example.com:7049');
     expect(t.d.getTenant('t1').state).toBe('dismounted');
-    await expect(t.d.invoke('move.begin', { tenantId: 't1', destination: 'elsewhere' })).rejects.toMatchObject({ code: 'TENANT_STATE', details: { moveId: begun.moveId } });
+    await expect(t.d.invoke('move.begin', { tenantId: 't1', destination: 'elsewhere' })).rejects.toMatchObject({
+      code: 'TENANT_STATE',
+      details: { moveId: begun.moveId },
+    });
     t.d.close();
     t.d = Deployment.open(t.folder);
     expect(t.d.getTenant('t1').state).toBe('operational');

@@ -79,12 +79,14 @@ export function toStored(field: FieldSpec, value: JsonValue | undefined, where: 
     case 'Text': {
       if (typeof value !== 'string') return invalid(field, value, where, `must be a string (${field.type}[${field.length ?? '?'}])`);
       if (/[\u0000]/.test(value)) return invalid(field, value, where, 'must not contain NUL characters');
-      if (field.length !== undefined && value.length > field.length) return invalid(field, value, where, `is ${value.length} characters long; at most ${field.length} fit in ${field.type}[${field.length}]`);
+      if (field.length !== undefined && value.length > field.length)
+        return invalid(field, value, where, `is ${value.length} characters long; at most ${field.length} fit in ${field.type}[${field.length}]`);
       // NAV stores Code values upper-case and without surrounding spaces.
       return field.type === 'Code' ? value.trim().toUpperCase() : value;
     }
     case 'Integer':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < -2147483648 || value > 2147483647) return invalid(field, value, where, 'must be a whole number between -2147483648 and 2147483647');
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < -2147483648 || value > 2147483647)
+        return invalid(field, value, where, 'must be a whole number between -2147483648 and 2147483647');
       return value;
     case 'BigInteger':
       if (typeof value !== 'number' || !Number.isSafeInteger(value)) return invalid(field, value, where, 'must be a whole number (safe integer)');
@@ -99,7 +101,8 @@ export function toStored(field: FieldSpec, value: JsonValue | undefined, where: 
       if (typeof value !== 'string' || (value !== '' && !validDate(value))) return invalid(field, value, where, 'must be a date as YYYY-MM-DD');
       return value;
     case 'DateTime':
-      if (typeof value !== 'string' || (value !== '' && (!DATETIME.test(value) || Number.isNaN(Date.parse(value))))) return invalid(field, value, where, 'must be an ISO 8601 date-time with a time zone, e.g. 2024-01-31T12:00:00Z');
+      if (typeof value !== 'string' || (value !== '' && (!DATETIME.test(value) || Number.isNaN(Date.parse(value)))))
+        return invalid(field, value, where, 'must be an ISO 8601 date-time with a time zone, e.g. 2024-01-31T12:00:00Z');
       return value === '' ? '' : new Date(value).toISOString();
     case 'Time':
       if (typeof value !== 'string' || (value !== '' && !TIME.test(value))) return invalid(field, value, where, 'must be a time as HH:MM:SS');

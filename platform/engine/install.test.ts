@@ -18,9 +18,12 @@ function setup(opts: Parameters<typeof testDeployment>[0] = {}) {
 const [C1, C2] = COMPANIES as [string, string];
 
 function tables(t: ReturnType<typeof setup>, tenant: string): string[] {
-  return (t.d.tenantDatabase(tenant).prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'c%\\_t%' ESCAPE '\\' OR name LIKE 'archive\\_%' ESCAPE '\\') ORDER BY name").all() as { name: string }[]).map(
-    (r) => r.name,
-  );
+  return (
+    t.d
+      .tenantDatabase(tenant)
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'c%\\_t%' ESCAPE '\\' OR name LIKE 'archive\\_%' ESCAPE '\\') ORDER BY name")
+      .all() as { name: string }[]
+  ).map((r) => r.name);
 }
 
 describe('install', () => {
@@ -36,7 +39,9 @@ describe('install', () => {
     expect(t.d.permissionSets('t1').permissionSets.map((p) => [p.name, p.appName])).toEqual([['CORE-ALL', 'Contoso Core']]);
     expect(t.d.subscribers('t1').subscribers.map((s) => `${s.stage}:${s.name}`)).toEqual(['pre-validation:NeedName', 'pre-operation:DefaultTier']);
     const apps = t.d.tenantApps('t1');
-    expect(apps).toEqual([expect.objectContaining({ name: 'Contoso Core', version: '1.0.0.0', dataVersion: '1.0.0.0', syncState: 'synced', upgradeAvailable: null })]);
+    expect(apps).toEqual([
+      expect.objectContaining({ name: 'Contoso Core', version: '1.0.0.0', dataVersion: '1.0.0.0', syncState: 'synced', upgradeAvailable: null }),
+    ]);
     const objs = t.d.mergedView('t1');
     expect(objs.objects.find((o) => o.name === 'Loyalty Tier')).toMatchObject({ ownerAppId: IDS.core, ownerAppName: 'Contoso Core' });
     const cust = objs.tables.find((x) => x.name === 'Customer');
@@ -49,7 +54,10 @@ describe('install', () => {
     const t = setup({ apps: [coreV1()], tenants: ['t1'] });
     t.d.installOne('t1', IDS.core);
     expect(() => t.d.insertRecord('t1', C1, 'Customer', { 'No.': 'C1' })).toThrow(
-      expect.objectContaining({ code: 'RECORD_INVALID', message: expect.stringContaining('a customer needs a name (subscriber "NeedName" of codeunit "Core Events" in "Contoso Core")') }),
+      expect.objectContaining({
+        code: 'RECORD_INVALID',
+        message: expect.stringContaining('a customer needs a name (subscriber "NeedName" of codeunit "Core Events" in "Contoso Core")'),
+      }),
     );
     const r = t.d.insertRecord('t1', C1, 'Customer', { 'No.': 'c1', Name: 'Adatum', 'Loyalty Points': 40 });
     expect(r.record).toMatchObject({ 'No.': 'C1', Name: 'Adatum', 'Loyalty Points': 40, 'Tier Code': 'BRONZE' });
@@ -67,7 +75,9 @@ describe('install', () => {
   it('refuses a second version: use upgrade', () => {
     const t = setup({ apps: [coreV1(), coreV2()], tenants: ['t1'] });
     t.d.installOne('t1', IDS.core, { version: '1.0.0.0' });
-    expect(() => t.d.installOne('t1', IDS.core, { version: '2.0.0.0' })).toThrow(expect.objectContaining({ code: 'ALREADY_INSTALLED', message: expect.stringContaining('use upgrade') }));
+    expect(() => t.d.installOne('t1', IDS.core, { version: '2.0.0.0' })).toThrow(
+      expect.objectContaining({ code: 'ALREADY_INSTALLED', message: expect.stringContaining('use upgrade') }),
+    );
   });
 
   it('refuses a conflict, naming both extensions, the object and the property, and changes nothing', () => {
@@ -115,8 +125,18 @@ describe('install', () => {
     ]);
     for (const id of ['a', 'c']) {
       expect(t.d.tenantApps(id).map((a) => a.version)).toEqual(['1.0.0.0']);
-      expect(t.d.log({ tenantId: id }).filter((l) => l.operation === 'tenant.install').map((l) => l.result)).toEqual(id === 'a' ? ['failed', 'succeeded'] : ['succeeded']);
-      expect(t.d.tenantLog(id, 5).filter((l) => l.operation === 'tenant.install').map((l) => l.result)).toEqual(id === 'a' ? ['failed', 'succeeded'] : ['succeeded']);
+      expect(
+        t.d
+          .log({ tenantId: id })
+          .filter((l) => l.operation === 'tenant.install')
+          .map((l) => l.result),
+      ).toEqual(id === 'a' ? ['failed', 'succeeded'] : ['succeeded']);
+      expect(
+        t.d
+          .tenantLog(id, 5)
+          .filter((l) => l.operation === 'tenant.install')
+          .map((l) => l.result),
+      ).toEqual(id === 'a' ? ['failed', 'succeeded'] : ['succeeded']);
     }
     expect(t.d.appTenants(IDS.core).tenants.map((x) => x.tenantId)).toEqual(['a', 'b', 'c']);
     expect(t.d.log({ limit: 1000 }).filter((l) => l.result === 'running')).toEqual([]);
@@ -129,16 +149,36 @@ describe('install', () => {
   it('loads table data as the record API would: validated, existing keys skipped, counters exact, extension fields kept', () => {
     const def = coreV1();
     def.tableData = [
-      { table: 'Loyalty Tier', rows: [{ Code: 'bronze', Description: 'Bronze', 'Min Points': 0 }, { Code: 'BRONZE', Description: 'again' }, { Code: 'silver', 'Min Points': 1000 }] },
-      { table: 'Customer', rows: [{ 'No.': 'c1', Name: 'Adatum', 'Loyalty Points': 7 }, { 'No.': 'c2', Name: 'Contoso' }] },
+      {
+        table: 'Loyalty Tier',
+        rows: [
+          { Code: 'bronze', Description: 'Bronze', 'Min Points': 0 },
+          { Code: 'BRONZE', Description: 'again' },
+          { Code: 'silver', 'Min Points': 1000 },
+        ],
+      },
+      {
+        table: 'Customer',
+        rows: [
+          { 'No.': 'c1', Name: 'Adatum', 'Loyalty Points': 7 },
+          { 'No.': 'c2', Name: 'Contoso' },
+        ],
+      },
     ];
     const t = setup({ apps: [def], tenants: ['t1'] });
     expect(t.d.install(['t1'], IDS.core)[0]).toMatchObject({ ok: true });
     for (const c of COMPANIES) {
       const tiers = t.d.readPage('t1', c, 'Loyalty Tier');
-      expect(tiers.rows.map((x) => [x['Code'], x['Description']])).toEqual([['BRONZE', 'Bronze'], ['SILVER', ''], ['PLATINUM', 'Platinum']]);
+      expect(tiers.rows.map((x) => [x['Code'], x['Description']])).toEqual([
+        ['BRONZE', 'Bronze'],
+        ['SILVER', ''],
+        ['PLATINUM', 'Platinum'],
+      ]);
       const customers = t.d.readPage('t1', c, 'Customer');
-      expect(customers.rows.map((x) => [x['No.'], x['Loyalty Points']])).toEqual([['C1', 7], ['C2', 0]]);
+      expect(customers.rows.map((x) => [x['No.'], x['Loyalty Points']])).toEqual([
+        ['C1', 7],
+        ['C2', 0],
+      ]);
     }
     // The registry's row counters match the rows (readPage's total comes from them).
     const db = t.d.tenantDatabase('t1');
@@ -147,10 +187,21 @@ describe('install', () => {
     }
 
     const bad = coreV1();
-    bad.tableData = [{ table: 'Loyalty Tier', rows: [{ Code: 'OK', 'Min Points': 1 }, { Code: 'X', 'Min Points': 'many' }] }];
+    bad.tableData = [
+      {
+        table: 'Loyalty Tier',
+        rows: [
+          { Code: 'OK', 'Min Points': 1 },
+          { Code: 'X', 'Min Points': 'many' },
+        ],
+      },
+    ];
     const t2 = setup({ apps: [bad], tenants: ['t1'] });
     const [r] = t2.d.install(['t1'], IDS.core);
-    expect(r?.error).toMatchObject({ code: 'RECORD_INVALID', message: expect.stringContaining('table "Loyalty Tier" in company "CRONUS": field "Min Points" must be a whole number') });
+    expect(r?.error).toMatchObject({
+      code: 'RECORD_INVALID',
+      message: expect.stringContaining('table "Loyalty Tier" in company "CRONUS": field "Min Points" must be a whole number'),
+    });
     expect(tables(t2, 't1')).toEqual(tables(setup({ tenants: ['t1'] }), 't1'));
     expect(t2.d.tenantApps('t1')).toEqual([]);
   });
@@ -171,7 +222,10 @@ describe('uninstall and reinstall', () => {
     const physicalBefore = tables(t, 't1');
     const companion = physicalBefore.find((n) => n.startsWith('c2_t18_x'));
     expect(companion).toBeDefined();
-    const companionRows = t.d.tenantDatabase('t1').prepare(`SELECT * FROM ${quoted(companion!)} ORDER BY _rid`).all();
+    const companionRows = t.d
+      .tenantDatabase('t1')
+      .prepare(`SELECT * FROM ${quoted(companion!)} ORDER BY _rid`)
+      .all();
 
     const u = t.d.uninstall('t1', IDS.core);
     expect(u.uninstalled.map((a) => a.name)).toEqual(['Contoso Core']);
@@ -191,7 +245,12 @@ describe('uninstall and reinstall', () => {
     expect(after).not.toContain(companion);
     const arch = archived.find((a) => a.company === C2 && a.table === 'Customer');
     expect(after).toContain(`archive_${arch!.archiveId}`);
-    expect(t.d.tenantDatabase('t1').prepare(`SELECT * FROM ${quoted({ kind: 'archive', archiveId: arch!.archiveId })} ORDER BY _rid`).all()).toEqual(companionRows);
+    expect(
+      t.d
+        .tenantDatabase('t1')
+        .prepare(`SELECT * FROM ${quoted({ kind: 'archive', archiveId: arch!.archiveId })} ORDER BY _rid`)
+        .all(),
+    ).toEqual(companionRows);
     expect(t.d.archiveRows('t1', arch!.archiveId).rows.map((r) => r['Loyalty Points'])).toEqual([10, 20]);
     // The base rows stay, without the extension's fields.
     const base = t.d.readPage('t1', C2, 'Customer');
@@ -228,7 +287,9 @@ describe('uninstall and reinstall', () => {
   it('refuses to uninstall an app others depend on, unless dependents go too (in reverse order, one transaction)', () => {
     const t = setup({ apps: [coreV1(), loyaltyV1()], tenants: ['t1'] });
     t.d.installOne('t1', IDS.loyalty, { installDependencies: true });
-    expect(() => t.d.uninstall('t1', IDS.core)).toThrow(expect.objectContaining({ code: 'HAS_DEPENDENTS', message: expect.stringContaining('Contoso Loyalty') }));
+    expect(() => t.d.uninstall('t1', IDS.core)).toThrow(
+      expect.objectContaining({ code: 'HAS_DEPENDENTS', message: expect.stringContaining('Contoso Loyalty') }),
+    );
     const r = t.d.uninstall('t1', IDS.core, { uninstallDependents: true });
     expect(r.uninstalled.map((a) => a.name)).toEqual(['Contoso Loyalty', 'Contoso Core']);
     expect(t.d.tenantApps('t1')).toEqual([]);
@@ -237,7 +298,9 @@ describe('uninstall and reinstall', () => {
   it('without saving data: needs acknowledgement stating the rows lost, then drops', () => {
     const t = setup({ apps: [coreV1()], tenants: ['t1'] });
     t.d.installOne('t1', IDS.core);
-    expect(() => t.d.uninstall('t1', IDS.core, { doNotSaveData: true })).toThrow(expect.objectContaining({ code: 'ACK_REQUIRED', message: expect.stringContaining('deletes 8 rows') }));
+    expect(() => t.d.uninstall('t1', IDS.core, { doNotSaveData: true })).toThrow(
+      expect.objectContaining({ code: 'ACK_REQUIRED', message: expect.stringContaining('deletes 8 rows') }),
+    );
     expect(t.d.tenantApps('t1')).toHaveLength(1);
     const r = t.d.uninstall('t1', IDS.core, { doNotSaveData: true, acknowledge: true });
     expect(r).toMatchObject({ rowsDiscarded: 8, archives: [] });
@@ -301,7 +364,9 @@ describe('upgrade', () => {
     t.d.upgradeOne('t1', IDS.core);
     expect(() => t.d.upgradeOne('t1', IDS.core, { version: '1.0.0.0' })).toThrow(expect.objectContaining({ code: 'DOWNGRADE' }));
     t.d.uninstall('t1', IDS.core);
-    expect(() => t.d.installOne('t1', IDS.core, { version: '1.0.0.0' })).toThrow(expect.objectContaining({ code: 'DOWNGRADE', message: expect.stringContaining('2.0.0.0') }));
+    expect(() => t.d.installOne('t1', IDS.core, { version: '1.0.0.0' })).toThrow(
+      expect.objectContaining({ code: 'DOWNGRADE', message: expect.stringContaining('2.0.0.0') }),
+    );
     expect(t.d.archiveList('t1').length).toBe(4);
   });
 

@@ -16,10 +16,19 @@ describe('invoke', () => {
   it('refuses bad input naming the field, an unknown key, and an unknown operation', async () => {
     const t = testDeployment({ tenants: ['t1'] });
     cleanups.push(t.cleanup);
-    await expect(t.d.invoke('tenant.install', { tenantIds: ['Bad Id'], appId: IDS.core })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('tenantIds[0]') });
-    await expect(t.d.invoke('tenant.get', { tenantId: 't1', extra: 1 } as never)).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('extra') });
+    await expect(t.d.invoke('tenant.install', { tenantIds: ['Bad Id'], appId: IDS.core })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringContaining('tenantIds[0]'),
+    });
+    await expect(t.d.invoke('tenant.get', { tenantId: 't1', extra: 1 } as never)).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringContaining('extra'),
+    });
     await expect(t.d.invoke('nope.nothing' as OperationName, {} as never)).rejects.toMatchObject({ code: 'BAD_INPUT' });
-    await expect(t.d.invoke('archive.discard', { tenantId: 't1' })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('archiveId and appId') });
+    await expect(t.d.invoke('archive.discard', { tenantId: 't1' })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringContaining('archiveId and appId'),
+    });
     expect(t.d.log({ limit: 10 }).filter((l) => l.operation === 'tenant.install')).toEqual([]);
   });
 

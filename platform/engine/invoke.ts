@@ -13,7 +13,8 @@ const b64 = (s: string): Buffer => Buffer.from(s, 'base64');
 const HANDLERS: Handlers = {
   'deployment.info': (d) => d.info(),
   'deployment.setApplication': (d, i) => d.setApplication(i.application, actor(i)),
-  'app.publish': (d, i) => d.publish(b64(i.package), { skipVerification: i.skipVerification, ...actor(i), ...(i.fileName !== undefined ? { fileName: i.fileName } : {}) }),
+  'app.publish': (d, i) =>
+    d.publish(b64(i.package), { skipVerification: i.skipVerification, ...actor(i), ...(i.fileName !== undefined ? { fileName: i.fileName } : {}) }),
   'app.publishMany': (d, i) =>
     d.publishMany(
       i.packages.map((p) => (p.fileName !== undefined ? { bytes: b64(p.package), fileName: p.fileName } : { bytes: b64(p.package) })),
@@ -33,7 +34,11 @@ const HANDLERS: Handlers = {
   'tenant.list': (d) => ({ tenants: d.listTenants() }),
   'tenant.get': (d, i) => d.getTenant(i.tenantId),
   'tenant.create': (d, i) =>
-    d.createTenant(i.tenantId, { ...actor(i), ...(i.companies !== undefined ? { companies: i.companies } : {}), ...(i.alternateIds !== undefined ? { alternateIds: i.alternateIds } : {}) }),
+    d.createTenant(i.tenantId, {
+      ...actor(i),
+      ...(i.companies !== undefined ? { companies: i.companies } : {}),
+      ...(i.alternateIds !== undefined ? { alternateIds: i.alternateIds } : {}),
+    }),
   'tenant.mount': (d, i) => {
     if (i.file !== undefined) return d.mount({ file: i.file }, actor(i));
     if (i.tenantId !== undefined) return d.mount({ tenantId: i.tenantId }, actor(i));
@@ -52,7 +57,14 @@ const HANDLERS: Handlers = {
   }),
   'tenant.uninstall': (d, i) =>
     d.uninstall(i.tenantId, i.appId, { uninstallDependents: i.uninstallDependents, doNotSaveData: i.doNotSaveData, acknowledge: i.acknowledge, ...actor(i) }),
-  'tenant.upgrade': (d, i) => ({ results: d.upgrade(i.tenantIds, i.appId, { ...actor(i), ...(i.version !== undefined ? { version: i.version } : {}), force: i.force ?? false, acknowledge: i.acknowledge ?? false }) }),
+  'tenant.upgrade': (d, i) => ({
+    results: d.upgrade(i.tenantIds, i.appId, {
+      ...actor(i),
+      ...(i.version !== undefined ? { version: i.version } : {}),
+      force: i.force ?? false,
+      acknowledge: i.acknowledge ?? false,
+    }),
+  }),
   'tenant.sync': (d, i) => d.sync(i.tenantId, i.appId, { mode: i.mode, acknowledge: i.acknowledge, ...actor(i) }),
   'tenant.objects': (d, i) => d.mergedView(i.tenantId),
   'tenant.permissionSets': (d, i) => d.permissionSets(i.tenantId),
@@ -71,7 +83,12 @@ const HANDLERS: Handlers = {
   'record.delete': (d, i) => d.deleteRecord(i.tenantId, i.company, i.table, i.key),
   'tenant.upgradeCheck': (d, i) => d.checkUpgrade(i.tenantId, i.appId, i.version !== undefined ? { version: i.version } : {}),
   'record.page': (d, i) =>
-    d.readPage(i.tenantId, i.company, i.table, { offset: i.offset, limit: i.limit, descending: i.descending, ...(i.orderBy !== undefined ? { orderBy: i.orderBy } : {}) }),
+    d.readPage(i.tenantId, i.company, i.table, {
+      offset: i.offset,
+      limit: i.limit,
+      descending: i.descending,
+      ...(i.orderBy !== undefined ? { orderBy: i.orderBy } : {}),
+    }),
   'log.list': (d, i) => ({ entries: d.log({ limit: i.limit, ...(i.tenantId !== undefined ? { tenantId: i.tenantId } : {}) }) }),
   'move.destinationFacts': (d) => d.destinationFacts(),
   'move.precheck': (d, i) => d.precheckMove(i.tenantId, i.destination),

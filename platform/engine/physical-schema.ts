@@ -113,7 +113,9 @@ export function planPhysicalSync(repo: TenantRepository, desired: readonly Desir
   const changes: PhysicalChange[] = [];
   // The owners' rows only (indexed by owner), in the registry's order (company, table, owner) as schema() gives it.
   const owned = [...owners].flatMap((o) => repo.schemaByOwner(o));
-  owned.sort((a, b) => a.company_id - b.company_id || a.table_id - b.table_id || (a.owner_app_id < b.owner_app_id ? -1 : a.owner_app_id > b.owner_app_id ? 1 : 0));
+  owned.sort(
+    (a, b) => a.company_id - b.company_id || a.table_id - b.table_id || (a.owner_app_id < b.owner_app_id ? -1 : a.owner_app_id > b.owner_app_id ? 1 : 0),
+  );
   const current = new Map(owned.map((r) => [r.physical, r]));
   for (const d of desired) {
     const row = current.get(d.physical);
@@ -135,7 +137,16 @@ export function planPhysicalSync(repo: TenantRepository, desired: readonly Desir
       const cmp = compatible(h, c);
       const col = quoted({ kind: 'column', fieldId: c.fieldId });
       if (cmp === 'retype') {
-        changes.push({ kind: 'retype-column', physical: d.physical, row, tableName: d.tableName, column: h, to: c, rows: countWhere(db, d.physical, `${col} IS NOT NULL`), destructive: true });
+        changes.push({
+          kind: 'retype-column',
+          physical: d.physical,
+          row,
+          tableName: d.tableName,
+          column: h,
+          to: c,
+          rows: countWhere(db, d.physical, `${col} IS NOT NULL`),
+          destructive: true,
+        });
       } else if (cmp === 'narrow') {
         changes.push({
           kind: 'narrow-column',
@@ -154,7 +165,15 @@ export function planPhysicalSync(repo: TenantRepository, desired: readonly Desir
     }
     for (const h of have.values()) {
       const col = quoted({ kind: 'column', fieldId: h.fieldId });
-      changes.push({ kind: 'drop-column', physical: d.physical, row, tableName: d.tableName, column: h, rows: countWhere(db, d.physical, `${col} IS NOT NULL`), destructive: true });
+      changes.push({
+        kind: 'drop-column',
+        physical: d.physical,
+        row,
+        tableName: d.tableName,
+        column: h,
+        rows: countWhere(db, d.physical, `${col} IS NOT NULL`),
+        destructive: true,
+      });
     }
     if (d.kind === 'table') {
       const keyNow = keyFieldsOf(db, row);
@@ -170,7 +189,14 @@ export function planPhysicalSync(repo: TenantRepository, desired: readonly Desir
         });
       }
     }
-    if (registryDirty) changes.push({ kind: 'update-registry', physical: d.physical, desired: d, destructive: false, description: notes.join('; ') || `table renamed to "${d.tableName}"` });
+    if (registryDirty)
+      changes.push({
+        kind: 'update-registry',
+        physical: d.physical,
+        desired: d,
+        destructive: false,
+        description: notes.join('; ') || `table renamed to "${d.tableName}"`,
+      });
   }
   for (const row of current.values()) changes.push({ kind: 'remove-table', physical: row.physical, row, rows: row.row_count, destructive: true });
   return changes;
@@ -228,7 +254,9 @@ export function createPhysicalTables(repo: TenantRepository, tables: readonly De
     let keyIndex: string | null = null;
     if (d.kind === 'table' && d.primaryKey.length > 0) {
       keyIndex = generatedName({ kind: 'key-index', seq: keySeq++ });
-      ddl.push(`CREATE UNIQUE INDEX ${quoted(keyIndex)} ON ${quoted(d.physical)} (${d.primaryKey.map((id) => quoted({ kind: 'column', fieldId: id })).join(', ')})`);
+      ddl.push(
+        `CREATE UNIQUE INDEX ${quoted(keyIndex)} ON ${quoted(d.physical)} (${d.primaryKey.map((id) => quoted({ kind: 'column', fieldId: id })).join(', ')})`,
+      );
     }
     rows.push({
       physical: d.physical,
@@ -320,7 +348,9 @@ export function archiveColumnCopy(repo: TenantRepository, row: SchemaRow, column
 export function restoreArchive(repo: TenantRepository, a: ArchiveRow): void {
   if (a.kind === 'column') throw new Error('internal: column archives are not restored by rename');
   if (repo.schemaRow(a.original_physical)) {
-    throw new TenantryError('CONFLICT', `cannot restore archived ${a.table_name} data of "${a.app_name}": table ${a.original_physical} exists`, { archiveId: a.archive_id });
+    throw new TenantryError('CONFLICT', `cannot restore archived ${a.table_name} data of "${a.app_name}": table ${a.original_physical} exists`, {
+      archiveId: a.archive_id,
+    });
   }
   repo.db.exec(`ALTER TABLE ${quoted({ kind: 'archive', archiveId: a.archive_id })} RENAME TO ${quoted(a.original_physical)}`);
   repo.putSchema({
@@ -416,9 +446,15 @@ export function applyPhysicalChanges(repo: TenantRepository, changes: readonly P
         if (row.key_index) db.exec(`DROP INDEX ${quoted(row.key_index)}`);
         const keyIndex = generatedName({ kind: 'key-index', seq: repo.nextSeq('key-index') });
         try {
-          db.exec(`CREATE UNIQUE INDEX ${quoted(keyIndex)} ON ${quoted(c.physical)} (${c.keyFields.map((id) => quoted({ kind: 'column', fieldId: id })).join(', ')})`);
+          db.exec(
+            `CREATE UNIQUE INDEX ${quoted(keyIndex)} ON ${quoted(c.physical)} (${c.keyFields.map((id) => quoted({ kind: 'column', fieldId: id })).join(', ')})`,
+          );
         } catch (e) {
-          throw new TenantryError('SYNC_DESTRUCTIVE', `the new primary key of table "${c.tableName}" is not unique in the existing rows: ${(e as Error).message}`, { table: c.tableName });
+          throw new TenantryError(
+            'SYNC_DESTRUCTIVE',
+            `the new primary key of table "${c.tableName}" is not unique in the existing rows: ${(e as Error).message}`,
+            { table: c.tableName },
+          );
         }
         repo.updateSchema(c.physical, { columns: row.columns, table_name: row.table_name, key_index: keyIndex });
         break;

@@ -36,7 +36,11 @@ describe('publish of hostile packages', () => {
     const verify = c.opts?.verify ?? 'skip';
     let caught: unknown;
     try {
-      t.d.publish(c.bytes(), { skipVerification: verify === 'skip', fileName: 'hostile.app', ...(c.opts?.trustedPublicKeys ? { trustedPublicKeys: c.opts.trustedPublicKeys } : {}) });
+      t.d.publish(c.bytes(), {
+        skipVerification: verify === 'skip',
+        fileName: 'hostile.app',
+        ...(c.opts?.trustedPublicKeys ? { trustedPublicKeys: c.opts.trustedPublicKeys } : {}),
+      });
     } catch (e) {
       caught = e;
     }
@@ -49,6 +53,8 @@ describe('publish of hostile packages', () => {
   });
 
   it('still accepts a good package afterwards (the refusals left the deployment usable)', () => {
-    expect(t.d.publish(pkg({ ...coreV1(), manifest: { ...coreV1().manifest, version: '1.0.0.1' } }), { skipVerification: true })).toMatchObject({ status: 'published' });
+    expect(t.d.publish(pkg({ ...coreV1(), manifest: { ...coreV1().manifest, version: '1.0.0.1' } }), { skipVerification: true })).toMatchObject({
+      status: 'published',
+    });
   });
 });

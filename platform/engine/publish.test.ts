@@ -22,7 +22,12 @@ describe('publish', () => {
     const r = d.publish(pkg(coreV1()), { skipVerification: true, actor: 'alice' });
     expect(r).toMatchObject({ status: 'published', skippedVerification: true, app: { id: IDS.core, version: '1.0.0.0' } });
     const log = d.log({ limit: 5 });
-    expect(log[0]).toMatchObject({ operation: 'app.publish', actor: 'alice', result: 'succeeded', params: expect.objectContaining({ skipVerification: true }) });
+    expect(log[0]).toMatchObject({
+      operation: 'app.publish',
+      actor: 'alice',
+      result: 'succeeded',
+      params: expect.objectContaining({ skipVerification: true }),
+    });
     expect(log[1]).toMatchObject({ operation: 'app.publish', result: 'failed', errorCode: 'SIGNATURE_MISSING' });
     expect(d.catalog()[0]).toMatchObject({ skippedVerification: true, signed: false });
   });
@@ -41,14 +46,19 @@ describe('publish', () => {
     const changed = coreV1();
     changed.manifest = { ...changed.manifest, brief: 'something else' };
     expect(() => d.publish(pkg(changed), { skipVerification: true, fileName: 'core.app' })).toThrow(
-      expect.objectContaining({ code: 'ALREADY_PUBLISHED', message: expect.stringMatching(/core\.app: "Contoso Core" by Contoso 1\.0\.0\.0 is already published/) }),
+      expect.objectContaining({
+        code: 'ALREADY_PUBLISHED',
+        message: expect.stringMatching(/core\.app: "Contoso Core" by Contoso 1\.0\.0\.0 is already published/),
+      }),
     );
     expect(d.catalog()).toHaveLength(1);
   });
 
   it('refuses a package whose dependency is not published, naming it, and changes nothing', () => {
     const { d } = setup();
-    expect(() => d.publish(pkg(orphanV1()), { skipVerification: true })).toThrow(expect.objectContaining({ code: 'DEPENDENCY_MISSING', message: expect.stringContaining('Ghost') }));
+    expect(() => d.publish(pkg(orphanV1()), { skipVerification: true })).toThrow(
+      expect.objectContaining({ code: 'DEPENDENCY_MISSING', message: expect.stringContaining('Ghost') }),
+    );
     expect(d.catalog()).toEqual([]);
   });
 
@@ -80,7 +90,9 @@ describe('unpublish', () => {
     const { d } = setup({ apps: [coreV1(), loyaltyV1(), notesV1()], tenants: ['t1'] });
     d.installOne('t1', IDS.notes);
     expect(() => d.unpublish(IDS.notes, '1.0.0.0')).toThrow(expect.objectContaining({ code: 'APP_IN_USE', message: expect.stringContaining('t1') }));
-    expect(() => d.unpublish('Contoso Core', '1.0.0.0')).toThrow(expect.objectContaining({ code: 'APP_IN_USE', message: expect.stringContaining('Contoso Loyalty') }));
+    expect(() => d.unpublish('Contoso Core', '1.0.0.0')).toThrow(
+      expect.objectContaining({ code: 'APP_IN_USE', message: expect.stringContaining('Contoso Loyalty') }),
+    );
     d.unpublish('contoso loyalty', '1.0.0.0');
     d.unpublish(IDS.core, '1.0.0.0');
     expect(d.catalog().map((c) => c.name)).toEqual(['Tailspin Notes']);

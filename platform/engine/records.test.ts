@@ -32,18 +32,26 @@ describe('records', () => {
       [{ 'No.': 'A', Colour: 'red' }, /there is no field "Colour"/],
     ];
     for (const [values, msg] of bad) {
-      expect(() => d.insertRecord('t1', C1, 'Customer', values as Record<string, string>)).toThrow(expect.objectContaining({ code: 'RECORD_INVALID', message: expect.stringMatching(msg) }));
+      expect(() => d.insertRecord('t1', C1, 'Customer', values as Record<string, string>)).toThrow(
+        expect.objectContaining({ code: 'RECORD_INVALID', message: expect.stringMatching(msg) }),
+      );
     }
     expect(() => d.insertRecord('t1', C1, 'Customer', { 'No.': 'A' })).not.toThrow();
     expect(d.readPage('t1', C1, 'Customer').total).toBe(1);
-    expect(() => d.insertRecord('t1', 'Nope Inc', 'Customer', { 'No.': 'A' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringContaining('"Nope Inc"') }));
-    expect(() => d.insertRecord('t1', C1, 'Nope', { 'No.': 'A' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringContaining('table "Nope"') }));
+    expect(() => d.insertRecord('t1', 'Nope Inc', 'Customer', { 'No.': 'A' })).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringContaining('"Nope Inc"') }),
+    );
+    expect(() => d.insertRecord('t1', C1, 'Nope', { 'No.': 'A' })).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringContaining('table "Nope"') }),
+    );
   });
 
   it('keeps primary keys unique per company; modify (incl. rename) and delete by key; Code is upper-cased', () => {
     const { d } = setup();
     d.insertRecord('t1', C1, 'Customer', { 'No.': 'c-1', Name: 'One', Blocked: 'ship', Created: '2024-01-31', Active: true, 'Credit Limit': 12.5 });
-    expect(() => d.insertRecord('t1', C1, 'Customer', { 'No.': 'C-1' })).toThrow(expect.objectContaining({ code: 'RECORD_EXISTS', message: expect.stringContaining('No.="C-1"') }));
+    expect(() => d.insertRecord('t1', C1, 'Customer', { 'No.': 'C-1' })).toThrow(
+      expect.objectContaining({ code: 'RECORD_EXISTS', message: expect.stringContaining('No.="C-1"') }),
+    );
     d.insertRecord('t1', C2, 'Customer', { 'No.': 'C-1' });
     d.insertRecord('t1', C1, 'Customer', { 'No.': 'C-2' });
     const m = d.modifyRecord('t1', C1, 'Customer', { 'No.': 'C-1' }, { City: 'Oslo' });
@@ -66,13 +74,20 @@ describe('records', () => {
 
   it('insertMany is all or nothing', () => {
     const { d } = setup();
-    expect(() => d.insertMany('t1', C1, 'Item', [{ 'No.': 'I1' }, { 'No.': 'I2' }, { 'No.': 'I1' }])).toThrow(expect.objectContaining({ code: 'RECORD_EXISTS' }));
+    expect(() => d.insertMany('t1', C1, 'Item', [{ 'No.': 'I1' }, { 'No.': 'I2' }, { 'No.': 'I1' }])).toThrow(
+      expect.objectContaining({ code: 'RECORD_EXISTS' }),
+    );
     expect(d.readPage('t1', C1, 'Item').total).toBe(0);
   });
 
   it('pages in row order or by a field, with a total from the row counter', () => {
     const { d } = setup();
-    d.insertMany('t1', C1, 'Item', Array.from({ length: 25 }, (_, i) => ({ 'No.': `I${String(i).padStart(2, '0')}`, 'Unit Price': 100 - i })));
+    d.insertMany(
+      't1',
+      C1,
+      'Item',
+      Array.from({ length: 25 }, (_, i) => ({ 'No.': `I${String(i).padStart(2, '0')}`, 'Unit Price': 100 - i })),
+    );
     const p = d.readPage('t1', C1, 'Item', { offset: 10, limit: 5 });
     expect(p.total).toBe(25);
     expect(p.rows.map((r) => r['No.'])).toEqual(['I10', 'I11', 'I12', 'I13', 'I14']);
@@ -92,8 +107,14 @@ describe('records', () => {
     const keyPlan = plan(db, 'SELECT "_rid" FROM "c1_t18" WHERE "f1" = ?', ['C1']);
     expect(keyPlan).toMatch(/SEARCH c1_t18 USING COVERING INDEX pk_\d+ \(f1=\?\)/);
     // The registry's hot lookups.
-    expect(plan(db, 'SELECT * FROM installed_apps WHERE app_id = ?', [IDS.core])).toMatch(/SEARCH installed_apps USING INDEX sqlite_autoindex_installed_apps_1/);
-    expect(plan(db, 'SELECT * FROM schema_tables WHERE company_id = ? AND table_id = ? ORDER BY kind DESC, owner_app_id', [1, 18])).toMatch(/SEARCH schema_tables USING INDEX schema_tables_slot/);
-    expect(plan(d.database, 'SELECT * FROM tenant_apps WHERE app_id = ? ORDER BY tenant_id', [IDS.core])).toMatch(/SEARCH tenant_apps USING INDEX tenant_apps_by_app/);
+    expect(plan(db, 'SELECT * FROM installed_apps WHERE app_id = ?', [IDS.core])).toMatch(
+      /SEARCH installed_apps USING INDEX sqlite_autoindex_installed_apps_1/,
+    );
+    expect(plan(db, 'SELECT * FROM schema_tables WHERE company_id = ? AND table_id = ? ORDER BY kind DESC, owner_app_id', [1, 18])).toMatch(
+      /SEARCH schema_tables USING INDEX schema_tables_slot/,
+    );
+    expect(plan(d.database, 'SELECT * FROM tenant_apps WHERE app_id = ? ORDER BY tenant_id', [IDS.core])).toMatch(
+      /SEARCH tenant_apps USING INDEX tenant_apps_by_app/,
+    );
   });
 });

@@ -69,7 +69,8 @@ export class RecordStore {
     const cached = this.layouts.get(cacheKey);
     if (cached) return cached;
     const table = tablesByName(this.view).get(k(tableName));
-    if (!table) throw new TenantryError('NOT_FOUND', `table "${tableName}" does not exist in this tenant (application and installed extensions)`, { table: tableName });
+    if (!table)
+      throw new TenantryError('NOT_FOUND', `table "${tableName}" does not exist in this tenant (application and installed extensions)`, { table: tableName });
     const company = this.company(companyName);
     if (!company) {
       const known = this.repo.companies().map((c) => `"${c.name}"`);
@@ -181,12 +182,17 @@ export class RecordStore {
     const normalized = this.normalize(l, keyValues);
     for (const name of Object.keys(normalized)) {
       if (!l.primaryKey.some((f) => f.field.name === name)) {
-        throw new TenantryError('BAD_INPUT', `${l.where}: "${name}" is not a primary key field; the key is ${l.primaryKey.map((f) => `"${f.field.name}"`).join(', ')}`, { field: name });
+        throw new TenantryError(
+          'BAD_INPUT',
+          `${l.where}: "${name}" is not a primary key field; the key is ${l.primaryKey.map((f) => `"${f.field.name}"`).join(', ')}`,
+          { field: name },
+        );
       }
     }
     const key = this.stored(l, normalized);
     const rid = this.ridByKey(l, key);
-    if (rid === undefined) throw new TenantryError('RECORD_NOT_FOUND', `${l.where}: no record with ${this.describeKey(l, key)}`, { table: l.table.name, key: keyValues });
+    if (rid === undefined)
+      throw new TenantryError('RECORD_NOT_FOUND', `${l.where}: no record with ${this.describeKey(l, key)}`, { table: l.table.name, key: keyValues });
     return rid;
   }
 
@@ -228,7 +234,9 @@ export class RecordStore {
     } else {
       const baseVals = byPhysical.get(l.base.physical) ?? [];
       if (baseVals.length > 0) {
-        this.s.stmt(`UPDATE ${quoted(l.base.physical)} SET ${baseVals.map(([f]) => `${f.column} = ?`).join(', ')} WHERE ${RID} = ?`).run(...baseVals.map(([, v]) => v), rid);
+        this.s
+          .stmt(`UPDATE ${quoted(l.base.physical)} SET ${baseVals.map(([f]) => `${f.column} = ?`).join(', ')} WHERE ${RID} = ?`)
+          .run(...baseVals.map(([, v]) => v), rid);
       }
     }
     for (const c of l.companions) {
@@ -237,9 +245,13 @@ export class RecordStore {
       if (isInsert && vals.every(([, v]) => v === null)) continue;
       const exists = !isInsert && this.s.stmt(`SELECT 1 FROM ${quoted(c.row.physical)} WHERE ${RID} = ?`).get(rid) !== undefined;
       if (exists) {
-        this.s.stmt(`UPDATE ${quoted(c.row.physical)} SET ${vals.map(([f]) => `${f.column} = ?`).join(', ')} WHERE ${RID} = ?`).run(...vals.map(([, v]) => v), rid);
+        this.s
+          .stmt(`UPDATE ${quoted(c.row.physical)} SET ${vals.map(([f]) => `${f.column} = ?`).join(', ')} WHERE ${RID} = ?`)
+          .run(...vals.map(([, v]) => v), rid);
       } else {
-        this.s.stmt(`INSERT INTO ${quoted(c.row.physical)} (${RID}, ${vals.map(([f]) => f.column).join(', ')}) VALUES (?, ${vals.map(() => '?').join(', ')})`).run(rid, ...vals.map(([, v]) => v));
+        this.s
+          .stmt(`INSERT INTO ${quoted(c.row.physical)} (${RID}, ${vals.map(([f]) => f.column).join(', ')}) VALUES (?, ${vals.map(() => '?').join(', ')})`)
+          .run(rid, ...vals.map(([, v]) => v));
         this.repo.addRowCount(c.row.physical, 1);
       }
     }
@@ -248,7 +260,11 @@ export class RecordStore {
 
   /** Inserts one record. `readBack: false` (bulk loads) skips reading the stored record back; `record` is then the
    *  values as written before post-operation subscribers. */
-  insert(l: TableLayout, values: RecordValues, opts: { fireEvents?: boolean; skipExisting?: boolean; readBack?: boolean } = {}): { rid: number; record: RecordValues } | null {
+  insert(
+    l: TableLayout,
+    values: RecordValues,
+    opts: { fireEvents?: boolean; skipExisting?: boolean; readBack?: boolean } = {},
+  ): { rid: number; record: RecordValues } | null {
     const fire = opts.fireEvents ?? true;
     const record = this.normalize(l, values);
     // Fields not given: their initValue, else blank.
@@ -263,7 +279,10 @@ export class RecordStore {
     this.checkNotBlank(l, full);
     if (this.ridByKey(l, stored) !== undefined) {
       if (opts.skipExisting) return null;
-      throw new TenantryError('RECORD_EXISTS', `${l.where}: a record with ${this.describeKey(l, stored)} already exists`, { table: l.table.name, company: l.companyName });
+      throw new TenantryError('RECORD_EXISTS', `${l.where}: a record with ${this.describeKey(l, stored)} already exists`, {
+        table: l.table.name,
+        company: l.companyName,
+      });
     }
     const rid = this.writeColumns(l, 0, stored, true);
     if (fire) this.runPost(l, 'record.inserted', rid);
@@ -358,9 +377,11 @@ export class RecordStore {
     const keyChanged = l.primaryKey.some((f) => stored.has(f));
     if (keyChanged) {
       const newKey = new Map<LayoutField, SqlValue>();
-      for (const f of l.primaryKey) newKey.set(f, stored.has(f) ? (stored.get(f) ?? blankStored(f.field.type)) : toStored(f.spec, current[f.field.name], l.where));
+      for (const f of l.primaryKey)
+        newKey.set(f, stored.has(f) ? (stored.get(f) ?? blankStored(f.field.type)) : toStored(f.spec, current[f.field.name], l.where));
       const other = this.ridByKey(l, newKey);
-      if (other !== undefined && other !== rid) throw new TenantryError('RECORD_EXISTS', `${l.where}: a record with ${this.describeKey(l, newKey)} already exists`, { table: l.table.name });
+      if (other !== undefined && other !== rid)
+        throw new TenantryError('RECORD_EXISTS', `${l.where}: a record with ${this.describeKey(l, newKey)} already exists`, { table: l.table.name });
       for (const f of l.primaryKey) if (stored.get(f) === null) stored.set(f, blankStored(f.field.type));
     }
     this.writeColumns(l, rid, stored, false);
@@ -398,7 +419,10 @@ export class RecordStore {
     return `${this.selectSql(l)} ORDER BY ${order} ${dir}${order === `b.${RID}` ? '' : `, b.${RID} ${dir}`} LIMIT ? OFFSET ?`;
   }
 
-  page(l: TableLayout, opts: { offset: number; limit: number; orderBy?: string | undefined; descending?: boolean }): { rows: (RecordValues & { _rid: number })[]; total: number } {
+  page(
+    l: TableLayout,
+    opts: { offset: number; limit: number; orderBy?: string | undefined; descending?: boolean },
+  ): { rows: (RecordValues & { _rid: number })[]; total: number } {
     const rows = this.s.stmt(this.pageSql(l, opts.orderBy, opts.descending)).all(opts.limit, opts.offset) as Record<string, unknown>[];
     const total = this.repo.schemaRow(l.base.physical)?.row_count ?? 0;
     return { rows: rows.map((r) => ({ ...this.toRecord(l, r), _rid: Number(r['_rid']) })), total };

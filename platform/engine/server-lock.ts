@@ -31,9 +31,13 @@ export function servedBy(folder: string): { pid: number; url: string } | null {
 export function refuseIfServed(folder: string): void {
   const served = servedBy(folder);
   if (!served) return;
-  throw new TenantryError('DEPLOYMENT_INVALID', `${folder} is being served by process ${served.pid} at ${served.url}: connect to ${served.url} (with a token) while it runs`, {
-    folder,
-    url: served.url,
-    pid: served.pid,
-  });
+  throw new TenantryError(
+    'DEPLOYMENT_INVALID',
+    `${folder} is being served by process ${served.pid} at ${served.url}: connect to ${served.url} (with a token) while it runs`,
+    {
+      folder,
+      url: served.url,
+      pid: served.pid,
+    },
+  );
 }

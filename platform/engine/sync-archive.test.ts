@@ -31,8 +31,10 @@ function forceInstalledDefinitionToV3(t: ReturnType<typeof setupV2WithRows>) {
   const v3 = t.d.catalog().find((c) => c.version === '3.0.0.0');
   expect(v3).toBeDefined();
   // Simulates a tenant whose installed definition moved on without its schema (e.g. after a failed sync).
-  const def = JSON.parse((db.prepare("SELECT definition FROM installed_apps WHERE app_id = ?").get(IDS.core) as { definition: string }).definition);
-  def.objects = def.objects.map((o: { type: string; fields?: { name: string }[] }) => (o.type === 'tableextension' ? { ...o, fields: (o.fields ?? []).filter((f) => f.name !== 'Tier Code') } : o));
+  const def = JSON.parse((db.prepare('SELECT definition FROM installed_apps WHERE app_id = ?').get(IDS.core) as { definition: string }).definition);
+  def.objects = def.objects.map((o: { type: string; fields?: { name: string }[] }) =>
+    o.type === 'tableextension' ? { ...o, fields: (o.fields ?? []).filter((f) => f.name !== 'Tier Code') } : o,
+  );
   db.prepare('UPDATE installed_apps SET definition = ? WHERE app_id = ?').run(JSON.stringify(def), IDS.core);
 }
 
@@ -60,8 +62,12 @@ describe('sync', () => {
   it('add refuses the removed field naming it; force needs acknowledgement, then archives what it removes', () => {
     const t = setupV2WithRows();
     forceInstalledDefinitionToV3(t);
-    expect(() => t.d.sync('t1', IDS.core, { mode: 'add' })).toThrow(expect.objectContaining({ code: 'SYNC_DESTRUCTIVE', message: expect.stringContaining('"Tier Code"') }));
-    expect(() => t.d.sync('t1', IDS.core, { mode: 'force' })).toThrow(expect.objectContaining({ code: 'ACK_REQUIRED', message: expect.stringContaining('holding 3 rows') }));
+    expect(() => t.d.sync('t1', IDS.core, { mode: 'add' })).toThrow(
+      expect.objectContaining({ code: 'SYNC_DESTRUCTIVE', message: expect.stringContaining('"Tier Code"') }),
+    );
+    expect(() => t.d.sync('t1', IDS.core, { mode: 'force' })).toThrow(
+      expect.objectContaining({ code: 'ACK_REQUIRED', message: expect.stringContaining('holding 3 rows') }),
+    );
     const r = t.d.sync('t1', IDS.core, { mode: 'force', acknowledge: true });
     expect(r.applied).toBe(true);
     expect(r.archives.map((a) => [a.company, a.table, a.kind, a.rows])).toEqual([[C1, 'Customer', 'column', 3]]);
@@ -73,7 +79,9 @@ describe('sync', () => {
   it('clean removes archived data of apps that are not installed, showing row counts and needing acknowledgement', () => {
     const t = setupV2WithRows();
     t.d.uninstall('t1', IDS.core);
-    expect(() => t.d.sync('t1', IDS.core, { mode: 'clean' })).toThrow(expect.objectContaining({ code: 'ACK_REQUIRED', message: expect.stringMatching(/holding 11 rows/) }));
+    expect(() => t.d.sync('t1', IDS.core, { mode: 'clean' })).toThrow(
+      expect.objectContaining({ code: 'ACK_REQUIRED', message: expect.stringMatching(/holding 11 rows/) }),
+    );
     const r = t.d.sync('t1', IDS.core, { mode: 'clean', acknowledge: true });
     expect(r.discarded).toHaveLength(4);
     expect(t.d.archiveList('t1')).toEqual([]);
@@ -100,7 +108,9 @@ describe('archive', () => {
     expect(csv.rows).toBe(4);
     expect(csv.csv.split('\r\n')[0]).toBe('_rid,Code,Description,Min Points');
 
-    expect(() => t.d.discardArchive('t1', { archiveId: tier.archiveId }, { confirmRows: 3 })).toThrow(expect.objectContaining({ code: 'ACK_REQUIRED', message: expect.stringContaining('confirmRows = 4') }));
+    expect(() => t.d.discardArchive('t1', { archiveId: tier.archiveId }, { confirmRows: 3 })).toThrow(
+      expect.objectContaining({ code: 'ACK_REQUIRED', message: expect.stringContaining('confirmRows = 4') }),
+    );
     expect(() => t.d.discardArchive('t1', { archiveId: 999 }, { confirmRows: 0 })).toThrow(expect.objectContaining({ code: 'ARCHIVE_NOT_FOUND' }));
     const d = t.d.discardArchive('t1', { archiveId: tier.archiveId }, { confirmRows: 4 });
     expect(d.rows).toBe(4);

@@ -133,7 +133,14 @@ function grantAndRegister(ctx: OpContext, def: AppDefinition, view: MergedView):
   ctx.repo.unregisterApp(appId);
   for (const ps of view.permissionSets) {
     if (ps.ownerAppId !== appId) continue;
-    ctx.repo.grant({ app_id: appId, ps_id: ps.id, name: ps.name, caption: ps.caption ?? null, permissions: JSON.stringify(ps.permissions), granted_at: ctx.at });
+    ctx.repo.grant({
+      app_id: appId,
+      ps_id: ps.id,
+      name: ps.name,
+      caption: ps.caption ?? null,
+      permissions: JSON.stringify(ps.permissions),
+      granted_at: ctx.at,
+    });
   }
   for (const s of view.subscribers) {
     if (s.ownerAppId !== appId) continue;
@@ -263,7 +270,11 @@ export function installInTenant(ctx: OpContext, target: AppDefinition, opts: { i
       { tenantId: ctx.tenantId, installedVersion: current.version },
     );
   }
-  const plan = planInstall(target, ctx.catalog.all(), installedRows.map((r) => ({ id: r.app_id, version: r.version })));
+  const plan = planInstall(
+    target,
+    ctx.catalog.all(),
+    installedRows.map((r) => ({ id: r.app_id, version: r.version })),
+  );
   if (plan.missing.length > 0) {
     throw new TenantryError(
       'DEPENDENCY_MISSING',
@@ -282,10 +293,14 @@ export function installInTenant(ctx: OpContext, target: AppDefinition, opts: { i
   for (const d of deps) {
     const have = installedRows.find((r) => r.app_id === d.id.toLowerCase());
     if (have) {
-      throw new TenantryError('DEPENDENCY_MISSING', `tenant "${ctx.tenantId}" has "${have.name}" ${have.version} installed, but ${describeApp(target.manifest)} needs ${d.version}; upgrade it first`, {
-        tenantId: ctx.tenantId,
-        app: d,
-      });
+      throw new TenantryError(
+        'DEPENDENCY_MISSING',
+        `tenant "${ctx.tenantId}" has "${have.name}" ${have.version} installed, but ${describeApp(target.manifest)} needs ${d.version}; upgrade it first`,
+        {
+          tenantId: ctx.tenantId,
+          app: d,
+        },
+      );
     }
   }
   const done: AppRef[] = [];
@@ -315,11 +330,18 @@ export interface UninstallResult {
 export function rowsOwnedBy(repo: TenantRepository, appIds: readonly string[]): { company: string; table: string; rows: number }[] {
   const name = companyNamer(repo);
   const out: { company: string; table: string; rows: number }[] = [];
-  for (const id of appIds) for (const r of repo.schemaByOwner(id)) out.push({ company: name(r.company_id), table: r.kind === 'table' ? r.table_name : `${r.table_name} (extension fields)`, rows: r.row_count });
+  for (const id of appIds)
+    for (const r of repo.schemaByOwner(id))
+      out.push({ company: name(r.company_id), table: r.kind === 'table' ? r.table_name : `${r.table_name} (extension fields)`, rows: r.row_count });
   return out;
 }
 
-function uninstallApp(ctx: OpContext, row: { app_id: string; name: string; publisher: string; version: string; data_version: string; definition: string }, doNotSaveData: boolean, reason: ArchiveRow['reason']): { archives: number[]; rows: number } {
+function uninstallApp(
+  ctx: OpContext,
+  row: { app_id: string; name: string; publisher: string; version: string; data_version: string; definition: string },
+  doNotSaveData: boolean,
+  reason: ArchiveRow['reason'],
+): { archives: number[]; rows: number } {
   const archives: number[] = [];
   let rows = 0;
   const actx: ArchiveContext = {
@@ -348,7 +370,11 @@ function uninstallApp(ctx: OpContext, row: { app_id: string; name: string; publi
   return { archives, rows };
 }
 
-export function uninstallInTenant(ctx: OpContext, appId: string, opts: { uninstallDependents: boolean; doNotSaveData: boolean; acknowledge: boolean; reason?: ArchiveRow['reason'] }): UninstallResult {
+export function uninstallInTenant(
+  ctx: OpContext,
+  appId: string,
+  opts: { uninstallDependents: boolean; doNotSaveData: boolean; acknowledge: boolean; reason?: ArchiveRow['reason'] },
+): UninstallResult {
   const target = ctx.repo.installedApp(appId);
   if (!target) throw new TenantryError('NOT_INSTALLED', `extension ${appId} is not installed in tenant "${ctx.tenantId}"`, { tenantId: ctx.tenantId, appId });
   const installed = installedDefinitions(ctx.repo);
@@ -362,11 +388,19 @@ export function uninstallInTenant(ctx: OpContext, appId: string, opts: { uninsta
   }
   const order = plan.uninstall.length > 0 ? plan.uninstall : [{ id: target.app_id, name: target.name, publisher: target.publisher, version: target.version }];
   if (opts.doNotSaveData && !opts.acknowledge) {
-    const lost = rowsOwnedBy(ctx.repo, order.map((a) => a.id.toLowerCase()));
+    const lost = rowsOwnedBy(
+      ctx.repo,
+      order.map((a) => a.id.toLowerCase()),
+    );
     const total = lost.reduce((s, r) => s + r.rows, 0);
     throw new TenantryError(
       'ACK_REQUIRED',
-      `uninstalling without saving data deletes ${total} rows in tenant "${ctx.tenantId}" for good: ${lost.filter((l) => l.rows > 0).map((l) => `${l.table} in ${l.company}: ${l.rows}`).join(', ') || 'no rows'}; acknowledge to proceed`,
+      `uninstalling without saving data deletes ${total} rows in tenant "${ctx.tenantId}" for good: ${
+        lost
+          .filter((l) => l.rows > 0)
+          .map((l) => `${l.table} in ${l.company}: ${l.rows}`)
+          .join(', ') || 'no rows'
+      }; acknowledge to proceed`,
       { tenantId: ctx.tenantId, rows: total, tables: lost },
     );
   }
@@ -387,9 +421,16 @@ export function removeAllApps(ctx: OpContext, opts: { doNotSaveData: boolean; ac
   const defs = installedDefinitions(ctx.repo);
   const order = dependencyOrder(defs.map((d) => ({ id: d.manifest.id, name: d.manifest.name, dependencies: d.manifest.dependencies }))).reverse();
   if (opts.doNotSaveData && !opts.acknowledge) {
-    const lost = rowsOwnedBy(ctx.repo, order.map((a) => a.id.toLowerCase()));
+    const lost = rowsOwnedBy(
+      ctx.repo,
+      order.map((a) => a.id.toLowerCase()),
+    );
     const total = lost.reduce((s, r) => s + r.rows, 0);
-    throw new TenantryError('ACK_REQUIRED', `removing the apps without saving data deletes ${total} rows in tenant "${ctx.tenantId}"; acknowledge to proceed`, { tenantId: ctx.tenantId, rows: total, tables: lost });
+    throw new TenantryError('ACK_REQUIRED', `removing the apps without saving data deletes ${total} rows in tenant "${ctx.tenantId}"; acknowledge to proceed`, {
+      tenantId: ctx.tenantId,
+      rows: total,
+      tables: lost,
+    });
   }
   const out: UninstallResult = { uninstalled: [], archives: [], rowsDiscarded: 0 };
   for (const n of order) {
@@ -419,7 +460,12 @@ export interface UpgradeOptions {
 }
 
 /** The merged view after an upgrade to `target` and the physical changes its add sync makes (reads only). */
-function upgradeSchemaPlan(repo: TenantRepository, application: Application, others: readonly AppDefinition[], target: AppDefinition): { view: MergedView; changes: PhysicalChange[] } {
+function upgradeSchemaPlan(
+  repo: TenantRepository,
+  application: Application,
+  others: readonly AppDefinition[],
+  target: AppDefinition,
+): { view: MergedView; changes: PhysicalChange[] } {
   const view = mergeView(application, [...others, target]);
   const owners = new Set([target.manifest.id.toLowerCase()]);
   return { view, changes: planPhysicalSync(repo, desiredSchema(view, repo.companies(), owners), owners) };
@@ -465,7 +511,10 @@ export function upgradeInTenant(ctx: OpContext, target: AppDefinition, opts: Upg
   if (!current) {
     const archived = archivedVersion(ctx.repo.archivesByApp(appId).filter((a) => a.kind !== 'column'));
     if (!archived) {
-      throw new TenantryError('NOT_INSTALLED', `${describeApp(target.manifest)} is neither installed nor archived in tenant "${ctx.tenantId}"; install it`, { tenantId: ctx.tenantId, appId });
+      throw new TenantryError('NOT_INSTALLED', `${describeApp(target.manifest)} is neither installed nor archived in tenant "${ctx.tenantId}"; install it`, {
+        tenantId: ctx.tenantId,
+        appId,
+      });
     }
     const r = installApp(ctx, target, false);
     return { from: archived.version, to, action: r.action === 'installed' ? 'upgraded' : 'restored-and-upgraded', stepsRun: r.steps };
@@ -473,24 +522,33 @@ export function upgradeInTenant(ctx: OpContext, target: AppDefinition, opts: Upg
   const cmp = compareVersions(to, current.version);
   if (cmp === 0) return { from: current.version, to, action: 'up-to-date', stepsRun: [] };
   if (cmp < 0) {
-    throw new TenantryError('DOWNGRADE', `tenant "${ctx.tenantId}" has "${current.name}" ${current.version} installed; ${to} is older and a downgrade is not allowed`, {
-      tenantId: ctx.tenantId,
-      installedVersion: current.version,
-      version: to,
-    });
+    throw new TenantryError(
+      'DOWNGRADE',
+      `tenant "${ctx.tenantId}" has "${current.name}" ${current.version} installed; ${to} is older and a downgrade is not allowed`,
+      {
+        tenantId: ctx.tenantId,
+        installedVersion: current.version,
+        version: to,
+      },
+    );
   }
   const installed = installedDefinitions(ctx.repo);
   const others = installed.filter((d) => d.manifest.id.toLowerCase() !== appId);
   for (const d of target.manifest.dependencies) {
     const have = others.find((i) => i.manifest.id.toLowerCase() === d.id.toLowerCase());
     if (!have || !isAtLeast(have.manifest.version, d.version)) {
-      throw new TenantryError('DEPENDENCY_MISSING', `tenant "${ctx.tenantId}": ${describeApp(target.manifest)} needs "${d.name}" ${d.version} or newer installed${have ? ` (installed: ${have.manifest.version})` : ''}`, {
-        tenantId: ctx.tenantId,
-      });
+      throw new TenantryError(
+        'DEPENDENCY_MISSING',
+        `tenant "${ctx.tenantId}": ${describeApp(target.manifest)} needs "${d.name}" ${d.version} or newer installed${have ? ` (installed: ${have.manifest.version})` : ''}`,
+        {
+          tenantId: ctx.tenantId,
+        },
+      );
     }
   }
   const conflicts = conflictsOf(target, others, ctx.application);
-  if (conflicts.length > 0) throw new TenantryError('CONFLICT', `tenant "${ctx.tenantId}": ${conflicts.map((c) => c.message).join('; ')}`, { tenantId: ctx.tenantId, conflicts });
+  if (conflicts.length > 0)
+    throw new TenantryError('CONFLICT', `tenant "${ctx.tenantId}": ${conflicts.map((c) => c.message).join('; ')}`, { tenantId: ctx.tenantId, conflicts });
   faultPoint(ctx.op, 'before-schema');
   const { view, changes } = upgradeSchemaPlan(ctx.repo, ctx.application, others, target);
   const destructive = changes.filter((c) => c.destructive);
@@ -499,7 +557,11 @@ export function upgradeInTenant(ctx: OpContext, target: AppDefinition, opts: Upg
     const oldDef = installed.find((d) => d.manifest.id.toLowerCase() === appId) ?? null;
     const diff = diffAppSchema(oldDef, target, ctx.application).filter((c) => c.destructive);
     if (!opts.force) {
-      const err = destructiveError(target, changes, 'Upgrade syncs in add mode; upgrade with force (and an acknowledgement) to accept the loss, the removed data is archived.');
+      const err = destructiveError(
+        target,
+        changes,
+        'Upgrade syncs in add mode; upgrade with force (and an acknowledgement) to accept the loss, the removed data is archived.',
+      );
       throw new TenantryError('SYNC_DESTRUCTIVE', err.message, { ...err.details, diff });
     }
     if (!opts.acknowledge) {
@@ -511,7 +573,14 @@ export function upgradeInTenant(ctx: OpContext, target: AppDefinition, opts: Upg
       );
     }
     force = {
-      app: { id: current.app_id, name: current.name, publisher: current.publisher, version: current.version, dataVersion: current.data_version, definition: current.definition },
+      app: {
+        id: current.app_id,
+        name: current.name,
+        publisher: current.publisher,
+        version: current.version,
+        dataVersion: current.data_version,
+        definition: current.definition,
+      },
       companyName: companyNamer(ctx.repo),
       reason: 'force-sync',
       opId: ctx.opId,
@@ -564,20 +633,53 @@ export interface SyncReport {
   full: boolean;
 }
 
-function toReportChange(c: PhysicalChange, appId: string, company: (id: number) => string): { change: SyncReportChange; lost?: { company: string; table: string; field?: string; rows: number } } {
+function toReportChange(
+  c: PhysicalChange,
+  appId: string,
+  company: (id: number) => string,
+): { change: SyncReportChange; lost?: { company: string; table: string; field?: string; rows: number } } {
   const description = describePhysicalChange(c);
   switch (c.kind) {
     case 'create-table':
-      return { change: { appId, kind: c.desired.kind === 'table' ? 'table-added' : 'field-added', table: c.desired.tableName, tableId: c.desired.tableId, destructive: false, description: `${description} in ${company(c.desired.companyId)}` } };
+      return {
+        change: {
+          appId,
+          kind: c.desired.kind === 'table' ? 'table-added' : 'field-added',
+          table: c.desired.tableName,
+          tableId: c.desired.tableId,
+          destructive: false,
+          description: `${description} in ${company(c.desired.companyId)}`,
+        },
+      };
     case 'add-column':
-      return { change: { appId, kind: 'field-added', table: c.tableName, tableId: 0, field: c.column.name, fieldId: c.column.fieldId, destructive: false, description } };
+      return {
+        change: {
+          appId,
+          kind: 'field-added',
+          table: c.tableName,
+          tableId: 0,
+          field: c.column.name,
+          fieldId: c.column.fieldId,
+          destructive: false,
+          description,
+        },
+      };
     case 'update-registry':
       return { change: { appId, kind: 'field-renamed', table: c.desired.tableName, tableId: c.desired.tableId, destructive: false, description } };
     case 'drop-column':
     case 'retype-column':
     case 'narrow-column': {
       const kind = c.kind === 'drop-column' ? 'field-removed' : c.kind === 'retype-column' ? 'field-type-changed' : 'field-length-narrowed';
-      const change: SyncReportChange = { appId, kind, table: c.tableName, tableId: c.row.table_id, field: c.column.name, fieldId: c.column.fieldId, destructive: true, description: `${description} in ${company(c.row.company_id)}` };
+      const change: SyncReportChange = {
+        appId,
+        kind,
+        table: c.tableName,
+        tableId: c.row.table_id,
+        field: c.column.name,
+        fieldId: c.column.fieldId,
+        destructive: true,
+        description: `${description} in ${company(c.row.company_id)}`,
+      };
       if (c.kind !== 'drop-column') {
         change.from = c.column.type + (c.column.length ? `[${c.column.length}]` : '');
         change.to = c.to.type + (c.to.length ? `[${c.to.length}]` : '');
@@ -588,7 +690,14 @@ function toReportChange(c: PhysicalChange, appId: string, company: (id: number) 
       return { change: { appId, kind: 'key-changed', table: c.tableName, tableId: c.row.table_id, destructive: true, description } };
     case 'remove-table':
       return {
-        change: { appId, kind: 'table-removed', table: c.row.table_name, tableId: c.row.table_id, destructive: true, description: `${description} in ${company(c.row.company_id)}` },
+        change: {
+          appId,
+          kind: 'table-removed',
+          table: c.row.table_name,
+          tableId: c.row.table_id,
+          destructive: true,
+          description: `${description} in ${company(c.row.company_id)}`,
+        },
         lost: { company: company(c.row.company_id), table: c.row.table_name, rows: c.rows },
       };
   }
@@ -604,7 +713,11 @@ export function syncTenant(ctx: OpContext, appId: string | null, mode: SyncMode,
   if (mode === 'clean') return cleanSync(ctx, appId, acknowledge, report);
   const installed = installedDefinitions(ctx.repo);
   if (appId !== null && !installed.some((d) => d.manifest.id.toLowerCase() === appId)) {
-    throw new TenantryError('NOT_INSTALLED', `extension ${appId} is not installed in tenant "${ctx.tenantId}"; a clean sync removes the data of apps that are not installed`, { tenantId: ctx.tenantId, appId });
+    throw new TenantryError(
+      'NOT_INSTALLED',
+      `extension ${appId} is not installed in tenant "${ctx.tenantId}"; a clean sync removes the data of apps that are not installed`,
+      { tenantId: ctx.tenantId, appId },
+    );
   }
   const view = mergeView(ctx.application, installed);
   const owners = new Set(appId === null ? ['', ...installed.map((d) => d.manifest.id.toLowerCase())] : [appId]);
@@ -617,7 +730,8 @@ export function syncTenant(ctx: OpContext, appId: string | null, mode: SyncMode,
   }
   if (mode === 'check-only') return report;
   const destructive = changes.filter((c) => c.destructive);
-  if (destructive.length > 0 && mode === 'add') throw destructiveError(null, changes, 'Use force sync (with acknowledgement) to accept the loss; the removed data is archived.');
+  if (destructive.length > 0 && mode === 'add')
+    throw destructiveError(null, changes, 'Use force sync (with acknowledgement) to accept the loss; the removed data is archived.');
   if (destructive.length > 0 && !acknowledge) {
     const total = report.rowsLost.reduce((s, r) => s + r.rows, 0);
     throw new TenantryError(
@@ -640,7 +754,14 @@ export function syncTenant(ctx: OpContext, appId: string | null, mode: SyncMode,
     const actx: ArchiveContext = {
       app: row
         ? { id: row.app_id, name: row.name, publisher: row.publisher, version: row.version, dataVersion: row.data_version, definition: row.definition }
-        : { id: '', name: ctx.application.name, publisher: ctx.application.publisher, version: ctx.application.version, dataVersion: ctx.application.version, definition: null },
+        : {
+            id: '',
+            name: ctx.application.name,
+            publisher: ctx.application.publisher,
+            version: ctx.application.version,
+            dataVersion: ctx.application.version,
+            definition: null,
+          },
       companyName: company,
       reason: 'force-sync',
       opId: ctx.opId,
@@ -658,14 +779,25 @@ export function syncTenant(ctx: OpContext, appId: string | null, mode: SyncMode,
 function cleanSync(ctx: OpContext, appId: string | null, acknowledge: boolean, report: SyncReport): SyncReport {
   const installedIds = new Set(ctx.repo.installed().map((r) => r.app_id));
   if (appId !== null && installedIds.has(appId)) {
-    throw new TenantryError('BAD_INPUT', `extension ${appId} is installed in tenant "${ctx.tenantId}"; a clean sync only removes apps that are not installed (uninstall it first)`, { tenantId: ctx.tenantId, appId });
+    throw new TenantryError(
+      'BAD_INPUT',
+      `extension ${appId} is installed in tenant "${ctx.tenantId}"; a clean sync only removes apps that are not installed (uninstall it first)`,
+      { tenantId: ctx.tenantId, appId },
+    );
   }
   const archives = ctx.repo.archives().filter((a) => a.app_id !== '' && !installedIds.has(a.app_id) && (appId === null || a.app_id === appId));
   const leftovers = ctx.repo.schema().filter((r) => r.owner_app_id !== '' && !installedIds.has(r.owner_app_id) && (appId === null || r.owner_app_id === appId));
   for (const a of archives) report.rowsLost.push({ company: a.company_name, table: a.table_name, rows: a.row_count });
   for (const r of leftovers) report.rowsLost.push({ company: String(r.company_id), table: r.table_name, rows: r.row_count });
   for (const a of archives) {
-    report.changes.push({ appId: a.app_id, kind: 'table-removed', table: a.table_name, tableId: a.table_id, destructive: true, description: `archived ${a.kind} data of "${a.app_name}" ${a.version}, table "${a.table_name}" in ${a.company_name} (${a.row_count} rows) is discarded` });
+    report.changes.push({
+      appId: a.app_id,
+      kind: 'table-removed',
+      table: a.table_name,
+      tableId: a.table_id,
+      destructive: true,
+      description: `archived ${a.kind} data of "${a.app_name}" ${a.version}, table "${a.table_name}" in ${a.company_name} (${a.row_count} rows) is discarded`,
+    });
   }
   const total = report.rowsLost.reduce((s, r) => s + r.rows, 0);
   if (archives.length + leftovers.length === 0) return { ...report, applied: true };

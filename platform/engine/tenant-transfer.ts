@@ -23,7 +23,11 @@ export interface ReceivedFile {
  * Writes a stream into a new temp file of the deployment (newImportPath), hashing it on the way; fsyncs it. On any
  * failure (the sender vanished, too many bytes, a short body) the temp file is removed and the error thrown.
  */
-export async function receiveToTempFile(d: Deployment, body: AsyncIterable<Uint8Array> & Partial<Pick<Readable, 'destroy'>>, opts: { expectedSize?: number; maxBytes?: number } = {}): Promise<ReceivedFile> {
+export async function receiveToTempFile(
+  d: Deployment,
+  body: AsyncIterable<Uint8Array> & Partial<Pick<Readable, 'destroy'>>,
+  opts: { expectedSize?: number; maxBytes?: number } = {},
+): Promise<ReceivedFile> {
   const max = opts.maxBytes ?? MAX_TENANT_FILE_BYTES;
   const temp = d.newImportPath();
   const hash = crypto.createHash('sha256');
@@ -54,7 +58,10 @@ export async function receiveToTempFile(d: Deployment, body: AsyncIterable<Uint8
     }
     await flush();
     if (opts.expectedSize !== undefined && size !== opts.expectedSize) {
-      throw new TenantryError('MOVE_FAILED', `the tenant file arrived with ${size} bytes, not the ${opts.expectedSize} announced`, { size, expected: opts.expectedSize });
+      throw new TenantryError('MOVE_FAILED', `the tenant file arrived with ${size} bytes, not the ${opts.expectedSize} announced`, {
+        size,
+        expected: opts.expectedSize,
+      });
     }
     await fh.sync();
   } catch (e) {

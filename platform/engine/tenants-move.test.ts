@@ -26,7 +26,13 @@ describe('tenants', () => {
       expect(() => d.createTenant(bad)).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
     }
     const t = d.createTenant('Contoso-1', { companies: ['A', 'B'], alternateIds: ['contoso.example.com'] });
-    expect(t).toMatchObject({ id: 'contoso-1', state: 'operational', companies: ['A', 'B'], alternateIds: ['contoso.example.com'], applicationVersion: '1.0.0.0' });
+    expect(t).toMatchObject({
+      id: 'contoso-1',
+      state: 'operational',
+      companies: ['A', 'B'],
+      alternateIds: ['contoso.example.com'],
+      applicationVersion: '1.0.0.0',
+    });
     expect(() => d.createTenant('CONTOSO-1')).toThrow(expect.objectContaining({ code: 'TENANT_EXISTS' }));
     expect(d.listTenants().map((x) => x.id)).toEqual(['contoso-1']);
     expect(d.getTenant('contoso-1').apps).toEqual([]);
@@ -41,7 +47,9 @@ describe('tenants', () => {
     expect(r.state).toBe('dismounted');
     const wal = `${r.file}-wal`;
     expect(!fs.existsSync(wal) || fs.statSync(wal).size === 0).toBe(true);
-    expect(() => d.installOne('t1', IDS.notes)).toThrow(expect.objectContaining({ code: 'TENANT_STATE', message: expect.stringMatching(/dismounted.*allowed next steps: .*mount/) }));
+    expect(() => d.installOne('t1', IDS.notes)).toThrow(
+      expect.objectContaining({ code: 'TENANT_STATE', message: expect.stringMatching(/dismounted.*allowed next steps: .*mount/) }),
+    );
     expect(() => d.readPage('t1', C1, 'Customer')).toThrow(expect.objectContaining({ code: 'TENANT_STATE' }));
     const m = d.mount({ tenantId: 't1' });
     expect(m.state).toBe('operational');
@@ -68,7 +76,9 @@ describe('tenants', () => {
     expect(fs.readdirSync(path.join(bare.folder, 'tenants'))).toEqual([]);
 
     const other = setup({ name: 'other', application: testApplication('2.0.0.0'), apps: [] });
-    expect(() => other.d.mount({ file })).toThrow(expect.objectContaining({ code: 'APPLICATION_MISMATCH', message: expect.stringMatching(/1\.0\.0\.0.*2\.0\.0\.0/) }));
+    expect(() => other.d.mount({ file })).toThrow(
+      expect.objectContaining({ code: 'APPLICATION_MISMATCH', message: expect.stringMatching(/1\.0\.0\.0.*2\.0\.0\.0/) }),
+    );
   });
 
   it('remove-apps archives every app of a dismounted tenant using its own definitions; then it mounts anywhere', () => {
@@ -83,7 +93,12 @@ describe('tenants', () => {
     const file = src.d.exportTenantFile('t1').path;
     const bare = setup({ name: 'bare' });
     expect(bare.d.mount({ file })).toMatchObject({ id: 't1', state: 'operational', installedApps: 0 });
-    expect(bare.d.archiveList('t1').map((a) => a.appName).sort()).toEqual(['Contoso Core', 'Contoso Core', 'Contoso Core', 'Contoso Core', 'Contoso Loyalty', 'Contoso Loyalty']);
+    expect(
+      bare.d
+        .archiveList('t1')
+        .map((a) => a.appName)
+        .sort(),
+    ).toEqual(['Contoso Core', 'Contoso Core', 'Contoso Core', 'Contoso Core', 'Contoso Loyalty', 'Contoso Loyalty']);
   });
 });
 
@@ -98,7 +113,9 @@ describe('tenant states and connections', () => {
     expect(() => d.uninstall('t1', IDS.notes)).toThrow(expect.objectContaining({ code: 'INTERNAL', message: expect.stringContaining('tenant "t1"') }));
     expect(d.getTenant('t1')).toMatchObject({ state: 'failed', failedOperation: 'tenant.uninstall' });
     expect(d.tenantApps('t1')).toHaveLength(1);
-    expect(() => d.insertRecord('t1', C1, 'Customer', { 'No.': 'X' })).toThrow(expect.objectContaining({ code: 'TENANT_STATE', message: expect.stringContaining('failed') }));
+    expect(() => d.insertRecord('t1', C1, 'Customer', { 'No.': 'X' })).toThrow(
+      expect.objectContaining({ code: 'TENANT_STATE', message: expect.stringContaining('failed') }),
+    );
     // Uninstall without saving data drops what is left and clears the state.
     d.uninstall('t1', IDS.notes, { doNotSaveData: true, acknowledge: true });
     expect(d.getTenant('t1').state).toBe('operational');
@@ -149,7 +166,10 @@ describe('move', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toMatchObject({ code: 'MOVE_PRECHECK_FAILED', details: { report: expect.objectContaining({ ok: false, application: expect.objectContaining({ same: false }) }) } });
+    expect(err).toMatchObject({
+      code: 'MOVE_PRECHECK_FAILED',
+      details: { report: expect.objectContaining({ ok: false, application: expect.objectContaining({ same: false }) }) },
+    });
     expect(src.d.getTenant('t1').state).toBe('operational');
     expect(dst.d.listTenants()).toEqual([]);
 
@@ -177,14 +197,18 @@ describe('move', () => {
     src.d.insertRecord('t1', C1, 'Item', { 'No.': 'I1' });
     const live = path.join(src.folder, 'tenants', 't1.sqlite');
     expect(fs.statSync(`${live}-wal`).size).toBeGreaterThan(0);
-    expect(() => dst.d.importTenantFile(live)).toThrow(expect.objectContaining({ code: 'TENANT_STATE', message: expect.stringContaining('dismount it first') }));
+    expect(() => dst.d.importTenantFile(live)).toThrow(
+      expect.objectContaining({ code: 'TENANT_STATE', message: expect.stringContaining('dismount it first') }),
+    );
     expect(dst.d.listTenants()).toEqual([]);
   });
 
   it('importTenantFile verifies the checksum and leaves nothing behind on mismatch', () => {
     const { src, dst } = pair();
     const f = src.d.exportTenantFile('t1');
-    expect(() => dst.d.importTenantFile(f.path, { expectedSha256: '0'.repeat(64) })).toThrow(expect.objectContaining({ code: 'MOVE_FAILED', message: expect.stringContaining('SHA-256') }));
+    expect(() => dst.d.importTenantFile(f.path, { expectedSha256: '0'.repeat(64) })).toThrow(
+      expect.objectContaining({ code: 'MOVE_FAILED', message: expect.stringContaining('SHA-256') }),
+    );
     expect(fs.readdirSync(path.join(dst.folder, 'tenants'))).toEqual([]);
     const imported = dst.d.importTenantFile(f.path, { expectedSha256: f.sha256 });
     expect(imported.id).toBe('t1');
@@ -198,7 +222,12 @@ describe('move', () => {
     const again = Deployment.open(folder);
     try {
       expect(again.readPage('t1', C1, 'Customer')).toEqual(before);
-      expect(again.tenantApps('t1').map((a) => a.name).sort()).toEqual(['Contoso Core', 'Tailspin Notes']);
+      expect(
+        again
+          .tenantApps('t1')
+          .map((a) => a.name)
+          .sort(),
+      ).toEqual(['Contoso Core', 'Tailspin Notes']);
     } finally {
       again.close();
     }

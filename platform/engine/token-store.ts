@@ -60,7 +60,8 @@ export class TokenStore {
 
   /** Makes a token; the returned `token` is the only time the secret exists outside the caller. */
   create(opts: { scope: TokenScope; tenants?: readonly string[]; name?: string; createdBy?: string }): { token: string; info: TokenInfo } {
-    if (opts.scope !== 'read' && opts.scope !== 'admin') throw new TenantryError('BAD_INPUT', `scope "${String(opts.scope)}" is not read or admin`, { scope: opts.scope });
+    if (opts.scope !== 'read' && opts.scope !== 'admin')
+      throw new TenantryError('BAD_INPUT', `scope "${String(opts.scope)}" is not read or admin`, { scope: opts.scope });
     const tenants = opts.tenants && opts.tenants.length > 0 ? [...new Set(opts.tenants.map((t) => t.toLowerCase()))].sort() : null;
     for (const t of tenants ?? []) {
       if (!TENANT_ID_PATTERN.test(t)) throw new TenantryError('BAD_INPUT', `tenant id "${t}" is not valid`, { tenantId: t });
@@ -80,7 +81,9 @@ export class TokenStore {
       revoked_at: null,
     };
     this.s
-      .stmt('INSERT INTO api_tokens (token_id, name, scope, tenants, secret_sha256, created_at, created_by, revoked_at) VALUES (@token_id, @name, @scope, @tenants, @secret_sha256, @created_at, @created_by, @revoked_at)')
+      .stmt(
+        'INSERT INTO api_tokens (token_id, name, scope, tenants, secret_sha256, created_at, created_by, revoked_at) VALUES (@token_id, @name, @scope, @tenants, @secret_sha256, @created_at, @created_by, @revoked_at)',
+      )
       .run(row);
     return { token: `tnt_${id}_${secret}`, info: toInfo(row) };
   }
@@ -94,7 +97,10 @@ export class TokenStore {
     const byId = this.s.stmt('SELECT * FROM api_tokens WHERE token_id = ?').get(idOrName) as TokenRow | undefined;
     const rows = byId ? [byId] : (this.s.stmt('SELECT * FROM api_tokens WHERE name = ? AND revoked_at IS NULL').all(idOrName) as TokenRow[]);
     if (rows.length === 0) throw new TenantryError('NOT_FOUND', `no live token with id or name "${idOrName}"`, { token: idOrName });
-    if (rows.length > 1) throw new TenantryError('BAD_INPUT', `${rows.length} live tokens are named "${idOrName}"; revoke one by id (${rows.map((r) => r.token_id).join(', ')})`, { token: idOrName });
+    if (rows.length > 1)
+      throw new TenantryError('BAD_INPUT', `${rows.length} live tokens are named "${idOrName}"; revoke one by id (${rows.map((r) => r.token_id).join(', ')})`, {
+        token: idOrName,
+      });
     const r = rows[0]!;
     if (r.revoked_at === null) this.s.stmt('UPDATE api_tokens SET revoked_at = ? WHERE token_id = ?').run(nowIso(), r.token_id);
     return toInfo(this.s.stmt('SELECT * FROM api_tokens WHERE token_id = ?').get(r.token_id) as TokenRow);
@@ -116,7 +122,8 @@ export class TokenStore {
 /** The token store of a deployment folder, on its own connection, without opening (or recovering) the Deployment. */
 export function openTokenStore(folder: string): { store: TokenStore; close: () => void } {
   const file = path.join(path.resolve(folder), 'deployment.sqlite');
-  if (!fs.existsSync(file)) throw new TenantryError('DEPLOYMENT_INVALID', `${path.resolve(folder)} is not a Tenantry deployment (no deployment.sqlite)`, { folder });
+  if (!fs.existsSync(file))
+    throw new TenantryError('DEPLOYMENT_INVALID', `${path.resolve(folder)} is not a Tenantry deployment (no deployment.sqlite)`, { folder });
   const db = openDatabase(file, 'deployment');
   return { store: new TokenStore(db), close: () => db.close() };
 }

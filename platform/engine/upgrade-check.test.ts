@@ -25,7 +25,9 @@ describe('checkUpgrade', () => {
     d.insertMany('t1', C2, 'Customer', [{ 'No.': 'D1', Name: 'Other company' }]);
     // Core's DefaultTier subscriber set "BRONZE" on insert: one row blank (a value), one NULL (none)
     d.modifyRecord('t1', C1, 'Customer', { 'No.': 'C2' }, { 'Tier Code': '' });
-    d.tenantDatabase('t1').prepare(`UPDATE c1_t18_x${IDS.core.replace(/-/g, '')} SET "f50101" = NULL WHERE _rid = (SELECT _rid FROM c1_t18 WHERE "f1" = 'C3')`).run();
+    d.tenantDatabase('t1')
+      .prepare(`UPDATE c1_t18_x${IDS.core.replace(/-/g, '')} SET "f50101" = NULL WHERE _rid = (SELECT _rid FROM c1_t18 WHERE "f1" = 'C3')`)
+      .run();
 
     const log = d.log({ limit: 1000 }).length;
     const files = d.tenantDatabase('t1').prepare('SELECT * FROM schema_tables ORDER BY physical').all();
@@ -45,7 +47,9 @@ describe('checkUpgrade', () => {
     const [r] = d.upgrade(['t1'], IDS.core, { version: '3.0.0.0', force: true, acknowledge: true });
     expect(r?.ok).toBe(true);
     const archived = d.archiveList('t1').filter((a) => a.kind === 'column');
-    expect(archived.map((a) => ({ company: a.company, table: a.table, rows: a.rows }))).toEqual(check.rowsLost.map(({ company, table, rows }) => ({ company, table, rows })));
+    expect(archived.map((a) => ({ company: a.company, table: a.table, rows: a.rows }))).toEqual(
+      check.rowsLost.map(({ company, table, rows }) => ({ company, table, rows })),
+    );
 
     // a tenant without rows: the same changes, nothing lost; an unknown tenant is named
     expect(d.checkUpgrade('t2', IDS.core, { version: '3.0.0.0' }).rowsLost).toEqual([]);

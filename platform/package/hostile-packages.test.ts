@@ -16,7 +16,9 @@ describe('hostile and broken packages', () => {
 
   it('the untouched sample package is accepted (so each refusal below is caused by its change)', () => {
     expect(readPackage(zipFiles(sampleFiles()), { verify: 'skip' }, 'hostile.app').definition.objects).toHaveLength(8);
-    expect(readPackage(zipFiles(signed(sampleFiles())), { verify: 'require', trustedPublicKeys: [HOSTILE_KEY.publicKey] }, 'hostile.app').signature?.keyId).toBe(HOSTILE_KEY.keyId);
+    expect(
+      readPackage(zipFiles(signed(sampleFiles())), { verify: 'require', trustedPublicKeys: [HOSTILE_KEY.publicKey] }, 'hostile.app').signature?.keyId,
+    ).toBe(HOSTILE_KEY.keyId);
   });
 
   it.each(HOSTILE_CASES)('$name → $code', (c) => {

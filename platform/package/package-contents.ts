@@ -58,7 +58,11 @@ export function definitionFromFiles(files: readonly ContentFile[], at: Locator, 
     else if (f.name === README_FILE || (allowSignature && f.name === SIGNATURE_FILE)) continue;
     else if (f.name.startsWith(OBJECTS_FOLDER) || f.name.startsWith(DATA_FOLDER)) {
       if (!f.name.endsWith('.json')) {
-        fail('PACKAGE_INVALID', `${at.file(f.name)}: only .json files are allowed under ${f.name.startsWith(OBJECTS_FOLDER) ? OBJECTS_FOLDER : DATA_FOLDER}`, f.name);
+        fail(
+          'PACKAGE_INVALID',
+          `${at.file(f.name)}: only .json files are allowed under ${f.name.startsWith(OBJECTS_FOLDER) ? OBJECTS_FOLDER : DATA_FOLDER}`,
+          f.name,
+        );
       }
       (f.name.startsWith(OBJECTS_FOLDER) ? objectFiles : dataFiles).push(f);
     } else others.push(f);
@@ -73,7 +77,8 @@ export function definitionFromFiles(files: readonly ContentFile[], at: Locator, 
   for (const f of [...objectFiles].sort((a, b) => byUtf8(a.name, b.name))) {
     const value = readJson(f, at, 'OBJECT_INVALID');
     const items = Array.isArray(value) ? value : [value];
-    if (items.length + objects.length > MAX_OBJECTS) fail('OBJECT_INVALID', `${at.file(f.name)}: the package declares more than ${MAX_OBJECTS} objects`, f.name);
+    if (items.length + objects.length > MAX_OBJECTS)
+      fail('OBJECT_INVALID', `${at.file(f.name)}: the package declares more than ${MAX_OBJECTS} objects`, f.name);
     items.forEach((raw, k) => {
       const text = `object ${k + 1}${describeRaw(raw)}`;
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -154,7 +159,11 @@ function checkAssets(manifest: Manifest, others: readonly ContentFile[], at: Loc
   const present = new Set(others.map((f) => f.name));
   for (const f of others) {
     if (!listed.has(f.name)) {
-      fail('PACKAGE_INVALID', `${at.file(f.name)}: unknown file; a package holds only app.json, README.md, signature.json, objects/*.json, data/*.json and the logo and screenshots its manifest lists`, f.name);
+      fail(
+        'PACKAGE_INVALID',
+        `${at.file(f.name)}: unknown file; a package holds only app.json, README.md, signature.json, objects/*.json, data/*.json and the logo and screenshots its manifest lists`,
+        f.name,
+      );
     }
   }
   for (const [name, field] of listed) {
@@ -198,24 +207,34 @@ function checkDefinition(def: AppDefinition, origins: readonly Origin[], dataOri
     if (o.type === 'tableextension') {
       o.fields.forEach((f, i) => {
         if (!inIdRanges(f.id, ranges)) {
-          fail('ID_OUT_OF_RANGE', `${origin.text}: fields[${i}] "${f.name}": field id ${f.id} is outside the idRanges of the manifest (${rangeText})`, origin.file, {
-            objectType: o.type,
-            object: o.name,
-            field: f.name,
-            id: f.id,
-          });
+          fail(
+            'ID_OUT_OF_RANGE',
+            `${origin.text}: fields[${i}] "${f.name}": field id ${f.id} is outside the idRanges of the manifest (${rangeText})`,
+            origin.file,
+            {
+              objectType: o.type,
+              object: o.name,
+              field: f.name,
+              id: f.id,
+            },
+          );
         }
       });
     }
     if (o.type === 'enumextension') {
       o.values.forEach((v, i) => {
         if (!inIdRanges(v.id, ranges)) {
-          fail('ID_OUT_OF_RANGE', `${origin.text}: values[${i}] "${v.name}": enum value id ${v.id} is outside the idRanges of the manifest (${rangeText})`, origin.file, {
-            objectType: o.type,
-            object: o.name,
-            value: v.name,
-            id: v.id,
-          });
+          fail(
+            'ID_OUT_OF_RANGE',
+            `${origin.text}: values[${i}] "${v.name}": enum value id ${v.id} is outside the idRanges of the manifest (${rangeText})`,
+            origin.file,
+            {
+              objectType: o.type,
+              object: o.name,
+              value: v.name,
+              id: v.id,
+            },
+          );
         }
       });
     }
@@ -230,11 +249,17 @@ function checkDefinition(def: AppDefinition, origins: readonly Origin[], dataOri
     const nameKey = `${o.type}:${o.name.toLowerCase()}`;
     const sameId = byId.get(idKey);
     if (sameId !== undefined) {
-      fail('ID_COLLISION', `${origin.text}: ${TYPE_WORDS[o.type]} id ${o.id} is already used by ${origins[sameId]!.text}`, origin.file, { objectType: o.type, id: o.id });
+      fail('ID_COLLISION', `${origin.text}: ${TYPE_WORDS[o.type]} id ${o.id} is already used by ${origins[sameId]!.text}`, origin.file, {
+        objectType: o.type,
+        id: o.id,
+      });
     }
     const sameName = byName.get(nameKey);
     if (sameName !== undefined) {
-      fail('ID_COLLISION', `${origin.text}: ${TYPE_WORDS[o.type]} name "${o.name}" is already used by ${origins[sameName]!.text}`, origin.file, { objectType: o.type, object: o.name });
+      fail('ID_COLLISION', `${origin.text}: ${TYPE_WORDS[o.type]} name "${o.name}" is already used by ${origins[sameName]!.text}`, origin.file, {
+        objectType: o.type,
+        object: o.name,
+      });
     }
     byId.set(idKey, k);
     byName.set(nameKey, k);
@@ -250,10 +275,15 @@ function checkDefinition(def: AppDefinition, origins: readonly Origin[], dataOri
       const clash = list.find((x) => x.field.id === field.id || x.field.name.toLowerCase() === field.name.toLowerCase());
       if (clash) {
         const what = clash.field.id === field.id ? `field id ${field.id}` : `field name "${field.name}"`;
-        fail('ID_COLLISION', `${origins[k]!.text}: field "${field.name}" reuses ${what} of field "${clash.field.name}" in ${clash.origin.text} (same table "${o.type === 'table' ? o.name : o.extends}")`, origins[k]!.file, {
-          field: field.name,
-          id: field.id,
-        });
+        fail(
+          'ID_COLLISION',
+          `${origins[k]!.text}: field "${field.name}" reuses ${what} of field "${clash.field.name}" in ${clash.origin.text} (same table "${o.type === 'table' ? o.name : o.extends}")`,
+          origins[k]!.file,
+          {
+            field: field.name,
+            id: field.id,
+          },
+        );
       }
       list.push({ field, origin: origins[k]! });
     }

@@ -14,7 +14,6 @@ import { readZip } from './zip-reader.js';
 import { sampleDefinition, sampleFiles, sampleManifest } from './test-support/sample-app.js';
 import { zipFiles } from './test-support/zip-forge.js';
 
-
 function refusal(run: () => unknown): TenantryError {
   try {
     run();
@@ -62,7 +61,11 @@ describe('writePackage → readPackage', () => {
   it('reads the package files written by hand the same way (objects split over files, sorted by path)', () => {
     const info = readPackage(zipFiles(sampleFiles()), { verify: 'skip' });
     expect(info.definition.manifest).toEqual(AppDefinitionSchema.parse(sampleDefinition()).manifest);
-    expect(info.definition.objects.map((o) => `${o.type} ${o.id}`).sort()).toEqual(AppDefinitionSchema.parse(sampleDefinition()).objects.map((o) => `${o.type} ${o.id}`).sort());
+    expect(info.definition.objects.map((o) => `${o.type} ${o.id}`).sort()).toEqual(
+      AppDefinitionSchema.parse(sampleDefinition())
+        .objects.map((o) => `${o.type} ${o.id}`)
+        .sort(),
+    );
   });
 
   it('carries README.md and a logo listed in the manifest', () => {
@@ -80,13 +83,22 @@ describe('writePackage → readPackage', () => {
   it('refuses an invalid definition with the package checks, naming the object', () => {
     const badManifest = sampleDefinition();
     (badManifest.manifest as { version: string }).version = '1.0';
-    expect(refusal(() => writePackage(badManifest))).toMatchObject({ code: 'MANIFEST_INVALID', message: expect.stringMatching(/^app\.json: version: must be a four-part version/) as unknown });
+    expect(refusal(() => writePackage(badManifest))).toMatchObject({
+      code: 'MANIFEST_INVALID',
+      message: expect.stringMatching(/^app\.json: version: must be a four-part version/) as unknown,
+    });
     const badObject = sampleDefinition();
     (badObject.objects[0] as { fields: unknown[] }).fields = [{ id: 50100, name: 'No.', type: 'Code' }];
-    expect(refusal(() => writePackage(badObject))).toMatchObject({ code: 'OBJECT_INVALID', message: expect.stringMatching(/^objects\[0\] \(table "Fleet Vehicle"\): fields\[0\]\.length: Code field "No\." needs a length/) as unknown });
+    expect(refusal(() => writePackage(badObject))).toMatchObject({
+      code: 'OBJECT_INVALID',
+      message: expect.stringMatching(/^objects\[0\] \(table "Fleet Vehicle"\): fields\[0\]\.length: Code field "No\." needs a length/) as unknown,
+    });
     const outOfRange = sampleDefinition();
     (outOfRange.objects[2] as { id: number }).id = 7;
-    expect(refusal(() => writePackage(outOfRange))).toMatchObject({ code: 'ID_OUT_OF_RANGE', message: expect.stringMatching(/page id 7 is outside the idRanges/) as unknown });
+    expect(refusal(() => writePackage(outOfRange))).toMatchObject({
+      code: 'ID_OUT_OF_RANGE',
+      message: expect.stringMatching(/page id 7 is outside the idRanges/) as unknown,
+    });
   });
 });
 
@@ -111,7 +123,9 @@ describe('signatures', () => {
     expect(key.keyId).toMatch(/^[0-9a-f]{16}$/);
     const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     expect(refusal(() => signingKeyFromPem(rsa)).code).toBe('BAD_INPUT');
-    expect(refusal(() => writePackage(sampleDefinition(), { signingKey: { ...key, publicKey: generateSigningKey().publicKey } })).message).toMatch(/inconsistent/);
+    expect(refusal(() => writePackage(sampleDefinition(), { signingKey: { ...key, publicKey: generateSigningKey().publicKey } })).message).toMatch(
+      /inconsistent/,
+    );
   });
 
   it('tampering with one byte of one file is refused', () => {

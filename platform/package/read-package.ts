@@ -17,9 +17,7 @@ export interface ReadOptions {
 }
 
 export function packageLocator(fileLabel: string | undefined): Locator {
-  return fileLabel === undefined
-    ? { whole: 'the package', file: (name) => name }
-    : { whole: fileLabel, file: (name) => `${fileLabel}: ${name}` };
+  return fileLabel === undefined ? { whole: 'the package', file: (name) => name } : { whole: fileLabel, file: (name) => `${fileLabel}: ${name}` };
 }
 
 /**
@@ -29,7 +27,8 @@ export function packageLocator(fileLabel: string | undefined): Locator {
  */
 export function readPackage(bytes: Uint8Array, opts: ReadOptions, fileLabel?: string): PackageInfo {
   if (!(bytes instanceof Uint8Array)) throw new TenantryError('BAD_INPUT', 'readPackage needs the package bytes (a Uint8Array or Buffer)');
-  if (opts.verify !== 'require' && opts.verify !== 'skip') throw new TenantryError('BAD_INPUT', `verify must be 'require' or 'skip', not ${String(opts.verify)}`);
+  if (opts.verify !== 'require' && opts.verify !== 'skip')
+    throw new TenantryError('BAD_INPUT', `verify must be 'require' or 'skip', not ${String(opts.verify)}`);
   const limits = resolveLimits(opts.limits);
   const label = fileLabel ?? 'package';
   try {
@@ -39,7 +38,10 @@ export function readPackage(bytes: Uint8Array, opts: ReadOptions, fileLabel?: st
     if (signatureFile) {
       signature = verifySignature(signatureFile.data, files, opts.trustedPublicKeys, label);
     } else if (opts.verify === 'require') {
-      throw new TenantryError('SIGNATURE_MISSING', `${label}: the package is not signed (it has no ${SIGNATURE_FILE}); an unsigned package needs verification to be skipped explicitly`);
+      throw new TenantryError(
+        'SIGNATURE_MISSING',
+        `${label}: the package is not signed (it has no ${SIGNATURE_FILE}); an unsigned package needs verification to be skipped explicitly`,
+      );
     }
     const definition = definitionFromFiles(files, packageLocator(fileLabel), true);
     const info: PackageInfo = {

@@ -70,8 +70,12 @@ describe('newSourceFolder → packSourceFolder → readPackage', () => {
     expect(err.code).toBe('BAD_INPUT');
     expect(err.message).toContain(`${dir}: the folder is not empty`);
     expect(fs.readdirSync(dir)).toEqual(['notes.txt']);
-    expect((await refusal(() => newSourceFolder(path.join(tmp, 'a'), { name: ' padded', publisher: 'Y' }))).message).toMatch(/^name: must not start or end with spaces/);
-    expect((await refusal(() => newSourceFolder(path.join(tmp, 'b'), { name: 'X', publisher: 'Y', id: 'nope' }))).message).toMatch(/^id: "nope" must be a GUID/);
+    expect((await refusal(() => newSourceFolder(path.join(tmp, 'a'), { name: ' padded', publisher: 'Y' }))).message).toMatch(
+      /^name: must not start or end with spaces/,
+    );
+    expect((await refusal(() => newSourceFolder(path.join(tmp, 'b'), { name: 'X', publisher: 'Y', id: 'nope' }))).message).toMatch(
+      /^id: "nope" must be a GUID/,
+    );
     expect((await refusal(() => newSourceFolder(path.join(tmp, 'c'), { name: 'X', publisher: 'Y', idRangeFrom: 0 }))).message).toMatch(/^idRangeFrom: 0/);
     expect(fs.existsSync(path.join(tmp, 'a'))).toBe(false);
   });

@@ -17,7 +17,16 @@ const error = (s: string, depth = 64): string => {
 describe('parseStrictJson', () => {
   it('agrees with JSON.parse on valid JSON', () => {
     const samples = [
-      '{}', '[]', '0', '-0', '1.5e10', '-12.25E-3', 'true', 'false', 'null', '""',
+      '{}',
+      '[]',
+      '0',
+      '-0',
+      '1.5e10',
+      '-12.25E-3',
+      'true',
+      'false',
+      'null',
+      '""',
       '"esc: \\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\ud83d\\ude00"',
       ' { "a" : [ 1 , 2 , { "b" : null } ] , "c" : "ü" } ',
       JSON.stringify({ nested: { rows: [{ 'No.': 'V-1', n: 1e21, ok: true }] }, text: 'line\nbreak' }, null, 2),
@@ -30,7 +39,7 @@ describe('parseStrictJson', () => {
     expect(error('{"__proto__": {"admin": true}}')).toBe('the key "__proto__" is not allowed at line 1, column 2');
     expect(error('[[[1]]]', 2)).toBe('nesting deeper than 2 levels at line 1, column 3');
     expect(error('{\n  "a": 1,\n}')).toBe('unexpected "}", expected a property name in double quotes at line 3, column 1');
-    expect(error('[1 2]')).toBe('unexpected "2", expected \',\' or \']\' at line 1, column 4');
+    expect(error('[1 2]')).toBe("unexpected \"2\", expected ',' or ']' at line 1, column 4");
     expect(error('"open')).toBe('unterminated string at line 1, column 1');
     expect(error('"tab\there"')).toBe('control character in a string at line 1, column 5');
     expect(error('"\\x"')).toBe('bad escape in a string at line 1, column 2');

@@ -72,9 +72,10 @@ function definitionError(def: AppDefinitionInput, issues: Parameters<typeof issu
     const index = first.path[1];
     const list = (head === 'objects' ? def.objects : def.tableData) as unknown[] | undefined;
     const raw = list?.[index] as { type?: unknown; name?: unknown; table?: unknown } | undefined;
-    const what = head === 'objects'
-      ? `objects[${index}]${typeof raw?.type === 'string' && typeof raw.name === 'string' ? ` (${raw.type} ${JSON.stringify(raw.name)})` : ''}`
-      : `tableData[${index}]${typeof raw?.table === 'string' ? ` (table ${JSON.stringify(raw.table)})` : ''}`;
+    const what =
+      head === 'objects'
+        ? `objects[${index}]${typeof raw?.type === 'string' && typeof raw.name === 'string' ? ` (${raw.type} ${JSON.stringify(raw.name)})` : ''}`
+        : `tableData[${index}]${typeof raw?.table === 'string' ? ` (table ${JSON.stringify(raw.table)})` : ''}`;
     const texts = issueTexts([{ ...first, path: first.path.slice(2) }]);
     return new TenantryError('OBJECT_INVALID', `${what}: ${summarizeIssues(texts)}`, { issues: texts });
   }

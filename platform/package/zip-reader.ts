@@ -111,7 +111,8 @@ export function readZip(bytes: Uint8Array, limits: PackageLimits, label: string)
   if (diskNumber !== 0 || cdDisk !== 0 || entriesOnDisk !== entryCount) fail('PACKAGE_INVALID', 'multi-disk (split or spanned) archives are not supported');
   if (entryCount > limits.maxEntries) fail('PACKAGE_TOO_LARGE', `the package has ${entryCount} entries, over the limit of ${limits.maxEntries}`);
   if (cdOffset + cdSize > eocd) fail('PACKAGE_INVALID', 'the central directory runs past the end-of-central-directory record (truncated or damaged zip)');
-  if (cdOffset + cdSize < eocd) fail('PACKAGE_INVALID', `${eocd - cdOffset - cdSize} bytes of unaccounted data between the central directory and its end record`);
+  if (cdOffset + cdSize < eocd)
+    fail('PACKAGE_INVALID', `${eocd - cdOffset - cdSize} bytes of unaccounted data between the central directory and its end record`);
 
   // --- the central directory -----------------------------------------------------------------------
   const entries: CentralEntry[] = [];
@@ -156,7 +157,8 @@ export function readZip(bytes: Uint8Array, limits: PackageLimits, label: string)
     }
     if ((flags & ~FLAGS_ALLOWED) !== 0) bad(`uses unsupported general-purpose flags 0x${flags.toString(16).padStart(4, '0')}`);
     if (method !== METHOD_STORED && method !== METHOD_DEFLATE) bad(`uses compression method ${method}; only stored (0) and deflate (8) are supported`);
-    if (compressedSize === 0xffffffff || size === 0xffffffff || localOffset === 0xffffffff || diskStart === 0xffff) bad('uses zip64 fields; zip64 is not supported');
+    if (compressedSize === 0xffffffff || size === 0xffffffff || localOffset === 0xffffffff || diskStart === 0xffff)
+      bad('uses zip64 fields; zip64 is not supported');
     checkExtraField(extra, nameBytes, name, bad, 'central directory');
     if (diskStart !== 0) bad('starts on another disk; multi-disk archives are not supported');
 
@@ -167,7 +169,8 @@ export function readZip(bytes: Uint8Array, limits: PackageLimits, label: string)
     if (UNIX_HOSTS.has(hostOs) || unixMode !== 0) {
       const type = unixMode & S_IFMT;
       if (type === S_IFLNK) bad('is a symbolic link; links are not allowed in a package');
-      if (type !== 0 && type !== S_IFREG && type !== S_IFDIR) bad(`is a special file (mode ${type.toString(8).padStart(6, '0')}: device, FIFO or socket); only regular files are allowed`);
+      if (type !== 0 && type !== S_IFREG && type !== S_IFDIR)
+        bad(`is a special file (mode ${type.toString(8).padStart(6, '0')}: device, FIFO or socket); only regular files are allowed`);
       if (type === S_IFDIR && !isDirectory) bad('is marked as a folder but its name does not end with "/"');
       if (type === S_IFREG && isDirectory) bad('is marked as a regular file but its name ends with "/"');
     }

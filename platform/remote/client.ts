@@ -67,7 +67,18 @@ function parseEnvelope(buf: Buffer): Envelope | undefined {
 
 function errorFrom(env: Envelope | undefined, status: number, what: string): TenantryError {
   if (env?.error && typeof env.error.code === 'string') return new TenantryError(env.error.code as ErrorCode, env.error.message, env.error.details);
-  const code: ErrorCode = status === 401 ? 'UNAUTHORIZED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : status === 429 ? 'OVERLOADED' : status >= 500 ? 'UNAVAILABLE' : 'BAD_INPUT';
+  const code: ErrorCode =
+    status === 401
+      ? 'UNAUTHORIZED'
+      : status === 403
+        ? 'FORBIDDEN'
+        : status === 404
+          ? 'NOT_FOUND'
+          : status === 429
+            ? 'OVERLOADED'
+            : status >= 500
+              ? 'UNAVAILABLE'
+              : 'BAD_INPUT';
   return new TenantryError(code, `${what} answered HTTP ${status}`, { status });
 }
 
@@ -89,12 +100,15 @@ export class RemoteClient implements Invoker {
   readonly url: string;
   private readonly base: URL;
   private readonly agent: http.Agent;
-  private readonly o: Required<Pick<RemoteClientOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs' | 'overloadRetries' | 'maxRetryAfterMs' | 'idleTimeoutMs' | 'random'>>;
+  private readonly o: Required<
+    Pick<RemoteClientOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs' | 'overloadRetries' | 'maxRetryAfterMs' | 'idleTimeoutMs' | 'random'>
+  >;
 
   constructor(private readonly opts: RemoteClientOptions) {
     this.base = checkRemoteUrl(opts.url, opts.insecureHttp ?? false);
     this.url = this.base.origin;
-    this.agent = this.base.protocol === 'https:' ? new https.Agent({ keepAlive: true, ...(opts.ca ? { ca: opts.ca } : {}) }) : new http.Agent({ keepAlive: true });
+    this.agent =
+      this.base.protocol === 'https:' ? new https.Agent({ keepAlive: true, ...(opts.ca ? { ca: opts.ca } : {}) }) : new http.Agent({ keepAlive: true });
     this.o = {
       attempts: Math.max(1, opts.attempts ?? 5),
       baseDelayMs: opts.baseDelayMs ?? 200,
@@ -116,7 +130,12 @@ export class RemoteClient implements Invoker {
     const url = new URL(path, this.base);
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = mod.request(url, { method, agent: this.agent, headers: { authorization: `Bearer ${this.opts.token}`, ...headers }, timeout: this.o.idleTimeoutMs });
+      const req = mod.request(url, {
+        method,
+        agent: this.agent,
+        headers: { authorization: `Bearer ${this.opts.token}`, ...headers },
+        timeout: this.o.idleTimeoutMs,
+      });
       let settled = false;
       req.on('timeout', () => req.destroy(new Error(`no answer for ${this.o.idleTimeoutMs} ms`)));
       req.on('response', (res) => {
@@ -219,7 +238,8 @@ export class RemoteClient implements Invoker {
   /** The value exactly as it came (key order kept, so output matches a local run), after checking it. */
   private checkOutput<N extends OperationName>(op: N, value: unknown): OperationOutput<N> {
     const def = OPERATIONS[op] as (typeof OPERATIONS)[OperationName] | undefined;
-    if (def && !def.output.safeParse(value).success) throw new TenantryError('INTERNAL', `${this.url} answered ${op} with a result that does not match the contract`, { op });
+    if (def && !def.output.safeParse(value).success)
+      throw new TenantryError('INTERNAL', `${this.url} answered ${op} with a result that does not match the contract`, { op });
     return value as OperationOutput<N>;
   }
 
@@ -286,7 +306,8 @@ export class RemoteClient implements Invoker {
       } catch (e) {
         if (e instanceof TenantryError) throw e;
         failures++;
-        if (failures >= this.o.attempts) throw new TenantryError('UNAVAILABLE', `${this.url}: lost the events of job ${jobId}: ${(e as Error).message}`, { jobId });
+        if (failures >= this.o.attempts)
+          throw new TenantryError('UNAVAILABLE', `${this.url}: lost the events of job ${jobId}: ${(e as Error).message}`, { jobId });
         const ms = this.delay(failures);
         this.opts.onRetry?.({ attempt: failures, delayMs: ms, reason: (e as Error).message });
         await sleep(ms);
@@ -375,7 +396,10 @@ export class RemoteClient implements Invoker {
       buf = await readAll(res);
     } catch (e) {
       body.destroy();
-      throw new TenantryError('UNAVAILABLE', `${this.url}: the answer to sending tenant "${tenantId}" was cut: ${(e as Error).message}`, { url: this.url, tenantId });
+      throw new TenantryError('UNAVAILABLE', `${this.url}: the answer to sending tenant "${tenantId}" was cut: ${(e as Error).message}`, {
+        url: this.url,
+        tenantId,
+      });
     }
     const env = parseEnvelope(buf);
     if (!env?.ok) {

@@ -17,7 +17,13 @@ export function localSide(d: Deployment, opts: { actor?: string } = {}): MoveSid
       return { stream: f.stream, sha256: f.sha256, size: f.size };
     },
     uploadTenantFile(tenantId: string, body: Readable, meta: { sha256: string; size: number; moveId?: string }): Promise<TenantSummary> {
-      return receiveTenantFile(d, body, { tenantId, sha256: meta.sha256, size: meta.size, ...(meta.moveId !== undefined ? { moveId: meta.moveId } : {}), ...(opts.actor !== undefined ? { actor: opts.actor } : {}) });
+      return receiveTenantFile(d, body, {
+        tenantId,
+        sha256: meta.sha256,
+        size: meta.size,
+        ...(meta.moveId !== undefined ? { moveId: meta.moveId } : {}),
+        ...(opts.actor !== undefined ? { actor: opts.actor } : {}),
+      });
     },
   };
 }

@@ -80,7 +80,12 @@ export async function moveTenantBetween(source: MoveSide, destination: MoveSide,
     throw new TenantryError('MOVE_PRECHECK_FAILED', `tenant "${tenantId}" cannot move to ${destination.label}: ${report.problems.join('; ')}`, { report });
   }
   say(`pre-check OK: ${report.apps.length} extension(s) present on ${destination.label}`);
-  const begun = await source.invoke('move.begin', { tenantId, destination: destination.label, ...actor, ...(opts.expectedVersion !== undefined ? { expectedVersion: opts.expectedVersion } : {}) });
+  const begun = await source.invoke('move.begin', {
+    tenantId,
+    destination: destination.label,
+    ...actor,
+    ...(opts.expectedVersion !== undefined ? { expectedVersion: opts.expectedVersion } : {}),
+  });
   say(`dismounted on ${source.label}: ${begun.size} bytes, sha256 ${begun.sha256.slice(0, 12)}…`);
 
   const undo = async (cause: unknown, staged: boolean): Promise<never> => {
@@ -109,7 +114,11 @@ export async function moveTenantBetween(source: MoveSide, destination: MoveSide,
     const file = await source.downloadTenantFile(tenantId);
     if (file.sha256 !== begun.sha256 || file.size !== begun.size) {
       file.stream.destroy();
-      throw new TenantryError('MOVE_FAILED', `the file of tenant "${tenantId}" changed after it was dismounted (sha256 ${file.sha256.slice(0, 12)}…, expected ${begun.sha256.slice(0, 12)}…)`, { tenantId });
+      throw new TenantryError(
+        'MOVE_FAILED',
+        `the file of tenant "${tenantId}" changed after it was dismounted (sha256 ${file.sha256.slice(0, 12)}…, expected ${begun.sha256.slice(0, 12)}…)`,
+        { tenantId },
+      );
     }
     const body = opts.onBytes ? file.stream.pipe(counting(file.size, opts.onBytes)) : file.stream;
     if (opts.onBytes) file.stream.on('error', (e) => body.destroy(e));
@@ -125,7 +134,11 @@ export async function moveTenantBetween(source: MoveSide, destination: MoveSide,
     if (completed.error.code === 'MOVE_FAILED' || completed.error.code === 'NOT_FOUND') {
       // The source undid the move itself (it restarted): drop the staged copy.
       await bestEffort(() => destination.invoke('move.discardIncoming', { tenantId, moveId: begun.moveId, ...actor }));
-      throw new TenantryError('MOVE_FAILED', `moving tenant "${tenantId}" to ${destination.label} was undone by ${source.label}: ${completed.error.message}`, { tenantId, moveId: begun.moveId, cause: completed.error });
+      throw new TenantryError('MOVE_FAILED', `moving tenant "${tenantId}" to ${destination.label} was undone by ${source.label}: ${completed.error.message}`, {
+        tenantId,
+        moveId: begun.moveId,
+        cause: completed.error,
+      });
     }
     return undo(new TenantryError(completed.error.code as never, completed.error.message, completed.error.details), true);
   }
@@ -145,7 +158,11 @@ export async function moveTenantBetween(source: MoveSide, destination: MoveSide,
   const there = (await destination.invoke('tenant.apps', { tenantId })).apps.map((a) => `${a.id}@${a.version}`).sort();
   const here = report.apps.map((a) => `${a.id}@${a.version}`).sort();
   if (there.join(',') !== here.join(',')) {
-    throw new TenantryError('MOVE_FAILED', `tenant "${tenantId}" moved to ${destination.label} but shows other extensions there (${there.join(', ')}; expected ${here.join(', ')})`, { tenantId, there, here });
+    throw new TenantryError(
+      'MOVE_FAILED',
+      `tenant "${tenantId}" moved to ${destination.label} but shows other extensions there (${there.join(', ')}; expected ${here.join(', ')})`,
+      { tenantId, there, here },
+    );
   }
   say(`mounted on ${destination.label} (${mounted.state})`);
   return { tenantId, report, sha256: begun.sha256, size: begun.size, opId: begun.opId };

@@ -46,7 +46,13 @@ function everyRoute(): Route[] {
     { method: 'GET', route: `${ROUTES.changes}?since=0`, write: false },
     { method: 'GET', route: ROUTES.snapshot, write: false },
     { method: 'GET', route: ROUTES.tenantFile('t1'), write: true },
-    { method: 'PUT', route: ROUTES.tenantFile('t9'), write: true, body: 'not a database', headers: { 'content-type': 'application/octet-stream', 'x-tenantry-sha256': '0'.repeat(64) } },
+    {
+      method: 'PUT',
+      route: ROUTES.tenantFile('t9'),
+      write: true,
+      body: 'not a database',
+      headers: { 'content-type': 'application/octet-stream', 'x-tenantry-sha256': '0'.repeat(64) },
+    },
   ];
 }
 
@@ -54,7 +60,9 @@ describe('authentication and scopes', () => {
   it('the walk covers every operation of the contract and every route kind', () => {
     const routes = everyRoute().map((r) => r.route);
     for (const op of OPERATION_NAMES) expect(routes).toContain(ROUTES.op(op));
-    const kinds = [ROUTES.jobs, ROUTES.job('x'), ROUTES.jobEvents('x'), ROUTES.jobCancel('x'), ROUTES.changes, ROUTES.snapshot, ROUTES.tenantFile('x')].map((r) => r.replace(/x/g, ''));
+    const kinds = [ROUTES.jobs, ROUTES.job('x'), ROUTES.jobEvents('x'), ROUTES.jobCancel('x'), ROUTES.changes, ROUTES.snapshot, ROUTES.tenantFile('x')].map(
+      (r) => r.replace(/x/g, ''),
+    );
     for (const k of kinds) expect(routes.some((r) => r.replace(/[0-9a-f-]{36}|t1|t9/g, '').startsWith(k.replace(/\/$/, '')))).toBe(true);
   });
 
@@ -74,7 +82,10 @@ describe('authentication and scopes', () => {
           code: 'UNAUTHORIZED',
         });
       }
-      const basic = await rawCall(s.url, r.method, r.route, { ...base, headers: { ...r.headers, authorization: `Basic ${Buffer.from(`x:${s.admin}`).toString('base64')}` } });
+      const basic = await rawCall(s.url, r.method, r.route, {
+        ...base,
+        headers: { ...r.headers, authorization: `Basic ${Buffer.from(`x:${s.admin}`).toString('base64')}` },
+      });
       expect(basic.status).toBe(401);
     }
     expect(s.d.changeSeq).toBe(seq);
@@ -85,8 +96,16 @@ describe('authentication and scopes', () => {
     const writes = everyRoute().filter((r) => r.write);
     expect(writes.length).toBeGreaterThan(20);
     for (const r of writes) {
-      const res = await rawCall(s.url, r.method, r.route, { token: s.reader, ...(r.body !== undefined ? { body: r.body } : {}), ...(r.headers ? { headers: r.headers } : {}) });
-      expect({ route: `${r.method} ${r.route}`, status: res.status, code: res.json?.error?.code }).toEqual({ route: `${r.method} ${r.route}`, status: 403, code: 'FORBIDDEN' });
+      const res = await rawCall(s.url, r.method, r.route, {
+        token: s.reader,
+        ...(r.body !== undefined ? { body: r.body } : {}),
+        ...(r.headers ? { headers: r.headers } : {}),
+      });
+      expect({ route: `${r.method} ${r.route}`, status: res.status, code: res.json?.error?.code }).toEqual({
+        route: `${r.method} ${r.route}`,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
     }
     expect(s.d.changeSeq).toBe(seq);
     const reader = s.client(s.reader);
@@ -141,7 +160,29 @@ describe('authentication and scopes', () => {
     try {
       const key = path.join(dir, 'key.pem');
       const cert = path.join(dir, 'cert.pem');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
       const folder = path.join(dir, 'dep');
       const { Deployment } = await import('../engine/deployment.js');
       const d = Deployment.create(folder);
@@ -159,7 +200,9 @@ describe('authentication and scopes', () => {
       } finally {
         await server.close();
       }
-      expect(() => new RemoteClient({ url: 'http://10.1.2.3:7049', token })).toThrow(expect.objectContaining({ code: 'BAD_INPUT', message: expect.stringContaining('plain http') }));
+      expect(() => new RemoteClient({ url: 'http://10.1.2.3:7049', token })).toThrow(
+        expect.objectContaining({ code: 'BAD_INPUT', message: expect.stringContaining('plain http') }),
+      );
       expect(() => new RemoteClient({ url: 'http://10.1.2.3:7049', token, insecureHttp: true })).not.toThrow();
       await expect(startServer({ folder, host: '0.0.0.0', port: 0 })).rejects.toMatchObject({ code: 'BAD_INPUT' });
     } finally {

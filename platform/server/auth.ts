@@ -23,14 +23,16 @@ export function bearerOf(header: string | undefined): string | null {
 
 export function authenticate(d: Deployment, header: string | undefined): Principal {
   const presented = bearerOf(header);
-  if (presented === null) throw new TenantryError('UNAUTHORIZED', 'a token is required: send "Authorization: Bearer <token>" (make one with "tenantry token new")');
+  if (presented === null)
+    throw new TenantryError('UNAUTHORIZED', 'a token is required: send "Authorization: Bearer <token>" (make one with "tenantry token new")');
   const token = d.tokens.verify(presented);
   if (!token) throw new TenantryError('UNAUTHORIZED', 'the token is not valid (unknown, revoked or mistyped)');
   return { token, tenants: token.tenants === null ? null : new Set(token.tenants) };
 }
 
 export function requireWrite(p: Principal, what: string): void {
-  if (p.token.scope !== 'admin') throw new TenantryError('FORBIDDEN', `token "${p.token.name}" is read-only: ${what} changes the deployment`, { token: p.token.name });
+  if (p.token.scope !== 'admin')
+    throw new TenantryError('FORBIDDEN', `token "${p.token.name}" is read-only: ${what} changes the deployment`, { token: p.token.name });
 }
 
 export function notFound(d: Deployment, tenantId: string): TenantryError {
@@ -55,15 +57,21 @@ export function authorizeOperation(d: Deployment, p: Principal, op: OperationNam
   const def = OPERATIONS[op];
   if (def.kind === 'write') requireWrite(p, op);
   if (op === 'tenant.mount' && input['file'] !== undefined) {
-    throw new TenantryError('BAD_INPUT', 'tenant.mount: a file path is not accepted over HTTP (the server would read its own disk); upload the file with PUT /api/v1/tenants/<id>/file, then mount it by tenantId', {
-      field: 'file',
-    });
+    throw new TenantryError(
+      'BAD_INPUT',
+      'tenant.mount: a file path is not accepted over HTTP (the server would read its own disk); upload the file with PUT /api/v1/tenants/<id>/file, then mount it by tenantId',
+      {
+        field: 'file',
+      },
+    );
   }
   if (p.tenants === null) return;
   if (def.tenantScoped) {
     for (const id of tenantIdsOf(input)) requireTenant(d, p, id);
   } else if (def.kind === 'write') {
-    throw new TenantryError('FORBIDDEN', `token "${p.token.name}" is limited to tenants (${[...p.tenants].join(', ')}): ${op} changes the whole deployment`, { token: p.token.name });
+    throw new TenantryError('FORBIDDEN', `token "${p.token.name}" is limited to tenants (${[...p.tenants].join(', ')}): ${op} changes the whole deployment`, {
+      token: p.token.name,
+    });
   } else if (op === 'log.list' && typeof input['tenantId'] === 'string') {
     requireTenant(d, p, input['tenantId']);
   }

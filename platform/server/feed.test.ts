@@ -55,16 +55,44 @@ async function randomOperation(c: RemoteClient, rnd: () => number, n: number): P
   const mounted = tenants.filter((t) => t.state !== 'dismounted').map((t) => t.id);
   const anyTenant = tenants.map((t) => t.id);
   const apps = [IDS.core, IDS.notes, IDS.loyalty, IDS.rival];
-  const kind = pick(['create', 'create', 'install', 'install', 'install', 'uninstall', 'uninstall', 'upgrade', 'records', 'dismount', 'mount', 'discard', 'sync', 'publish', 'unpublish', 'refused', 'job']);
+  const kind = pick([
+    'create',
+    'create',
+    'install',
+    'install',
+    'install',
+    'uninstall',
+    'uninstall',
+    'upgrade',
+    'records',
+    'dismount',
+    'mount',
+    'discard',
+    'sync',
+    'publish',
+    'unpublish',
+    'refused',
+    'job',
+  ]);
   const t = mounted.length > 0 ? pick(mounted) : 'nobody';
   const run = async (): Promise<unknown> => {
     switch (kind) {
       case 'create':
         return c.invoke('tenant.create', { tenantId: `f${n}`, companies: rnd() < 0.5 ? COMPANIES : [COMPANIES[0]!] });
       case 'install':
-        return c.invoke('tenant.install', { tenantIds: [t, ...(rnd() < 0.3 && mounted.length > 1 ? [pick(mounted)] : [])].filter((x, i, a) => a.indexOf(x) === i), appId: pick(apps), installDependencies: rnd() < 0.7 });
+        return c.invoke('tenant.install', {
+          tenantIds: [t, ...(rnd() < 0.3 && mounted.length > 1 ? [pick(mounted)] : [])].filter((x, i, a) => a.indexOf(x) === i),
+          appId: pick(apps),
+          installDependencies: rnd() < 0.7,
+        });
       case 'uninstall':
-        return c.invoke('tenant.uninstall', { tenantId: t, appId: pick(apps), uninstallDependents: rnd() < 0.5, doNotSaveData: rnd() < 0.2, acknowledge: true });
+        return c.invoke('tenant.uninstall', {
+          tenantId: t,
+          appId: pick(apps),
+          uninstallDependents: rnd() < 0.5,
+          doNotSaveData: rnd() < 0.2,
+          acknowledge: true,
+        });
       case 'upgrade':
         return c.invoke('tenant.upgrade', { tenantIds: [t], appId: IDS.core });
       case 'records':

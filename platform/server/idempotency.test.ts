@@ -20,7 +20,11 @@ beforeAll(async () => {
 afterAll(() => s.stop());
 
 const insert = (no: string, headers: Record<string, string>) =>
-  rawCall(s.url, 'POST', ROUTES.op('record.insert'), { token: s.admin, body: JSON.stringify({ tenantId: 't1', company: C1, table: 'Customer', values: { 'No.': no, Name: no } }), headers });
+  rawCall(s.url, 'POST', ROUTES.op('record.insert'), {
+    token: s.admin,
+    body: JSON.stringify({ tenantId: 't1', company: C1, table: 'Customer', values: { 'No.': no, Name: no } }),
+    headers,
+  });
 const customers = () => s.d.readPage('t1', C1, 'Customer', { limit: 1000 }).rows.map((r) => r['No.']);
 
 /**
@@ -112,7 +116,10 @@ describe('Idempotency-Key on writes', () => {
     const before = customers();
     const other = await insert('REUSE-2', { [HEADERS.idempotencyKey]: 'reuse' });
     expect(other.status).toBe(400);
-    expect(other.json?.error).toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('Idempotency-Key "reuse" was already used for a different request') });
+    expect(other.json?.error).toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringContaining('Idempotency-Key "reuse" was already used for a different request'),
+    });
     for (const bad of ['has space', 'x'.repeat(256)]) {
       const r = await insert('BAD-KEY', { [HEADERS.idempotencyKey]: bad });
       expect(r.status).toBe(400);

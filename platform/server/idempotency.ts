@@ -9,7 +9,6 @@ import crypto from 'node:crypto';
 import { TenantryError } from '../../shared/api/errors.js';
 import { HEADERS } from '../../shared/api/http.js';
 
-
 /** What a route answers, held so that it can be sent again. */
 export interface Answer {
   status: number;
@@ -39,7 +38,12 @@ export class IdempotencyCache {
 
   /** The request's identity for the key: what is asked (route and body), so a reused key with another request is caught. */
   static fingerprint(route: string, body: unknown): string {
-    return crypto.createHash('sha256').update(route).update('\n').update(JSON.stringify(body ?? null)).digest('hex');
+    return crypto
+      .createHash('sha256')
+      .update(route)
+      .update('\n')
+      .update(JSON.stringify(body ?? null))
+      .digest('hex');
   }
 
   /**
@@ -47,7 +51,10 @@ export class IdempotencyCache {
    * fingerprint until it expires. Throws BAD_INPUT for a malformed key or a key reused with another request.
    */
   async run(scope: string, key: string, fingerprint: string, produce: () => Promise<Answer>): Promise<Answer & { replayed: boolean }> {
-    if (!KEY_PATTERN.test(key)) throw new TenantryError('BAD_INPUT', `the Idempotency-Key header must be 1 to 255 visible ASCII characters without spaces`, { header: HEADERS.idempotencyKey });
+    if (!KEY_PATTERN.test(key))
+      throw new TenantryError('BAD_INPUT', `the Idempotency-Key header must be 1 to 255 visible ASCII characters without spaces`, {
+        header: HEADERS.idempotencyKey,
+      });
     const id = `${scope}\n${key}`;
     const at = this.now();
     let entry = this.entries.get(id);
@@ -57,7 +64,9 @@ export class IdempotencyCache {
     }
     if (entry) {
       if (entry.fingerprint !== fingerprint) {
-        throw new TenantryError('BAD_INPUT', `Idempotency-Key "${key}" was already used for a different request; use a new key for a new request`, { header: HEADERS.idempotencyKey });
+        throw new TenantryError('BAD_INPUT', `Idempotency-Key "${key}" was already used for a different request; use a new key for a new request`, {
+          header: HEADERS.idempotencyKey,
+        });
       }
       return { ...(await entry.answer), replayed: true };
     }

@@ -45,7 +45,8 @@ function summarize(input: Record<string, unknown>): Record<string, unknown> {
     if (k === 'package' && typeof v === 'string') out[k] = `(${v.length} base64 characters)`;
     else if (k === 'packages' && Array.isArray(v)) out[k] = v.map((p: { fileName?: unknown }) => p.fileName ?? '(package)');
     else if (k === 'rows' && Array.isArray(v)) out[k] = `(${v.length} rows)`;
-    else if (k === 'application' && v && typeof v === 'object') out[k] = { name: (v as { name?: unknown }).name, version: (v as { version?: unknown }).version };
+    else if (k === 'application' && v && typeof v === 'object')
+      out[k] = { name: (v as { name?: unknown }).name, version: (v as { version?: unknown }).version };
     else out[k] = v;
   }
   return out;
@@ -73,7 +74,9 @@ export class JobRunner {
   start(op: OperationName, input: Record<string, unknown>, owner: JobOwner): RemoteJob {
     if (this.stopping) throw new TenantryError('UNAVAILABLE', 'the server is stopping');
     if (this.running.size >= this.maxActive) {
-      throw new TenantryError('OVERLOADED', `the server runs ${this.running.size} jobs already; retry in ${this.retryAfterSeconds} s`, { retryAfter: this.retryAfterSeconds });
+      throw new TenantryError('OVERLOADED', `the server runs ${this.running.size} jobs already; retry in ${this.retryAfterSeconds} s`, {
+        retryAfter: this.retryAfterSeconds,
+      });
     }
     const steps = planSteps(op, input);
     const job = this.d.jobs.create({ jobId: crypto.randomUUID(), operation: op, params: summarize(input), owner, total: steps.length });
@@ -126,7 +129,9 @@ export class JobRunner {
   }
 
   private finish(jobId: string, p: { state: RemoteJob['state']; result?: unknown; error?: ErrorInfo | null; done: number; total: number }): void {
-    this.store(jobId, { state: p.state, current: null, ended: true, result: p.result ?? null, error: p.error ?? null }, [{ type: 'state', state: p.state, done: p.done, total: p.total }]);
+    this.store(jobId, { state: p.state, current: null, ended: true, result: p.result ?? null, error: p.error ?? null }, [
+      { type: 'state', state: p.state, done: p.done, total: p.total },
+    ]);
   }
 
   private async run(jobId: string, op: OperationName, steps: Step[]): Promise<void> {
@@ -142,7 +147,11 @@ export class JobRunner {
         this.finish(jobId, {
           state: 'cancelled',
           result: perTenant ? { results } : null,
-          error: { code: 'CANCELLED', message: `cancelled after ${done} of ${total} ${perTenant ? 'tenants' : 'steps'}; not run: ${notRun.join(', ')}`, details: { notRun } },
+          error: {
+            code: 'CANCELLED',
+            message: `cancelled after ${done} of ${total} ${perTenant ? 'tenants' : 'steps'}; not run: ${notRun.join(', ')}`,
+            details: { notRun },
+          },
           done,
           total,
         });
@@ -155,7 +164,9 @@ export class JobRunner {
       let error: ErrorInfo | undefined;
       try {
         value = await this.lane.run(() => {
-          const prev = setStepListener((engineOp, name) => events.push({ type: 'step', ...(label !== undefined ? { tenantId: label } : {}), step: `${engineOp}: ${name}`, done, total }));
+          const prev = setStepListener((engineOp, name) =>
+            events.push({ type: 'step', ...(label !== undefined ? { tenantId: label } : {}), step: `${engineOp}: ${name}`, done, total }),
+          );
           try {
             // Deployment.invoke runs the whole operation synchronously; the listener sees only its steps.
             return this.d.invoke(op, step.input as OperationInput<typeof op>);
@@ -183,7 +194,9 @@ export class JobRunner {
         this.finish(jobId, { state: 'failed', error, done, total });
         return;
       }
-      const r = error ? failedResult(op, label!, error) : ((value as { results: unknown[] }).results[0] ?? failedResult(op, label!, { code: 'INTERNAL', message: 'no result' }));
+      const r = error
+        ? failedResult(op, label!, error)
+        : ((value as { results: unknown[] }).results[0] ?? failedResult(op, label!, { code: 'INTERNAL', message: 'no result' }));
       results.push(r);
       const ok = (r as { ok: boolean }).ok;
       const rError = (r as { error?: ErrorInfo }).error;

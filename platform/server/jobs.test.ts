@@ -53,7 +53,10 @@ function readEvents(url: string, token: string, jobId: string, lastEventId: numb
 
 describe('jobs', () => {
   it('a long operation answers 202 at once, reports tenant by tenant, step by step, and its outcome stays readable', async () => {
-    const res = await rawCall(s.url, 'POST', ROUTES.jobs, { token: s.admin, body: JSON.stringify({ operation: 'tenant.install', input: { tenantIds: TENANTS.slice(0, 5), appId: IDS.notes } }) });
+    const res = await rawCall(s.url, 'POST', ROUTES.jobs, {
+      token: s.admin,
+      body: JSON.stringify({ operation: 'tenant.install', input: { tenantIds: TENANTS.slice(0, 5), appId: IDS.notes } }),
+    });
     expect(res.status).toBe(202);
     const jobId = (res.json?.value as { jobId: string }).jobId;
     // a client that goes away after 4 events and comes back with Last-Event-ID misses nothing and sees nothing twice
@@ -84,7 +87,10 @@ describe('jobs', () => {
     await expect(c.runJob('tenant.install', { tenantIds: ['t05'], appId: 'No Such App' })).rejects.toMatchObject({ code: 'NOT_PUBLISHED' });
     await expect(c.invoke('tenant.install', { tenantIds: ['t05'], appId: 'No Such App' })).rejects.toMatchObject({ code: 'NOT_PUBLISHED' });
     // a long read runs as a job with a read token
-    const out = await s.client(s.reader).runJob('archive.export', { tenantId: 't00', archiveId: 1 }).catch((e: unknown) => e);
+    const out = await s
+      .client(s.reader)
+      .runJob('archive.export', { tenantId: 't00', archiveId: 1 })
+      .catch((e: unknown) => e);
     expect(out).toMatchObject({ code: 'ARCHIVE_NOT_FOUND' });
   });
 

@@ -61,7 +61,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           result.inserted[tenantId]!++;
         } else if (r < 0.45 && mine.length > 0) {
           op = 'record.modify';
-          await inv.invoke('record.modify', { tenantId, company: o.company, table: 'Customer', key: { 'No.': mine[Math.floor(rnd() * mine.length)]! }, changes: { City: `City ${k}` } });
+          await inv.invoke('record.modify', {
+            tenantId,
+            company: o.company,
+            table: 'Customer',
+            key: { 'No.': mine[Math.floor(rnd() * mine.length)]! },
+            changes: { City: `City ${k}` },
+          });
         } else if (r < 0.7) {
           op = 'record.page';
           await inv.invoke('record.page', { tenantId, company: o.company, table: 'Customer', limit: 20, descending: true });

@@ -44,7 +44,10 @@ async function contents(c: RemoteClient, tenantId: string) {
 async function fill(c: RemoteClient, tenantId: string): Promise<void> {
   await c.invoke('tenant.install', { tenantIds: [tenantId], appId: IDS.core });
   await c.invoke('tenant.install', { tenantIds: [tenantId], appId: IDS.notes });
-  for (const [company, n] of [[C1, 12], [C2, 5]] as const) {
+  for (const [company, n] of [
+    [C1, 12],
+    [C2, 5],
+  ] as const) {
     await c.invoke('record.insertMany', {
       tenantId,
       company,
@@ -112,8 +115,14 @@ describe('moves between servers', () => {
     await e.invoke('tenant.install', { tenantIds: ['big'], appId: IDS.core });
     // ~16 MB of rows written straight into the tenant's Customer table, so the transfer takes many chunks
     const db = east.d.tenantDatabase('big');
-    const physical = (db.prepare("SELECT physical FROM schema_tables WHERE table_name = 'Customer' AND kind = 'table' ORDER BY company_id LIMIT 1").get() as { physical: string }).physical;
-    db.exec(`WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 15000) INSERT INTO "${physical}" (f1, f2) SELECT 'K' || x, hex(randomblob(40)) || printf('%.1000c', 'x') FROM c`);
+    const physical = (
+      db.prepare("SELECT physical FROM schema_tables WHERE table_name = 'Customer' AND kind = 'table' ORDER BY company_id LIMIT 1").get() as {
+        physical: string;
+      }
+    ).physical;
+    db.exec(
+      `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 15000) INSERT INTO "${physical}" (f1, f2) SELECT 'K' || x, hex(randomblob(40)) || printf('%.1000c', 'x') FROM c`,
+    );
     const countBefore = (db.prepare(`SELECT COUNT(*) AS n FROM "${physical}"`).get() as { n: number }).n;
     const before = await contents(e, 'big');
 
@@ -148,7 +157,10 @@ describe('moves between servers', () => {
     const again = east.d.tenantDatabase('big');
     expect((again.prepare(`SELECT COUNT(*) AS n FROM "${physical}"`).get() as { n: number }).n).toBe(countBefore);
     expect(again.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect((await e.invoke('log.list', { limit: 20 })).entries.find((l) => l.operation === 'tenant.move')).toMatchObject({ result: 'failed', errorCode: 'MOVE_FAILED' });
+    expect((await e.invoke('log.list', { limit: 20 })).entries.find((l) => l.operation === 'tenant.move')).toMatchObject({
+      result: 'failed',
+      errorCode: 'MOVE_FAILED',
+    });
     // the destination, restarted, has no trace of it
     const west2 = await spawnServer(westFolder);
     cleanups.push(() => west2.stop());
@@ -158,7 +170,9 @@ describe('moves between servers', () => {
     expect(fs.readdirSync(path.join(westFolder, 'tenants'))).toEqual([]);
     // and the move goes through once the destination is back
     await moveTenantBetween(remoteSide(e), remoteSide(w2), 'big');
-    expect((await w2.invoke('record.page', { tenantId: 'big', company: C1, table: 'Customer', limit: 1 })).total).toBe((before.rows[`${C1}/Customer`] as { total: number }).total);
+    expect((await w2.invoke('record.page', { tenantId: 'big', company: C1, table: 'Customer', limit: 1 })).total).toBe(
+      (before.rows[`${C1}/Customer`] as { total: number }).total,
+    );
   });
 
   it('moves between a folder and a server, both ways', async () => {

@@ -25,20 +25,30 @@ afterAll(() => s.stop());
  */
 async function burst(server: TestServer, route: string, bodies: string[]): Promise<{ status: number; headers: Record<string, string>; body: string }[]> {
   const { port } = new URL(server.url);
-  const sockets = await Promise.all(bodies.map(() => new Promise<net.Socket>((resolve, reject) => {
-    const sock = net.connect(Number(port), '127.0.0.1', () => resolve(sock));
-    sock.on('error', reject);
-  })));
+  const sockets = await Promise.all(
+    bodies.map(
+      () =>
+        new Promise<net.Socket>((resolve, reject) => {
+          const sock = net.connect(Number(port), '127.0.0.1', () => resolve(sock));
+          sock.on('error', reject);
+        }),
+    ),
+  );
   // every connection accepted by the server before anything is sent
   while ((await server.connections()) < sockets.length) await new Promise((r) => setImmediate(r));
-  const answers = sockets.map((sock) => new Promise<string>((resolve) => {
-    let text = '';
-    sock.setEncoding('utf8').on('data', (d: string) => (text += d));
-    sock.on('end', () => resolve(text));
-  }));
+  const answers = sockets.map(
+    (sock) =>
+      new Promise<string>((resolve) => {
+        let text = '';
+        sock.setEncoding('utf8').on('data', (d: string) => (text += d));
+        sock.on('end', () => resolve(text));
+      }),
+  );
   sockets.forEach((sock, i) => {
     const b = Buffer.from(bodies[i]!, 'utf8');
-    sock.write(`POST ${route} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${server.admin}\r\ncontent-type: application/json\r\ncontent-length: ${b.length}\r\nconnection: close\r\n\r\n${bodies[i]!}`);
+    sock.write(
+      `POST ${route} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${server.admin}\r\ncontent-type: application/json\r\ncontent-length: ${b.length}\r\nconnection: close\r\n\r\n${bodies[i]!}`,
+    );
   });
   return (await Promise.all(answers)).map((text) => {
     const [head = '', body = ''] = text.split('\r\n\r\n');
@@ -52,7 +62,8 @@ async function burst(server: TestServer, route: string, bodies: string[]): Promi
   });
 }
 
-const op = (name: string, body: string | Buffer, headers?: Record<string, string>) => rawCall(s.url, 'POST', ROUTES.op(name), { token: s.admin, body, ...(headers ? { headers } : {}) });
+const op = (name: string, body: string | Buffer, headers?: Record<string, string>) =>
+  rawCall(s.url, 'POST', ROUTES.op(name), { token: s.admin, body, ...(headers ? { headers } : {}) });
 
 describe('bad requests', () => {
   it('are refused with a 4xx and the code, and change nothing', async () => {
@@ -60,8 +71,20 @@ describe('bad requests', () => {
     const cases: { what: string; res: Awaited<ReturnType<typeof op>>; status: number; code: string; mentions?: string }[] = [
       { what: 'bad JSON', res: await op('tenant.create', '{"tenantId": "t3",'), status: 400, code: 'BAD_INPUT' },
       { what: 'JSON that is not an object', res: await op('tenant.create', '[1,2]'), status: 400, code: 'BAD_INPUT' },
-      { what: 'an unknown field', res: await op('tenant.create', JSON.stringify({ tenantId: 't3', colour: 'red' })), status: 400, code: 'BAD_INPUT', mentions: 'colour' },
-      { what: 'a wrong type', res: await op('tenant.install', JSON.stringify({ tenantIds: 't1', appId: IDS.core })), status: 400, code: 'BAD_INPUT', mentions: 'tenantIds' },
+      {
+        what: 'an unknown field',
+        res: await op('tenant.create', JSON.stringify({ tenantId: 't3', colour: 'red' })),
+        status: 400,
+        code: 'BAD_INPUT',
+        mentions: 'colour',
+      },
+      {
+        what: 'a wrong type',
+        res: await op('tenant.install', JSON.stringify({ tenantIds: 't1', appId: IDS.core })),
+        status: 400,
+        code: 'BAD_INPUT',
+        mentions: 'tenantIds',
+      },
       { what: 'a bad tenant id', res: await op('tenant.create', JSON.stringify({ tenantId: '../etc' })), status: 400, code: 'BAD_INPUT', mentions: 'tenantId' },
       { what: 'prototype poisoning', res: await op('tenant.create', '{"tenantId":"t3","__proto__":{"x":1}}'), status: 400, code: 'BAD_INPUT' },
       {
@@ -71,22 +94,56 @@ describe('bad requests', () => {
         code: 'BAD_INPUT',
         mentions: 'larger than',
       },
-      { what: 'another content type', res: await op('tenant.create', 'tenantId=t3', { 'content-type': 'application/x-www-form-urlencoded' }), status: 415, code: 'BAD_INPUT' },
-      { what: 'an unknown tenant', res: await op('tenant.uninstall', JSON.stringify({ tenantId: 'nobody', appId: IDS.notes })), status: 404, code: 'TENANT_NOT_FOUND', mentions: 'nobody' },
+      {
+        what: 'another content type',
+        res: await op('tenant.create', 'tenantId=t3', { 'content-type': 'application/x-www-form-urlencoded' }),
+        status: 415,
+        code: 'BAD_INPUT',
+      },
+      {
+        what: 'an unknown tenant',
+        res: await op('tenant.uninstall', JSON.stringify({ tenantId: 'nobody', appId: IDS.notes })),
+        status: 404,
+        code: 'TENANT_NOT_FOUND',
+        mentions: 'nobody',
+      },
       { what: 'an unknown operation', res: await op('tenant.explode', '{}'), status: 404, code: 'NOT_FOUND', mentions: 'tenant.explode' },
       { what: 'a file path to mount', res: await op('tenant.mount', JSON.stringify({ file: '/etc/passwd' })), status: 400, code: 'BAD_INPUT', mentions: 'PUT' },
-      { what: 'a job of a short operation', res: await rawCall(s.url, 'POST', ROUTES.jobs, { token: s.admin, body: JSON.stringify({ operation: 'tenant.create', input: { tenantId: 't3' } }) }), status: 400, code: 'BAD_INPUT' },
+      {
+        what: 'a job of a short operation',
+        res: await rawCall(s.url, 'POST', ROUTES.jobs, { token: s.admin, body: JSON.stringify({ operation: 'tenant.create', input: { tenantId: 't3' } }) }),
+        status: 400,
+        code: 'BAD_INPUT',
+      },
       { what: 'a bad changes query', res: await rawCall(s.url, 'GET', `${ROUTES.changes}?since=-1`, { token: s.admin }), status: 400, code: 'BAD_INPUT' },
       { what: 'an unknown route', res: await rawCall(s.url, 'GET', '/api/v1/nothing', { token: s.admin }), status: 404, code: 'NOT_FOUND' },
-      { what: 'an upload without its SHA-256', res: await rawCall(s.url, 'PUT', ROUTES.tenantFile('t3'), { token: s.admin, body: Buffer.from('x'), headers: { 'content-type': 'application/octet-stream' } }), status: 400, code: 'BAD_INPUT' },
+      {
+        what: 'an upload without its SHA-256',
+        res: await rawCall(s.url, 'PUT', ROUTES.tenantFile('t3'), {
+          token: s.admin,
+          body: Buffer.from('x'),
+          headers: { 'content-type': 'application/octet-stream' },
+        }),
+        status: 400,
+        code: 'BAD_INPUT',
+      },
       {
         what: 'an upload that is not a tenant database',
-        res: await rawCall(s.url, 'PUT', ROUTES.tenantFile('t3'), { token: s.admin, body: Buffer.alloc(8192, 7), headers: { 'content-type': 'application/octet-stream', 'x-tenantry-sha256': 'a'.repeat(64) } }),
+        res: await rawCall(s.url, 'PUT', ROUTES.tenantFile('t3'), {
+          token: s.admin,
+          body: Buffer.alloc(8192, 7),
+          headers: { 'content-type': 'application/octet-stream', 'x-tenantry-sha256': 'a'.repeat(64) },
+        }),
         status: 422,
         code: 'MOVE_FAILED',
         mentions: 'SHA-256',
       },
-      { what: 'a record that does not fit', res: await op('record.insert', JSON.stringify({ tenantId: 't1', company: C1, table: 'Customer', values: { 'No.': 'C1', Nonsense: 1 } })), status: 422, code: 'RECORD_INVALID' },
+      {
+        what: 'a record that does not fit',
+        res: await op('record.insert', JSON.stringify({ tenantId: 't1', company: C1, table: 'Customer', values: { 'No.': 'C1', Nonsense: 1 } })),
+        status: 422,
+        code: 'RECORD_INVALID',
+      },
     ];
     for (const c of cases) {
       expect({ what: c.what, status: c.res.status, code: c.res.json?.error?.code }).toEqual({ what: c.what, status: c.status, code: c.code });
@@ -116,7 +173,9 @@ describe('versioned writes', () => {
     expect(stale.status).toBe(409);
     expect(stale.json?.error).toMatchObject({ code: 'STALE_VERSION', details: { tenantId: 't1', version: v + 1, expectedVersion: v } });
     expect(s.d.changeSeq).toBe(seq);
-    await expect(c.invoke('tenant.install', { tenantIds: ['t1', 't2'], appId: IDS.core, expectedVersions: { t2: 0 } })).rejects.toMatchObject({ code: 'STALE_VERSION' });
+    await expect(c.invoke('tenant.install', { tenantIds: ['t1', 't2'], appId: IDS.core, expectedVersions: { t2: 0 } })).rejects.toMatchObject({
+      code: 'STALE_VERSION',
+    });
     expect((await c.invoke('tenant.apps', { tenantId: 't1' })).apps.map((a) => a.id)).toEqual([IDS.notes]);
     const un = await c.invoke('tenant.uninstall', { tenantId: 't1', appId: IDS.notes, expectedVersion: v + 1 });
     expect(un.uninstalled).toHaveLength(1);
@@ -124,7 +183,9 @@ describe('versioned writes', () => {
     const now = (await c.invoke('tenant.get', { tenantId: 't1' })).version!;
     await c.invoke('record.insert', { tenantId: 't1', company: C1, table: 'Customer', values: { 'No.': 'V1', Name: 'x' }, expectedVersion: now });
     expect((await c.invoke('tenant.get', { tenantId: 't1' })).version).toBe(now);
-    await expect(c.invoke('record.insert', { tenantId: 't1', company: C1, table: 'Customer', values: { 'No.': 'V2', Name: 'x' }, expectedVersion: now - 1 })).rejects.toMatchObject({ code: 'STALE_VERSION' });
+    await expect(
+      c.invoke('record.insert', { tenantId: 't1', company: C1, table: 'Customer', values: { 'No.': 'V2', Name: 'x' }, expectedVersion: now - 1 }),
+    ).rejects.toMatchObject({ code: 'STALE_VERSION' });
   });
 });
 
@@ -133,7 +194,11 @@ describe('overload', () => {
     const small = await startTestServer({ tenants: ['t1'], server: { maxInFlightWrites: 4, retryAfterSeconds: 1 } });
     try {
       const body = (i: number) => JSON.stringify({ tenantId: 't1', company: C1, table: 'Customer', values: { 'No.': `R${i}`, Name: `n${i}` } });
-      const raw = await burst(small, ROUTES.op('record.insert'), Array.from({ length: 40 }, (_, i) => body(i)));
+      const raw = await burst(
+        small,
+        ROUTES.op('record.insert'),
+        Array.from({ length: 40 }, (_, i) => body(i)),
+      );
       const refused = raw.filter((r) => r.status === 429);
       expect(refused.length).toBeGreaterThan(0);
       for (const r of refused) {
@@ -168,7 +233,19 @@ describe('the client retry rules', () => {
           return;
         }
         res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '1' } : {}) });
-        res.end(JSON.stringify(status === 200 ? { ok: true, value: { tenants: [] } } : { ok: false, error: { code: status === 503 ? 'UNAVAILABLE' : status === 409 ? 'TENANT_EXISTS' : status === 429 ? 'OVERLOADED' : 'INTERNAL', message: `status ${status}` } }));
+        res.end(
+          JSON.stringify(
+            status === 200
+              ? { ok: true, value: { tenants: [] } }
+              : {
+                  ok: false,
+                  error: {
+                    code: status === 503 ? 'UNAVAILABLE' : status === 409 ? 'TENANT_EXISTS' : status === 429 ? 'OVERLOADED' : 'INTERNAL',
+                    message: `status ${status}`,
+                  },
+                },
+          ),
+        );
       });
     });
     await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));

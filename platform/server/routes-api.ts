@@ -26,7 +26,10 @@ function prepareCall(ctx: ServerContext, p: Principal, op: OperationName, rawBod
   const body = rawBody === undefined || rawBody === null ? {} : rawBody;
   const parsed = OPERATIONS[op].input.safeParse(body);
   if (!parsed.success) {
-    throw new TenantryError('BAD_INPUT', describeIssues(op, parsed.error.issues), { op, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) });
+    throw new TenantryError('BAD_INPUT', describeIssues(op, parsed.error.issues), {
+      op,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+    });
   }
   authorizeOperation(ctx.d, p, op, parsed.data as Record<string, unknown>);
   const raw = body as Record<string, unknown>;
@@ -62,41 +65,31 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ServerContext): voi
   app.post<{ Params: { name: string } }>('/api/v1/op/:name', async (request, reply) => {
     const name = request.params.name;
     const write = isOperationName(name) && OPERATIONS[name].kind === 'write';
-    return answer(
-      request,
-      reply,
-      write,
-      async () => {
-        const p = ctx.principal(request);
-        if (!isOperationName(name)) throw new TenantryError('NOT_FOUND', `no operation "${name}" in the contract`, { op: name });
-        const input = prepareCall(ctx, p, name, request.body);
-        const run = () => d.invoke(name, input as OperationInput<typeof name>);
-        const value = write ? await ctx.lane.run(run) : await run();
-        return { status: 200, body: { ok: true, value: filterOutput(d, p, name, value) } };
-      },
-    );
+    return answer(request, reply, write, async () => {
+      const p = ctx.principal(request);
+      if (!isOperationName(name)) throw new TenantryError('NOT_FOUND', `no operation "${name}" in the contract`, { op: name });
+      const input = prepareCall(ctx, p, name, request.body);
+      const run = () => d.invoke(name, input as OperationInput<typeof name>);
+      const value = write ? await ctx.lane.run(run) : await run();
+      return { status: 200, body: { ok: true, value: filterOutput(d, p, name, value) } };
+    });
   });
 
   // ---- jobs ---------------------------------------------------------------------------------------------------
 
   // a retried start (the answer was lost) gets the job it started, not a second job
   app.post('/api/v1/jobs', async (request, reply) =>
-    answer(
-      request,
-      reply,
-      true,
-      async () => {
-        const p = ctx.principal(request);
-        const req = StartJobRequestSchema.safeParse(request.body ?? {});
-        if (!req.success) throw new TenantryError('BAD_INPUT', describeIssues('jobs', req.error.issues));
-        const op = req.data.operation;
-        if (!isOperationName(op)) throw new TenantryError('BAD_INPUT', `jobs: no operation "${op}" in the contract`, { op });
-        if (!OPERATIONS[op].long) throw new TenantryError('BAD_INPUT', `jobs: ${op} is not a long operation; call POST /api/v1/op/${op}`, { op });
-        const input = prepareCall(ctx, p, op, req.data.input);
-        const job = ctx.jobs.start(op, input, { id: p.token.id, tenants: p.token.tenants });
-        return { status: 202, body: { ok: true, value: { jobId: job.id } } };
-      },
-    ),
+    answer(request, reply, true, async () => {
+      const p = ctx.principal(request);
+      const req = StartJobRequestSchema.safeParse(request.body ?? {});
+      if (!req.success) throw new TenantryError('BAD_INPUT', describeIssues('jobs', req.error.issues));
+      const op = req.data.operation;
+      if (!isOperationName(op)) throw new TenantryError('BAD_INPUT', `jobs: no operation "${op}" in the contract`, { op });
+      if (!OPERATIONS[op].long) throw new TenantryError('BAD_INPUT', `jobs: ${op} is not a long operation; call POST /api/v1/op/${op}`, { op });
+      const input = prepareCall(ctx, p, op, req.data.input);
+      const job = ctx.jobs.start(op, input, { id: p.token.id, tenants: p.token.tenants });
+      return { status: 202, body: { ok: true, value: { jobId: job.id } } };
+    }),
   );
 
   const visibleJob = (p: Principal, id: string) => {
@@ -138,7 +131,12 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const after = /^\d{1,9}$/.test(afterRaw) ? Number(afterRaw) : 0;
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     let last = after;
     let ended = false;
     const end = () => {

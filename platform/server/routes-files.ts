@@ -16,7 +16,10 @@ const SHA256 = /^[0-9a-f]{64}$/i;
 
 function tenantIdParam(raw: string): string {
   const parsed = TenantIdSchema.safeParse(raw);
-  if (!parsed.success) throw new TenantryError('BAD_INPUT', `tenant id "${raw}" is not valid: use 1-63 letters, digits and "-", starting with a letter or digit`, { tenantId: raw });
+  if (!parsed.success)
+    throw new TenantryError('BAD_INPUT', `tenant id "${raw}" is not valid: use 1-63 letters, digits and "-", starting with a letter or digit`, {
+      tenantId: raw,
+    });
   return parsed.data;
 }
 
@@ -53,7 +56,8 @@ export function registerFileRoutes(app: FastifyInstance, ctx: ServerContext): vo
       const type = header(request.headers['content-type'])?.split(';')[0]?.trim().toLowerCase();
       if (type !== TENANT_FILE_CONTENT_TYPE) throw new TenantryError('BAD_INPUT', `send the tenant file as ${TENANT_FILE_CONTENT_TYPE}`);
       const sha256 = header(request.headers[HEADERS.sha256]);
-      if (sha256 === undefined || !SHA256.test(sha256)) throw new TenantryError('BAD_INPUT', `header ${HEADERS.sha256} must hold the file's SHA-256 (64 hex digits)`);
+      if (sha256 === undefined || !SHA256.test(sha256))
+        throw new TenantryError('BAD_INPUT', `header ${HEADERS.sha256} must hold the file's SHA-256 (64 hex digits)`);
       const moveId = header(request.headers[HEADERS.moveId]);
       if (moveId !== undefined && !/^[A-Za-z0-9-]{1,100}$/.test(moveId)) throw new TenantryError('BAD_INPUT', `header ${HEADERS.moveId} is not a move id`);
       const lengthHeader = header(request.headers['content-length']);
@@ -61,11 +65,19 @@ export function registerFileRoutes(app: FastifyInstance, ctx: ServerContext): vo
       // Refuse before the transfer when the answer is known already.
       if (d.hasTenant(id)) throw new TenantryError('TENANT_EXISTS', `tenant "${id}" already exists in deployment "${d.name}"`, { tenantId: id });
       const actorHeader = header(request.headers[HEADERS.actor]);
-      const given = actorHeader !== undefined && ActorSchema.safeParse(actorHeader).success ? `${actorHeader} via token "${p.token.name}"` : `token "${p.token.name}"`;
+      const given =
+        actorHeader !== undefined && ActorSchema.safeParse(actorHeader).success ? `${actorHeader} via token "${p.token.name}"` : `token "${p.token.name}"`;
       const got = await receiveToTempFile(d, request.body as Readable, size !== undefined ? { expectedSize: size } : {});
       temp = got.temp;
       const summary = await ctx.lane.run(() =>
-        d.adoptTenantFile(got.temp, { sha256: got.sha256, size: got.size, expectedSha256: sha256.toLowerCase(), tenantId: id, ...(moveId !== undefined ? { moveId } : {}), actor: given.slice(0, 200) }),
+        d.adoptTenantFile(got.temp, {
+          sha256: got.sha256,
+          size: got.size,
+          expectedSha256: sha256.toLowerCase(),
+          tenantId: id,
+          ...(moveId !== undefined ? { moveId } : {}),
+          actor: given.slice(0, 200),
+        }),
       );
       return reply.code(201).send({ ok: true, value: summary });
     } catch (e) {

@@ -70,7 +70,12 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     if (info.code === 'UNAUTHORIZED') headers['www-authenticate'] = 'Bearer realm="tenantry"';
     return { status: statusOverride ?? httpStatusOf(info.code), body: { ok: false, error: info }, headers };
   };
-  const sendAnswer = (reply: FastifyReply, a: Answer): FastifyReply => reply.code(a.status).headers(a.headers ?? {}).type('application/json').send(a.body);
+  const sendAnswer = (reply: FastifyReply, a: Answer): FastifyReply =>
+    reply
+      .code(a.status)
+      .headers(a.headers ?? {})
+      .type('application/json')
+      .send(a.body);
   const sendError = (reply: FastifyReply, e: unknown, statusOverride?: number): FastifyReply => sendAnswer(reply, errorAnswer(e, statusOverride));
 
   const ctx: ServerContext = {
@@ -112,7 +117,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error instanceof TenantryError) return sendError(reply, error);
     const code = error.code ?? '';
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, new TenantryError('BAD_INPUT', `the request body is larger than ${opts.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes`), 413);
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return sendError(reply, new TenantryError('BAD_INPUT', `the request body is larger than ${opts.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes`), 413);
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, new TenantryError('BAD_INPUT', 'send the body as application/json'), 415);
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       const what = code.startsWith('FST_ERR_CTP') ? 'the request body is not valid JSON' : 'bad request';
@@ -153,28 +159,35 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-
 /**
  * Opens the deployment folder, marks jobs a previous process left running as interrupted, listens, and writes
  * <folder>/server.lock (pid and url) so no other process opens the folder directly while it is served
  * (platform/engine/server-lock.ts).
  */
-export async function startServer(opts: Omit<ServerOptions, 'deployment' | 'tls'> & {
-  folder: string;
-  host: string;
-  port: number;
-  tls?: { certFile: string; keyFile: string };
-  /** Plain HTTP on an address other than loopback sends tokens in clear: refused unless this is set. */
-  insecureHttp?: boolean;
-}): Promise<RunningServer> {
+export async function startServer(
+  opts: Omit<ServerOptions, 'deployment' | 'tls'> & {
+    folder: string;
+    host: string;
+    port: number;
+    tls?: { certFile: string; keyFile: string };
+    /** Plain HTTP on an address other than loopback sends tokens in clear: refused unless this is set. */
+    insecureHttp?: boolean;
+  },
+): Promise<RunningServer> {
   if (!opts.tls && !isLoopbackHost(opts.host) && !opts.insecureHttp) {
-    throw new TenantryError('BAD_INPUT', `listening on ${opts.host} without TLS would send tokens in clear: give --tls-cert and --tls-key, or listen on 127.0.0.1 (or pass --insecure-http)`, { host: opts.host });
+    throw new TenantryError(
+      'BAD_INPUT',
+      `listening on ${opts.host} without TLS would send tokens in clear: give --tls-cert and --tls-key, or listen on 127.0.0.1 (or pass --insecure-http)`,
+      { host: opts.host },
+    );
   }
   const readPem = (file: string, what: string): Buffer => {
     try {
       return fs.readFileSync(file);
     } catch (e) {
-      throw new TenantryError('NOT_FOUND', `${what} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { file });
+      throw new TenantryError('NOT_FOUND', `${what} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, {
+        file,
+      });
     }
   };
   const tls = opts.tls ? { cert: readPem(opts.tls.certFile, 'TLS certificate'), key: readPem(opts.tls.keyFile, 'TLS key') } : undefined;

@@ -144,9 +144,7 @@ export type FleetSnapshot = z.infer<typeof FleetSnapshotSchema>;
 export const JobActionSchema = z.enum(['install', 'upgrade', 'uninstall']);
 export type JobAction = z.infer<typeof JobActionSchema>;
 
-export const JobTargetSchema = z
-  .object({ connectionId: Id, tenantId: TenantIdSchema, appId: Id, version: VersionSchema.optional() })
-  .strict();
+export const JobTargetSchema = z.object({ connectionId: Id, tenantId: TenantIdSchema, appId: Id, version: VersionSchema.optional() }).strict();
 export type JobTarget = z.infer<typeof JobTargetSchema>;
 
 export const JobSpecSchema = z
@@ -329,7 +327,19 @@ export const SnapshotInfoSchema = z.object({
 });
 export type SnapshotInfo = z.infer<typeof SnapshotInfoSchema>;
 
-export const SNAPSHOT_CHANGE_KINDS = ['tenant-added', 'tenant-removed', 'moved-in', 'moved-out', 'state-changed', 'installed', 'upgraded', 'downgraded', 'uninstalled', 'archive-added', 'archive-removed'] as const;
+export const SNAPSHOT_CHANGE_KINDS = [
+  'tenant-added',
+  'tenant-removed',
+  'moved-in',
+  'moved-out',
+  'state-changed',
+  'installed',
+  'upgraded',
+  'downgraded',
+  'uninstalled',
+  'archive-added',
+  'archive-removed',
+] as const;
 export const SnapshotChangeSchema = z.object({
   kind: z.enum(SNAPSHOT_CHANGE_KINDS),
   tenantId: z.string(),
@@ -438,7 +448,13 @@ export type MovePrecheck = z.infer<typeof MovePrecheckSchema>;
 
 export const PackageCopyResultSchema = z.object({
   results: z.array(
-    z.object({ id: z.string(), name: z.string(), version: z.string(), status: z.enum(['published', 'unchanged', 'failed']), error: ErrorInfoSchema.optional() }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      version: z.string(),
+      status: z.enum(['published', 'unchanged', 'failed']),
+      error: ErrorInfoSchema.optional(),
+    }),
   ),
 });
 
@@ -471,7 +487,15 @@ export const UpgradePlanDeploymentSchema = z.object({
   connectionId: z.string(),
   name: z.string(),
   published: z.boolean(),
-  dependencies: z.array(z.object({ id: z.string(), name: z.string(), change: z.enum(['added', 'removed', 'raised', 'unchanged']), from: z.string().nullable(), to: z.string().nullable() })),
+  dependencies: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      change: z.enum(['added', 'removed', 'raised', 'unchanged']),
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+    }),
+  ),
   /** per version tenants upgrade from: the schema changes to the target version */
   schema: z.array(z.object({ fromVersion: z.string(), changes: z.array(SchemaDiffChangeSchema) })),
   /** 'definitions': computed from both packages; otherwise why the schema could not be compared */
@@ -535,7 +559,10 @@ export const UpgradeStartSchema = z
     acknowledgeRowsLost: z.number().int().min(0).optional(),
   })
   .strict()
-  .refine((s) => s.force || s.acknowledgeRowsLost === undefined, { message: 'acknowledgeRowsLost is only for a forced upgrade (force: true)', path: ['acknowledgeRowsLost'] });
+  .refine((s) => s.force || s.acknowledgeRowsLost === undefined, {
+    message: 'acknowledgeRowsLost is only for a forced upgrade (force: true)',
+    path: ['acknowledgeRowsLost'],
+  });
 export type UpgradeStart = z.infer<typeof UpgradeStartSchema>;
 
 // ---- deployment calls ------------------------------------------------------------------------------
@@ -657,7 +684,9 @@ export const CONSOLE_OPERATIONS = {
   'jobs.get': { input: z.object({ jobId: Id }).strict(), output: JobDetailSchema, kind: 'read' },
   'jobs.cancel': { input: z.object({ jobId: Id }).strict(), output: JobSchema, kind: 'write' },
   'audit.list': {
-    input: z.object({ limit: z.number().int().min(1).max(1000).default(100), beforeSeq: z.number().int().optional(), filter: AuditFilterSchema.optional() }).strict(),
+    input: z
+      .object({ limit: z.number().int().min(1).max(1000).default(100), beforeSeq: z.number().int().optional(), filter: AuditFilterSchema.optional() })
+      .strict(),
     output: z.object({ entries: z.array(AuditEntrySchema), total: z.number().int(), matched: z.number().int() }),
     kind: 'read',
   },
@@ -686,7 +715,11 @@ export const CONSOLE_OPERATIONS = {
     kind: 'read',
   },
   'snapshots.list': { input: ConnRef, output: z.object({ snapshots: z.array(SnapshotInfoSchema) }), kind: 'read' },
-  'snapshots.compare': { input: z.object({ connectionId: Id, fromId: z.number().int(), toId: z.number().int() }).strict(), output: SnapshotCompareSchema, kind: 'read' },
+  'snapshots.compare': {
+    input: z.object({ connectionId: Id, fromId: z.number().int(), toId: z.number().int() }).strict(),
+    output: SnapshotCompareSchema,
+    kind: 'read',
+  },
   'archive.fleet': { input: z.object({ refresh: z.boolean().default(true) }).strict(), output: ArchiveFleetSchema, kind: 'read' },
   'archive.exportCsv': {
     input: z.object({ connectionId: Id, tenantId: TenantIdSchema, archiveId: z.number().int().min(1) }).strict(),
@@ -695,7 +728,14 @@ export const CONSOLE_OPERATIONS = {
   },
   'packages.copy': {
     input: z
-      .object({ fromId: Id, toId: Id, apps: z.array(z.object({ id: Id, version: VersionSchema }).strict()).min(1).max(200) })
+      .object({
+        fromId: Id,
+        toId: Id,
+        apps: z
+          .array(z.object({ id: Id, version: VersionSchema }).strict())
+          .min(1)
+          .max(200),
+      })
       .strict()
       .refine((c) => c.fromId !== c.toId, 'copy between two different deployments'),
     output: PackageCopyResultSchema,

@@ -103,7 +103,11 @@ export function checkTransportUrl<U extends { protocol: string; hostname: string
   if (u.protocol === 'https:') return u;
   if (u.protocol !== 'http:') throw new TenantryError('BAD_INPUT', `${at}${url} must start with https:// (or http:// on this machine)`, { url });
   if (!isLoopbackHost(u.hostname) && !allowInsecure) {
-    throw new TenantryError('BAD_INPUT', `${at}${url} uses plain http to ${u.hostname}, which is not this machine: the token would travel in clear; use https, or ${how.howToAllow}`, { url });
+    throw new TenantryError(
+      'BAD_INPUT',
+      `${at}${url} uses plain http to ${u.hostname}, which is not this machine: the token would travel in clear; use https, or ${how.howToAllow}`,
+      { url },
+    );
   }
   return u;
 }

@@ -11,7 +11,9 @@ const THROWN = /^(?:Error invoking remote method '[^']*': )?(?:[A-Za-z]*(?:Error
 export function errorInfoFromIpcThrow(e: unknown): ErrorInfo {
   const text = e instanceof Error ? e.message : String(e);
   const m = THROWN.exec(text);
-  return m && m[1]! in ERROR_CODES ? { code: m[1] as ErrorCode, message: m[2]! } : { code: 'INTERNAL', message: text.replace(/^Error invoking remote method '[^']*': /, '') };
+  return m && m[1]! in ERROR_CODES
+    ? { code: m[1] as ErrorCode, message: m[2]! }
+    : { code: 'INTERNAL', message: text.replace(/^Error invoking remote method '[^']*': /, '') };
 }
 
 export function isResultEnvelope(v: unknown): v is Result<unknown> {

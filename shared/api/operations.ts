@@ -164,7 +164,11 @@ export const MovePrecheckReportSchema = z.object({
 
 const PerTenantResultBase = z.object({ tenantId: z.string(), ok: z.boolean(), opId: z.string(), error: ErrorInfoSchema.optional() });
 
-const Base64Schema = z.string().min(1).max(200_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const Base64Schema = z
+  .string()
+  .min(1)
+  .max(200_000_000)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const PackageInput = { package: Base64Schema, fileName: z.string().max(260).optional() };
 const Paging = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(100) };
 const Actor = { actor: ActorSchema.optional() };
@@ -350,8 +354,16 @@ export const OPERATIONS = {
     tenantScoped: true,
   }),
   'tenant.removeApps': op({
-    input: z.object({ tenantId: TenantIdSchema, doNotSaveData: z.boolean().default(false), acknowledge: z.boolean().default(false), ...Expected, ...Actor }).strict(),
-    output: z.object({ tenantId: z.string(), removed: z.array(AppRefSchema), archives: z.array(ArchiveEntrySchema), rowsDiscarded: z.number(), opId: z.string() }),
+    input: z
+      .object({ tenantId: TenantIdSchema, doNotSaveData: z.boolean().default(false), acknowledge: z.boolean().default(false), ...Expected, ...Actor })
+      .strict(),
+    output: z.object({
+      tenantId: z.string(),
+      removed: z.array(AppRefSchema),
+      archives: z.array(ArchiveEntrySchema),
+      rowsDiscarded: z.number(),
+      opId: z.string(),
+    }),
     kind: 'write',
     long: true,
     tenantScoped: true,
@@ -486,8 +498,20 @@ export const OPERATIONS = {
   'tenant.objects': op({
     input: z.object({ tenantId: TenantIdSchema }).strict(),
     output: z.object({
-      objects: z.array(z.object({ type: z.string(), id: z.number(), name: z.string(), ownerAppId: z.string(), ownerAppName: z.string(), extends: z.string().optional() })),
-      tables: z.array(z.object({ id: z.number(), name: z.string(), ownerAppId: z.string(), dataPerCompany: z.boolean(), primaryKey: z.array(z.string()), extendedBy: z.array(z.string()), fields: z.array(ColumnSchema) })),
+      objects: z.array(
+        z.object({ type: z.string(), id: z.number(), name: z.string(), ownerAppId: z.string(), ownerAppName: z.string(), extends: z.string().optional() }),
+      ),
+      tables: z.array(
+        z.object({
+          id: z.number(),
+          name: z.string(),
+          ownerAppId: z.string(),
+          dataPerCompany: z.boolean(),
+          primaryKey: z.array(z.string()),
+          extendedBy: z.array(z.string()),
+          fields: z.array(ColumnSchema),
+        }),
+      ),
     }),
     kind: 'read',
     long: false,
@@ -586,7 +610,9 @@ export const OPERATIONS = {
     tenantScoped: true,
   }),
   'record.insert': op({
-    input: z.object({ tenantId: TenantIdSchema, company: CompanyNameSchema, table: z.string().min(1).max(80), values: RecordValuesSchema, ...Expected, ...Actor }).strict(),
+    input: z
+      .object({ tenantId: TenantIdSchema, company: CompanyNameSchema, table: z.string().min(1).max(80), values: RecordValuesSchema, ...Expected, ...Actor })
+      .strict(),
     output: z.object({ rid: z.number(), record: RecordValuesSchema }),
     kind: 'write',
     long: false,
@@ -594,7 +620,14 @@ export const OPERATIONS = {
   }),
   'record.insertMany': op({
     input: z
-      .object({ tenantId: TenantIdSchema, company: CompanyNameSchema, table: z.string().min(1).max(80), rows: z.array(RecordValuesSchema).min(1).max(100_000), ...Expected, ...Actor })
+      .object({
+        tenantId: TenantIdSchema,
+        company: CompanyNameSchema,
+        table: z.string().min(1).max(80),
+        rows: z.array(RecordValuesSchema).min(1).max(100_000),
+        ...Expected,
+        ...Actor,
+      })
       .strict(),
     output: z.object({ inserted: z.number() }),
     kind: 'write',
@@ -603,7 +636,15 @@ export const OPERATIONS = {
   }),
   'record.modify': op({
     input: z
-      .object({ tenantId: TenantIdSchema, company: CompanyNameSchema, table: z.string().min(1).max(80), key: RecordValuesSchema, changes: RecordValuesSchema, ...Expected, ...Actor })
+      .object({
+        tenantId: TenantIdSchema,
+        company: CompanyNameSchema,
+        table: z.string().min(1).max(80),
+        key: RecordValuesSchema,
+        changes: RecordValuesSchema,
+        ...Expected,
+        ...Actor,
+      })
       .strict(),
     output: z.object({ rid: z.number(), record: RecordValuesSchema }),
     kind: 'write',
@@ -611,7 +652,9 @@ export const OPERATIONS = {
     tenantScoped: true,
   }),
   'record.delete': op({
-    input: z.object({ tenantId: TenantIdSchema, company: CompanyNameSchema, table: z.string().min(1).max(80), key: RecordValuesSchema, ...Expected, ...Actor }).strict(),
+    input: z
+      .object({ tenantId: TenantIdSchema, company: CompanyNameSchema, table: z.string().min(1).max(80), key: RecordValuesSchema, ...Expected, ...Actor })
+      .strict(),
     output: z.object({ rid: z.number(), deleted: z.literal(true) }),
     kind: 'write',
     long: false,
@@ -712,9 +755,7 @@ export interface Invoker {
 /** Turns zod issues into one message naming the field at fault, e.g. `tenant.install: tenantIds[0]: must be ...`. */
 export function describeIssues(op: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
   const parts = issues.slice(0, 5).map((i) => {
-    const path = i.path
-      .map((p, idx) => (typeof p === 'number' ? `[${p}]` : idx === 0 ? String(p) : `.${String(p)}`))
-      .join('');
+    const path = i.path.map((p, idx) => (typeof p === 'number' ? `[${p}]` : idx === 0 ? String(p) : `.${String(p)}`)).join('');
     return path ? `${path}: ${i.message}` : i.message;
   });
   return `${op}: ${parts.join('; ')}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}`;

@@ -31,30 +31,57 @@ describe('compileApp', () => {
     // Without its dependency the table it extends is not visible either.
     expect(p1[1]?.message).toBe('table extension "A Setup B" extends table "A Setup", which does not exist in the application or its dependencies');
 
-    const needsV2 = makeApp({ ...{ id: ID, name: 'Needs Two' }, dependencies: [{ id: FIXTURE_IDS.chainA, name: 'Chain A', publisher: 'Contoso', version: '2.0.0.0' }] });
+    const needsV2 = makeApp({
+      ...{ id: ID, name: 'Needs Two' },
+      dependencies: [{ id: FIXTURE_IDS.chainA, name: 'Chain A', publisher: 'Contoso', version: '2.0.0.0' }],
+    });
     const p2 = compileApp(needsV2, app, [a]);
-    expect(p2).toEqual([{ code: 'DEPENDENCY_MISSING', message: `dependency "Chain A" by Contoso 2.0.0.0 (${FIXTURE_IDS.chainA}) of "Needs Two" is not published at version 2.0.0.0 or higher; published versions: 1.0.0.0` }]);
+    expect(p2).toEqual([
+      {
+        code: 'DEPENDENCY_MISSING',
+        message: `dependency "Chain A" by Contoso 2.0.0.0 (${FIXTURE_IDS.chainA}) of "Needs Two" is not published at version 2.0.0.0 or higher; published versions: 1.0.0.0`,
+      },
+    ]);
   });
 
   it('reports a missing transitive dependency', () => {
     const { b, c } = chainApps();
     const p = compileApp(c, app, [b]);
-    expect(p[0]).toEqual({ code: 'DEPENDENCY_MISSING', message: `dependency "Chain A" by Contoso 1.0.0.0 (${FIXTURE_IDS.chainA}) of "Chain B" by Contoso 1.0.0.0 is not published at version 1.0.0.0 or higher` });
+    expect(p[0]).toEqual({
+      code: 'DEPENDENCY_MISSING',
+      message: `dependency "Chain A" by Contoso 1.0.0.0 (${FIXTURE_IDS.chainA}) of "Chain B" by Contoso 1.0.0.0 is not published at version 1.0.0.0 or higher`,
+    });
   });
 
   it('picks the newest published version at or above the minimum', () => {
     const { a } = chainApps();
-    const a2 = makeApp({ id: FIXTURE_IDS.chainA, name: 'Chain A', version: '2.0.0.0', idRanges: [{ from: 80000, to: 80099 }], objects: [{ type: 'table', id: 80001, name: 'A Setup 2', fields: [{ id: 1, name: 'Code', type: 'Code', length: 10 }], keys: [{ fields: ['Code'] }] }] });
+    const a2 = makeApp({
+      id: FIXTURE_IDS.chainA,
+      name: 'Chain A',
+      version: '2.0.0.0',
+      idRanges: [{ from: 80000, to: 80099 }],
+      objects: [{ type: 'table', id: 80001, name: 'A Setup 2', fields: [{ id: 1, name: 'Code', type: 'Code', length: 10 }], keys: [{ fields: ['Code'] }] }],
+    });
     expect(newestPublished(FIXTURE_IDS.chainA.toUpperCase(), '1.0.0.0', [a2, a])?.manifest.version).toBe('2.0.0.0');
     expect(newestPublished(FIXTURE_IDS.chainA, '3.0.0.0', [a2, a])).toBeUndefined();
     // Version 2 no longer has "A Setup": B (which extends it) does not compile against the newest.
     const { b } = chainApps();
-    expect(compileApp(b, app, [a, a2]).map((p) => p.message)).toEqual(['table extension "A Setup B" extends table "A Setup", which does not exist in the application or its dependencies']);
+    expect(compileApp(b, app, [a, a2]).map((p) => p.message)).toEqual([
+      'table extension "A Setup B" extends table "A Setup", which does not exist in the application or its dependencies',
+    ]);
   });
 
   it('refuses a dependency cycle back to the candidate', () => {
-    const x = makeApp({ id: ID, name: 'X', dependencies: [{ id: '99999999-9999-4999-8999-999999999999', name: 'Y', publisher: 'Contoso', version: '1.0.0.0' }] });
-    const y = makeApp({ id: '99999999-9999-4999-8999-999999999999', name: 'Y', dependencies: [{ id: ID, name: 'X', publisher: 'Contoso', version: '1.0.0.0' }] });
+    const x = makeApp({
+      id: ID,
+      name: 'X',
+      dependencies: [{ id: '99999999-9999-4999-8999-999999999999', name: 'Y', publisher: 'Contoso', version: '1.0.0.0' }],
+    });
+    const y = makeApp({
+      id: '99999999-9999-4999-8999-999999999999',
+      name: 'Y',
+      dependencies: [{ id: ID, name: 'X', publisher: 'Contoso', version: '1.0.0.0' }],
+    });
     const r = resolveDependencies(x.manifest, [y]);
     expect(r.problems).toEqual([{ code: 'COMPILE_FAILED', message: 'dependency cycle: "X" -> "Y" -> "X"' }]);
     expect(codes(compileApp(x, app, [y]))).toEqual(['COMPILE_FAILED']);
@@ -62,12 +89,27 @@ describe('compileApp', () => {
 
   it('refuses an application older than the manifest asks for', () => {
     const p = compileApp(mk([], { application: '12.0.0.0' }), app, []);
-    expect(p).toEqual([{ code: 'DEPENDENCY_MISSING', message: '"Candidate" by Tailspin 1.0.0.0 requires application 12.0.0.0 or higher; the application "Base Application" is 11.0.0.0' }]);
+    expect(p).toEqual([
+      {
+        code: 'DEPENDENCY_MISSING',
+        message: '"Candidate" by Tailspin 1.0.0.0 requires application 12.0.0.0 or higher; the application "Base Application" is 11.0.0.0',
+      },
+    ]);
   });
 
   it('does not see objects of unrelated extensions', () => {
-    const p = compileApp(mk([{ type: 'tableextension', id: 50000, name: 'Entry Ext', extends: 'Loyalty Entry', fields: [{ id: 50000, name: 'X', type: 'Integer' }] }]), app, [loyaltyApp()]);
-    expect(p).toEqual([{ code: 'COMPILE_FAILED', object: 'Entry Ext', message: 'table extension "Entry Ext" extends table "Loyalty Entry", which does not exist in the application or its dependencies' }]);
+    const p = compileApp(
+      mk([{ type: 'tableextension', id: 50000, name: 'Entry Ext', extends: 'Loyalty Entry', fields: [{ id: 50000, name: 'X', type: 'Integer' }] }]),
+      app,
+      [loyaltyApp()],
+    );
+    expect(p).toEqual([
+      {
+        code: 'COMPILE_FAILED',
+        object: 'Entry Ext',
+        message: 'table extension "Entry Ext" extends table "Loyalty Entry", which does not exist in the application or its dependencies',
+      },
+    ]);
   });
 
   it('names every missing reference: extended objects, source tables, fields, enums, permissions, subscribers, steps, table data', () => {
@@ -75,14 +117,38 @@ describe('compileApp', () => {
       mk(
         [
           { type: 'tableextension', id: 50000, name: 'Customer Ext', extends: 'Custmer', fields: [{ id: 50000, name: 'X', type: 'Integer' }] },
-          { type: 'tableextension', id: 50001, name: 'Customer Ext 2', extends: 'Customer', fields: [{ id: 50001, name: 'Tier', type: 'Enum', enum: 'No Such Enum' }], modify: [{ field: 'Nmae', properties: { caption: 'x' } }] },
+          {
+            type: 'tableextension',
+            id: 50001,
+            name: 'Customer Ext 2',
+            extends: 'Customer',
+            fields: [{ id: 50001, name: 'Tier', type: 'Enum', enum: 'No Such Enum' }],
+            modify: [{ field: 'Nmae', properties: { caption: 'x' } }],
+          },
           { type: 'pageextension', id: 50000, name: 'Card Ext', extends: 'Customer Crad', controls: [{ name: 'X' }] },
-          { type: 'pageextension', id: 50001, name: 'Card Ext 2', extends: 'Customer Card', controls: [{ name: 'Y', field: 'Nope', anchor: { position: 'after', control: 'Missing' } }], modify: [{ control: 'Ghost', properties: { visible: false } }] },
+          {
+            type: 'pageextension',
+            id: 50001,
+            name: 'Card Ext 2',
+            extends: 'Customer Card',
+            controls: [{ name: 'Y', field: 'Nope', anchor: { position: 'after', control: 'Missing' } }],
+            modify: [{ control: 'Ghost', properties: { visible: false } }],
+          },
           { type: 'page', id: 50000, name: 'My List', pageType: 'List', sourceTable: 'Nothing' },
           { type: 'page', id: 50001, name: 'My Card', pageType: 'Card', sourceTable: 'Customer', controls: [{ name: 'Z', field: 'Zip' }] },
           { type: 'enumextension', id: 50000, name: 'Enum Ext', extends: 'Colour', values: [{ id: 50000, name: 'Red' }] },
           { type: 'enumextension', id: 50001, name: 'Blocked Ext', extends: 'Blocked Type', values: [{ id: 50000, name: 'Partly' }] },
-          { type: 'permissionset', id: 50000, name: 'PERMS', permissions: [{ objectType: 'tabledata', object: 'Ghost Table', read: true }, { objectType: 'codeunit', object: 'Ghost Unit', execute: true }, { objectType: 'page', object: '*', execute: true }, { objectType: 'codeunit', object: 'sales-post', execute: true }] },
+          {
+            type: 'permissionset',
+            id: 50000,
+            name: 'PERMS',
+            permissions: [
+              { objectType: 'tabledata', object: 'Ghost Table', read: true },
+              { objectType: 'codeunit', object: 'Ghost Unit', execute: true },
+              { objectType: 'page', object: '*', execute: true },
+              { objectType: 'codeunit', object: 'sales-post', execute: true },
+            ],
+          },
           {
             type: 'codeunit',
             id: 50000,
@@ -92,10 +158,23 @@ describe('compileApp', () => {
               { name: 'S2', event: 'record.inserted', table: 'Customer', action: { op: 'requireField', field: 'Phone' } },
             ],
             install: [{ tag: 'I1', actions: [{ op: 'setValue', table: 'Customer', field: 'Fax', value: 1 }] }],
-            upgrade: [{ tag: 'U1', actions: [{ op: 'copyField', table: 'Ghost Table', from: 'a', to: 'b' }, { op: 'renameField', table: 'Customer', from: 'Old Name', to: 'New Name' }] }],
+            upgrade: [
+              {
+                tag: 'U1',
+                actions: [
+                  { op: 'copyField', table: 'Ghost Table', from: 'a', to: 'b' },
+                  { op: 'renameField', table: 'Customer', from: 'Old Name', to: 'New Name' },
+                ],
+              },
+            ],
           },
         ],
-        { tableData: [{ table: 'Ghost Table', rows: [{}] }, { table: 'Customer', rows: [{ 'No.': 'C1', Colour: 'red' }] }] },
+        {
+          tableData: [
+            { table: 'Ghost Table', rows: [{}] },
+            { table: 'Customer', rows: [{ 'No.': 'C1', Colour: 'red' }] },
+          ],
+        },
       ),
       app,
       [],
@@ -129,8 +208,28 @@ describe('compileApp', () => {
       mk(
         [
           { type: 'tableextension', id: 50000, name: 'Cust Ext', extends: 'customer', fields: [{ id: 50000, name: 'Colour', type: 'Text', length: 10 }] },
-          { type: 'pageextension', id: 50000, name: 'Card Ext', extends: 'customer card', controls: [{ name: 'Colour', field: 'colour', anchor: { position: 'before', control: 'name' } }], modify: [{ control: 'Colour', properties: { visible: true } }] },
-          { type: 'codeunit', id: 50000, name: 'Up', upgrade: [{ tag: 'U', actions: [{ op: 'renameField', table: 'Customer', from: 'Color', to: 'Colour' }, { op: 'deleteRows', table: 'Customer', where: { Colour: 'x' } }] }] },
+          {
+            type: 'pageextension',
+            id: 50000,
+            name: 'Card Ext',
+            extends: 'customer card',
+            controls: [{ name: 'Colour', field: 'colour', anchor: { position: 'before', control: 'name' } }],
+            modify: [{ control: 'Colour', properties: { visible: true } }],
+          },
+          {
+            type: 'codeunit',
+            id: 50000,
+            name: 'Up',
+            upgrade: [
+              {
+                tag: 'U',
+                actions: [
+                  { op: 'renameField', table: 'Customer', from: 'Color', to: 'Colour' },
+                  { op: 'deleteRows', table: 'Customer', where: { Colour: 'x' } },
+                ],
+              },
+            ],
+          },
         ],
         { tableData: [{ table: 'customer', rows: [{ 'No.': 'C1', COLOUR: 'red' }] }] },
       ),
@@ -152,8 +251,16 @@ describe('compileApp', () => {
       [],
     );
     expect(p).toEqual([
-      { code: 'ID_OUT_OF_RANGE', object: 'Far Away', message: 'codeunit 70000 "Far Away" lies outside the id ranges of "Candidate" by Tailspin 1.0.0.0 (50000..59999)' },
-      { code: 'ID_OUT_OF_RANGE', object: 'Cust Ext', message: 'table extension "Cust Ext" field 123 "Low" lies outside the id ranges of "Candidate" by Tailspin 1.0.0.0 (50000..59999)' },
+      {
+        code: 'ID_OUT_OF_RANGE',
+        object: 'Far Away',
+        message: 'codeunit 70000 "Far Away" lies outside the id ranges of "Candidate" by Tailspin 1.0.0.0 (50000..59999)',
+      },
+      {
+        code: 'ID_OUT_OF_RANGE',
+        object: 'Cust Ext',
+        message: 'table extension "Cust Ext" field 123 "Low" lies outside the id ranges of "Candidate" by Tailspin 1.0.0.0 (50000..59999)',
+      },
     ]);
   });
 

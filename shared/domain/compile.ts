@@ -109,9 +109,12 @@ class Scope {
   /** Adds the objects an app declares; extensions of objects are applied by addExtensions. */
   addDeclared(objects: readonly AppObject[], from: string): void {
     for (const o of objects) {
-      if (o.type === 'table' && !this.tables.has(key(o.name))) this.tables.set(key(o.name), { name: o.name, fields: o.fields.map((f) => ({ id: f.id, name: f.name, from })) });
-      else if (o.type === 'page' && !this.pages.has(key(o.name))) this.pages.set(key(o.name), { name: o.name, sourceTable: o.sourceTable, controls: o.controls.map((c) => c.name) });
-      else if (o.type === 'enum' && !this.enums.has(key(o.name))) this.enums.set(key(o.name), { name: o.name, extensible: o.extensible, values: o.values.map((v) => ({ id: v.id, name: v.name, from })) });
+      if (o.type === 'table' && !this.tables.has(key(o.name)))
+        this.tables.set(key(o.name), { name: o.name, fields: o.fields.map((f) => ({ id: f.id, name: f.name, from })) });
+      else if (o.type === 'page' && !this.pages.has(key(o.name)))
+        this.pages.set(key(o.name), { name: o.name, sourceTable: o.sourceTable, controls: o.controls.map((c) => c.name) });
+      else if (o.type === 'enum' && !this.enums.has(key(o.name)))
+        this.enums.set(key(o.name), { name: o.name, extensible: o.extensible, values: o.values.map((v) => ({ id: v.id, name: v.name, from })) });
       else if (o.type === 'codeunit') this.codeunits.add(key(o.name));
     }
   }
@@ -168,7 +171,8 @@ export function compileApp(candidate: AppDefinition, application: Application, p
       else seenInCandidate.set(k, o);
     }
     for (const a of application.objects) {
-      if (a.type === o.type && (a.id === o.id || key(a.name) === key(o.name))) fail('ID_COLLISION', `${label} collides with ${word} ${a.id} "${a.name}" of the application`, o.name);
+      if (a.type === o.type && (a.id === o.id || key(a.name) === key(o.name)))
+        fail('ID_COLLISION', `${label} collides with ${word} ${a.id} "${a.name}" of the application`, o.name);
     }
     for (const p of published) {
       if (key(p.manifest.id) === key(m.id)) continue;
@@ -188,7 +192,8 @@ export function compileApp(candidate: AppDefinition, application: Application, p
     }
   };
   const checkField = (table: string, field: string, object: string, context: string): void => {
-    if (scope.tables.has(key(table)) && !scope.field(table, field)) fail('COMPILE_FAILED', `${context} uses field "${field}" of table "${table}", which has no such field`, object);
+    if (scope.tables.has(key(table)) && !scope.field(table, field))
+      fail('COMPILE_FAILED', `${context} uses field "${field}" of table "${table}", which has no such field`, object);
   };
   const checkTable = (table: string, object: string, context: string): boolean => {
     if (scope.tables.has(key(table))) return true;
@@ -205,16 +210,26 @@ export function compileApp(candidate: AppDefinition, application: Application, p
         continue;
       }
       for (const f of o.fields) {
-        if (!inIdRanges(f.id, m.idRanges)) fail('ID_OUT_OF_RANGE', `table extension "${o.name}" field ${f.id} "${f.name}" lies outside the id ranges of ${self} (${fmtRanges(m.idRanges)})`, o.name);
+        if (!inIdRanges(f.id, m.idRanges))
+          fail(
+            'ID_OUT_OF_RANGE',
+            `table extension "${o.name}" field ${f.id} "${f.name}" lies outside the id ranges of ${self} (${fmtRanges(m.idRanges)})`,
+            o.name,
+          );
         const clash = t.fields.find((x) => x.id === f.id || key(x.name) === key(f.name));
         if (clash) {
-          fail('ID_COLLISION', `table extension "${o.name}" adds field ${f.id} "${f.name}" to table "${t.name}", which already has field ${clash.id} "${clash.name}" from ${clash.from}`, o.name);
+          fail(
+            'ID_COLLISION',
+            `table extension "${o.name}" adds field ${f.id} "${f.name}" to table "${t.name}", which already has field ${clash.id} "${clash.name}" from ${clash.from}`,
+            o.name,
+          );
           continue;
         }
         t.fields.push({ id: f.id, name: f.name, from: self });
       }
       for (const mod of o.modify) {
-        if (!t.fields.some((x) => key(x.name) === key(mod.field))) fail('COMPILE_FAILED', `table extension "${o.name}" modifies field "${mod.field}" of table "${t.name}", which has no such field`, o.name);
+        if (!t.fields.some((x) => key(x.name) === key(mod.field)))
+          fail('COMPILE_FAILED', `table extension "${o.name}" modifies field "${mod.field}" of table "${t.name}", which has no such field`, o.name);
       }
     } else if (o.type === 'enumextension') {
       const e = scope.enums.get(key(o.extends));
@@ -229,7 +244,11 @@ export function compileApp(candidate: AppDefinition, application: Application, p
       for (const v of o.values) {
         const clash = e.values.find((x) => x.id === v.id || key(x.name) === key(v.name));
         if (clash) {
-          fail('ID_COLLISION', `enum extension "${o.name}" adds value ${v.id} "${v.name}" to enum "${e.name}", which already has value ${clash.id} "${clash.name}" from ${clash.from}`, o.name);
+          fail(
+            'ID_COLLISION',
+            `enum extension "${o.name}" adds value ${v.id} "${v.name}" to enum "${e.name}", which already has value ${clash.id} "${clash.name}" from ${clash.from}`,
+            o.name,
+          );
           continue;
         }
         e.values.push({ id: v.id, name: v.name, from: self });
@@ -252,7 +271,8 @@ export function compileApp(candidate: AppDefinition, application: Application, p
         }
         for (const c of o.controls) {
           if (c.field === undefined) continue;
-          if (o.sourceTable === undefined) fail('OBJECT_INVALID', `page "${o.name}" control "${c.name}" shows field "${c.field}", but the page has no source table`, o.name);
+          if (o.sourceTable === undefined)
+            fail('OBJECT_INVALID', `page "${o.name}" control "${c.name}" shows field "${c.field}", but the page has no source table`, o.name);
           else checkField(o.sourceTable, c.field, o.name, `page "${o.name}" control "${c.name}"`);
         }
         break;
@@ -269,16 +289,26 @@ export function compileApp(candidate: AppDefinition, application: Application, p
             continue;
           }
           if (c.anchor?.control !== undefined && !p.controls.some((x) => key(x) === key(c.anchor?.control ?? ''))) {
-            fail('COMPILE_FAILED', `page extension "${o.name}" places control "${c.name}" ${c.anchor.position} control "${c.anchor.control}", which page "${p.name}" does not have`, o.name);
+            fail(
+              'COMPILE_FAILED',
+              `page extension "${o.name}" places control "${c.name}" ${c.anchor.position} control "${c.anchor.control}", which page "${p.name}" does not have`,
+              o.name,
+            );
           }
           if (c.field !== undefined) {
-            if (p.sourceTable === undefined) fail('OBJECT_INVALID', `page extension "${o.name}" control "${c.name}" shows field "${c.field}", but page "${p.name}" has no source table`, o.name);
+            if (p.sourceTable === undefined)
+              fail(
+                'OBJECT_INVALID',
+                `page extension "${o.name}" control "${c.name}" shows field "${c.field}", but page "${p.name}" has no source table`,
+                o.name,
+              );
             else checkField(p.sourceTable, c.field, o.name, `page extension "${o.name}" control "${c.name}"`);
           }
           p.controls.push(c.name);
         }
         for (const mod of o.modify) {
-          if (!p.controls.some((x) => key(x) === key(mod.control))) fail('COMPILE_FAILED', `page extension "${o.name}" modifies control "${mod.control}" of page "${p.name}", which has no such control`, o.name);
+          if (!p.controls.some((x) => key(x) === key(mod.control)))
+            fail('COMPILE_FAILED', `page extension "${o.name}" modifies control "${mod.control}" of page "${p.name}", which has no such control`, o.name);
         }
         break;
       }
@@ -286,7 +316,11 @@ export function compileApp(candidate: AppDefinition, application: Application, p
         for (const perm of o.permissions) {
           if (perm.object === '*') continue;
           const exists =
-            perm.objectType === 'page' ? scope.pages.has(key(perm.object)) : perm.objectType === 'codeunit' ? scope.codeunits.has(key(perm.object)) : scope.tables.has(key(perm.object));
+            perm.objectType === 'page'
+              ? scope.pages.has(key(perm.object))
+              : perm.objectType === 'codeunit'
+                ? scope.codeunits.has(key(perm.object))
+                : scope.tables.has(key(perm.object));
           if (!exists) fail('COMPILE_FAILED', `permission set "${o.name}" grants ${perm.objectType} "${perm.object}", ${notFound}`, o.name);
         }
         break;

@@ -92,10 +92,12 @@ function propertyChangesOf(objects: readonly AppObject[]): PropertyChange[] {
   for (const o of objects) {
     if (o.type === 'tableextension') {
       for (const m of o.modify)
-        for (const [p, v] of Object.entries(m.properties)) if (v !== undefined) out.push({ memberKind: 'field', objectType: 'table', object: o.extends, member: m.field, property: p });
+        for (const [p, v] of Object.entries(m.properties))
+          if (v !== undefined) out.push({ memberKind: 'field', objectType: 'table', object: o.extends, member: m.field, property: p });
     } else if (o.type === 'pageextension') {
       for (const m of o.modify)
-        for (const [p, v] of Object.entries(m.properties)) if (v !== undefined) out.push({ memberKind: 'control', objectType: 'page', object: o.extends, member: m.control, property: p });
+        for (const [p, v] of Object.entries(m.properties))
+          if (v !== undefined) out.push({ memberKind: 'control', objectType: 'page', object: o.extends, member: m.control, property: p });
     }
   }
   return out;

@@ -84,7 +84,9 @@ describe('ManifestSchema on real app.json', () => {
   });
 
   it('refuses both idRange and idRanges, and appId differing from id', () => {
-    expect(ManifestSchema.safeParse({ ...realAppJson, idRanges: [{ from: 1, to: 2 }] }).error?.issues[0]?.message).toBe('give either idRange or idRanges, not both');
+    expect(ManifestSchema.safeParse({ ...realAppJson, idRanges: [{ from: 1, to: 2 }] }).error?.issues[0]?.message).toBe(
+      'give either idRange or idRanges, not both',
+    );
     const deps = [{ appId: '63ca2fa4-4f03-4f2b-a480-172fef340d3f', id: '437dbf0e-84ff-417a-965d-ed2bb9650972', name: 'X', publisher: 'Y', version: '1.0.0.0' }];
     const r = ManifestSchema.safeParse({ ...realAppJson, dependencies: deps });
     expect(r.error?.issues[0]?.path).toEqual(['dependencies', 0, 'appId']);

@@ -34,9 +34,7 @@ export const DependencySchema = z
   .strict();
 
 /** An app that may use this one's objects with Access = Internal. */
-export const InternalsVisibleToSchema = z
-  .object({ id: GuidSchema, name: NameSchema.optional(), publisher: NameSchema.optional() })
-  .strict();
+export const InternalsVisibleToSchema = z.object({ id: GuidSchema, name: NameSchema.optional(), publisher: NameSchema.optional() }).strict();
 
 export const TargetSchema = z.enum(['OnPrem', 'Cloud', 'Internal', 'Extension']);
 
@@ -67,7 +65,10 @@ const MANIFEST_FIELDS = {
   /** The minimum application version; "0.0.0.0" when the manifest has none (an app that depends on no application). */
   application: VersionSchema,
   platform: VersionSchema.optional(),
-  runtime: z.string().regex(/^\d{1,4}(\.\d{1,9}){0,3}$/, 'must be a runtime version such as 14.0').optional(),
+  runtime: z
+    .string()
+    .regex(/^\d{1,4}(\.\d{1,9}){0,3}$/, 'must be a runtime version such as 14.0')
+    .optional(),
   target: TargetSchema.optional(),
   privacyStatement: Url.optional(),
   EULA: Url.optional(),
@@ -102,7 +103,23 @@ const MANIFEST_FIELDS = {
 export const KNOWN_MANIFEST_FIELDS: readonly string[] = [...Object.keys(MANIFEST_FIELDS).filter((k) => k !== 'extra'), 'idRange', '$schema'];
 
 /** Known fields whose empty string ("logo": "" in a generated app.json) means "not set". */
-const EMPTY_MEANS_ABSENT = ['brief', 'description', 'privacyStatement', 'EULA', 'help', 'url', 'contextSensitiveHelpUrl', 'helpBaseUrl', 'logo', 'platform', 'application', 'runtime', 'applicationInsightsKey', 'applicationInsightsConnectionString', 'test'];
+const EMPTY_MEANS_ABSENT = [
+  'brief',
+  'description',
+  'privacyStatement',
+  'EULA',
+  'help',
+  'url',
+  'contextSensitiveHelpUrl',
+  'helpBaseUrl',
+  'logo',
+  'platform',
+  'application',
+  'runtime',
+  'applicationInsightsKey',
+  'applicationInsightsConnectionString',
+  'test',
+];
 
 /** Edit distance with adjacent swaps (optimal string alignment), for "did you mean". */
 export function editDistance(a: string, b: string): number {

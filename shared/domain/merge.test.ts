@@ -100,7 +100,12 @@ describe('mergeView', () => {
       'record.inserted/Customer/post-operation/10/Rewards/LateRewards',
     ]);
     const init = v.subscribers.find((s) => s.name === 'InitPoints');
-    expect(init).toMatchObject({ ownerAppId: L, codeunitId: 50100, codeunit: 'Loyalty Subscribers', action: { op: 'setField', field: 'Loyalty Points', value: 0 } });
+    expect(init).toMatchObject({
+      ownerAppId: L,
+      codeunitId: 50100,
+      codeunit: 'Loyalty Subscribers',
+      action: { op: 'setField', field: 'Loyalty Points', value: 0 },
+    });
   });
 
   it('applies extensions in dependency order whatever order they are given in', () => {
@@ -168,8 +173,16 @@ describe('mergeView', () => {
   });
 
   it('throws naming the cycle when installed extensions depend on each other in a circle', () => {
-    const x = makeApp({ id: '66666666-6666-4666-8666-666666666661', name: 'X', dependencies: [{ id: '66666666-6666-4666-8666-666666666662', name: 'Y', publisher: 'Contoso', version: '1.0.0.0' }] });
-    const y = makeApp({ id: '66666666-6666-4666-8666-666666666662', name: 'Y', dependencies: [{ id: '66666666-6666-4666-8666-666666666661', name: 'X', publisher: 'Contoso', version: '1.0.0.0' }] });
+    const x = makeApp({
+      id: '66666666-6666-4666-8666-666666666661',
+      name: 'X',
+      dependencies: [{ id: '66666666-6666-4666-8666-666666666662', name: 'Y', publisher: 'Contoso', version: '1.0.0.0' }],
+    });
+    const y = makeApp({
+      id: '66666666-6666-4666-8666-666666666662',
+      name: 'Y',
+      dependencies: [{ id: '66666666-6666-4666-8666-666666666661', name: 'X', publisher: 'Contoso', version: '1.0.0.0' }],
+    });
     expect(() => mergeView(app, [x, y])).toThrow(DependencyCycleError);
   });
 

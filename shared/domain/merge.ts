@@ -90,7 +90,11 @@ const STAGE_RANK: Record<RegisteredSubscriber['stage'], number> = { 'pre-validat
 
 const key = (name: string): string => name.toLowerCase();
 
-function pickProperties<K extends string>(source: Partial<Record<K, unknown>>, names: readonly K[], ownerAppId: string): { properties: Record<string, unknown>; propertyOwners: Record<string, string> } {
+function pickProperties<K extends string>(
+  source: Partial<Record<K, unknown>>,
+  names: readonly K[],
+  ownerAppId: string,
+): { properties: Record<string, unknown>; propertyOwners: Record<string, string> } {
   const properties: Record<string, unknown> = {};
   const propertyOwners: Record<string, string> = {};
   for (const p of names) {
@@ -112,7 +116,10 @@ function mergedField(f: Field, ownerAppId: string): MergedField {
   return out;
 }
 
-function mergedControl(c: { name: string; field?: string | undefined; group?: string | undefined } & Partial<Record<(typeof CONTROL_PROPERTIES)[number], unknown>>, ownerAppId: string): MergedControl {
+function mergedControl(
+  c: { name: string; field?: string | undefined; group?: string | undefined } & Partial<Record<(typeof CONTROL_PROPERTIES)[number], unknown>>,
+  ownerAppId: string,
+): MergedControl {
   const { properties, propertyOwners } = pickProperties(c, CONTROL_PROPERTIES, ownerAppId);
   const out: MergedControl = { name: c.name, ownerAppId, properties, propertyOwners };
   if (c.field !== undefined) out.field = c.field;
@@ -193,7 +200,14 @@ export function mergeView(application: Application, installed: readonly AppDefin
         break;
       }
       case 'page': {
-        const p: MergedPage = { id: o.id, name: o.name, pageType: o.pageType, ownerAppId, controls: o.controls.map((c) => mergedControl(c, ownerAppId)), extendedBy: [] };
+        const p: MergedPage = {
+          id: o.id,
+          name: o.name,
+          pageType: o.pageType,
+          ownerAppId,
+          controls: o.controls.map((c) => mergedControl(c, ownerAppId)),
+          extendedBy: [],
+        };
         if (o.sourceTable !== undefined) p.sourceTable = o.sourceTable;
         view.pages.push(p);
         if (!pages.has(key(o.name))) pages.set(key(o.name), p);
@@ -222,7 +236,9 @@ export function mergeView(application: Application, installed: readonly AppDefin
           name: o.name,
           ownerAppId,
           extensible: o.extensible,
-          values: o.values.map((v) => (v.caption === undefined ? { id: v.id, name: v.name, ownerAppId } : { id: v.id, name: v.name, caption: v.caption, ownerAppId })),
+          values: o.values.map((v) =>
+            v.caption === undefined ? { id: v.id, name: v.name, ownerAppId } : { id: v.id, name: v.name, caption: v.caption, ownerAppId },
+          ),
         };
         view.enums.push(e);
         if (!enums.has(key(o.name))) enums.set(key(o.name), e);
@@ -231,7 +247,8 @@ export function mergeView(application: Application, installed: readonly AppDefin
       case 'enumextension': {
         const e = enums.get(key(o.extends));
         if (!e) break;
-        for (const v of o.values) e.values.push(v.caption === undefined ? { id: v.id, name: v.name, ownerAppId } : { id: v.id, name: v.name, caption: v.caption, ownerAppId });
+        for (const v of o.values)
+          e.values.push(v.caption === undefined ? { id: v.id, name: v.name, ownerAppId } : { id: v.id, name: v.name, caption: v.caption, ownerAppId });
         break;
       }
       case 'permissionset':

@@ -55,7 +55,11 @@ describe('movePrecheck', () => {
       '"Rewards" by Fabrikam 2.0.0.0 is installed in tenant "acme" but "west" has only version 3.0.0.0, 1.0.0.0',
     ]);
     expect(r.waysOut).toEqual([
-      { kind: 'publish-missing', apps: [loyalty, rewards], description: 'publish "Loyalty" by Contoso 1.0.0.0, "Rewards" by Fabrikam 2.0.0.0 on "west" from the catalog of "east", then move' },
+      {
+        kind: 'publish-missing',
+        apps: [loyalty, rewards],
+        description: 'publish "Loyalty" by Contoso 1.0.0.0, "Rewards" by Fabrikam 2.0.0.0 on "west" from the catalog of "east", then move',
+      },
       {
         kind: 'uninstall-first',
         apps: [loyalty, rewards],

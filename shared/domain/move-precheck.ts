@@ -43,7 +43,8 @@ export function movePrecheck(input: MovePrecheckInput): MovePrecheckReport {
     const unique = [...new Set(versions)];
     const status = unique.includes(a.version) ? 'present' : unique.length > 0 ? 'other-version' : 'missing';
     if (status === 'missing') problems.push(`${describeApp(a)} is installed in tenant "${tenantId}" but not published on "${destination.name}"`);
-    if (status === 'other-version') problems.push(`${describeApp(a)} is installed in tenant "${tenantId}" but "${destination.name}" has only version ${unique.join(', ')}`);
+    if (status === 'other-version')
+      problems.push(`${describeApp(a)} is installed in tenant "${tenantId}" but "${destination.name}" has only version ${unique.join(', ')}`);
     return { ...a, status, destinationVersions: unique };
   });
 
@@ -54,7 +55,11 @@ export function movePrecheck(input: MovePrecheckInput): MovePrecheckReport {
   const waysOut: MovePrecheckReport['waysOut'] = [];
   if (absent.length > 0) {
     const list = absent.map(describeApp).join(', ');
-    waysOut.push({ kind: 'publish-missing', apps: absent, description: `publish ${list} on "${destination.name}" from the catalog of "${source.name}", then move` });
+    waysOut.push({
+      kind: 'publish-missing',
+      apps: absent,
+      description: `publish ${list} on "${destination.name}" from the catalog of "${source.name}", then move`,
+    });
     waysOut.push({
       kind: 'uninstall-first',
       apps: absent,

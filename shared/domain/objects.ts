@@ -7,20 +7,7 @@ import { VersionSchema } from './version.js';
 
 export const ObjectIdSchema = z.number().int().min(1).max(1_999_999_999);
 
-export const FieldTypeSchema = z.enum([
-  'Code',
-  'Text',
-  'Integer',
-  'BigInteger',
-  'Decimal',
-  'Boolean',
-  'Date',
-  'DateTime',
-  'Time',
-  'Guid',
-  'Option',
-  'Enum',
-]);
+export const FieldTypeSchema = z.enum(['Code', 'Text', 'Integer', 'BigInteger', 'Decimal', 'Boolean', 'Date', 'DateTime', 'Time', 'Guid', 'Option', 'Enum']);
 export type FieldType = z.infer<typeof FieldTypeSchema>;
 
 /** Field properties an extension may change on a field it does not own. */
@@ -57,9 +44,7 @@ export const FieldSchema = z
   });
 export type Field = z.infer<typeof FieldSchema>;
 
-export const KeySchema = z
-  .object({ fields: z.array(NameSchema).min(1).max(16), clustered: z.boolean().optional() })
-  .strict();
+export const KeySchema = z.object({ fields: z.array(NameSchema).min(1).max(16), clustered: z.boolean().optional() }).strict();
 
 const uniqueBy = <T>(items: readonly T[], key: (t: T) => string | number): string | number | undefined => {
   const seen = new Set<string | number>();
@@ -99,9 +84,7 @@ export const TableSchema = z
   });
 export type Table = z.infer<typeof TableSchema>;
 
-export const FieldModificationSchema = z
-  .object({ field: NameSchema, properties: FieldPropertiesSchema })
-  .strict();
+export const FieldModificationSchema = z.object({ field: NameSchema, properties: FieldPropertiesSchema }).strict();
 
 export const TableExtensionSchema = z
   .object({
@@ -131,10 +114,7 @@ export const ControlPropertiesSchema = z
   })
   .strict();
 
-export const ControlSchema = z
-  .object({ name: NameSchema, field: NameSchema.optional(), group: NameSchema.optional() })
-  .merge(ControlPropertiesSchema)
-  .strict();
+export const ControlSchema = z.object({ name: NameSchema, field: NameSchema.optional(), group: NameSchema.optional() }).merge(ControlPropertiesSchema).strict();
 
 export const PageSchema = z
   .object({
@@ -162,19 +142,23 @@ export const PageExtensionSchema = z
     controls: z
       .array(
         ControlSchema.extend({
-          anchor: z.object({ position: z.enum(['before', 'after', 'first', 'last']), control: NameSchema.optional() }).strict().optional(),
+          anchor: z
+            .object({ position: z.enum(['before', 'after', 'first', 'last']), control: NameSchema.optional() })
+            .strict()
+            .optional(),
         }).strict(),
       )
       .max(500)
       .default([]),
-    modify: z.array(z.object({ control: NameSchema, properties: ControlPropertiesSchema }).strict()).max(500).default([]),
+    modify: z
+      .array(z.object({ control: NameSchema, properties: ControlPropertiesSchema }).strict())
+      .max(500)
+      .default([]),
   })
   .strict();
 export type PageExtension = z.infer<typeof PageExtensionSchema>;
 
-export const EnumValueSchema = z
-  .object({ id: z.number().int().min(0).max(1_999_999_999), name: NameSchema, caption: z.string().max(250).optional() })
-  .strict();
+export const EnumValueSchema = z.object({ id: z.number().int().min(0).max(1_999_999_999), name: NameSchema, caption: z.string().max(250).optional() }).strict();
 
 export const EnumSchema = z
   .object({
@@ -255,7 +239,8 @@ export const SubscriberSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.event.startsWith('record.') && !s.table) ctx.addIssue({ code: 'custom', path: ['table'], message: `subscriber "${s.name}" to ${s.event} needs a table` });
+    if (s.event.startsWith('record.') && !s.table)
+      ctx.addIssue({ code: 'custom', path: ['table'], message: `subscriber "${s.name}" to ${s.event} needs a table` });
   });
 
 /** One step of data: runs in every company, at most once per company for its tag. */
@@ -290,9 +275,7 @@ export const UpgradeStepSchema = z
   .strict();
 export type UpgradeStep = z.infer<typeof UpgradeStepSchema>;
 
-export const InstallStepSchema = z
-  .object({ tag: z.string().min(1).max(100), actions: z.array(DataActionSchema).min(1).max(100) })
-  .strict();
+export const InstallStepSchema = z.object({ tag: z.string().min(1).max(100), actions: z.array(DataActionSchema).min(1).max(100) }).strict();
 
 export const CodeunitSchema = z
   .object({
@@ -320,9 +303,7 @@ export const AppObjectSchema = z.discriminatedUnion('type', [
 export type AppObject = z.infer<typeof AppObjectSchema>;
 
 /** Table data shipped in a package: rows by field name, loaded in every company on first install. */
-export const TableDataSchema = z
-  .object({ table: NameSchema, rows: z.array(z.record(z.string(), z.unknown())).max(100_000) })
-  .strict();
+export const TableDataSchema = z.object({ table: NameSchema, rows: z.array(z.record(z.string(), z.unknown())).max(100_000) }).strict();
 export type TableData = z.infer<typeof TableDataSchema>;
 
 /** The base application of a deployment. */

@@ -49,7 +49,12 @@ describe('planInstall', () => {
     const transitive = planInstall(c, [b, c], []);
     expect(transitive.missing).toEqual([{ id: FIXTURE_IDS.chainA, name: 'Chain A', minVersion: '1.0.0.0', requiredBy: 'Chain B' }]);
 
-    const needs2 = makeApp({ id: FIXTURE_IDS.chainB, name: 'Chain B', version: '2.0.0.0', dependencies: [{ id: FIXTURE_IDS.chainA, name: 'Chain A', publisher: 'Contoso', version: '2.0.0.0' }] });
+    const needs2 = makeApp({
+      id: FIXTURE_IDS.chainB,
+      name: 'Chain B',
+      version: '2.0.0.0',
+      dependencies: [{ id: FIXTURE_IDS.chainA, name: 'Chain A', publisher: 'Contoso', version: '2.0.0.0' }],
+    });
     expect(planInstall(needs2, [a, needs2], []).missing).toEqual([{ id: FIXTURE_IDS.chainA, name: 'Chain A', minVersion: '2.0.0.0', requiredBy: 'Chain B' }]);
     const tooOld = planInstall(needs2, [a, needs2], [at(a)]);
     expect(tooOld.missing).toEqual([{ id: FIXTURE_IDS.chainA, name: 'Chain A', minVersion: '2.0.0.0', requiredBy: 'Chain B' }]);
@@ -58,7 +63,11 @@ describe('planInstall', () => {
 
   it('lists the target as already installed and plans nothing when it is installed', () => {
     const plan = planInstall(loyaltyApp('2.0.0.0'), [loyaltyApp(), loyaltyApp('2.0.0.0')], [{ id: FIXTURE_IDS.loyalty.toUpperCase(), version: '1.0.0.0' }]);
-    expect(plan).toEqual({ install: [], missing: [], alreadyInstalled: [{ id: FIXTURE_IDS.loyalty, name: 'Loyalty', publisher: 'Contoso', version: '1.0.0.0' }] });
+    expect(plan).toEqual({
+      install: [],
+      missing: [],
+      alreadyInstalled: [{ id: FIXTURE_IDS.loyalty, name: 'Loyalty', publisher: 'Contoso', version: '1.0.0.0' }],
+    });
   });
 });
 
@@ -85,7 +94,11 @@ describe('planUninstall', () => {
     const plan = planUninstall(FIXTURE_IDS.diamond1, [d1, d2, d3, d4], true);
     expect(names(plan.uninstall)).toEqual(['Diamond 4 1.0.0.0', 'Diamond 3 1.0.0.0', 'Diamond 2 1.0.0.0', 'Diamond 1 1.0.0.0']);
     expect(names(planUninstall(FIXTURE_IDS.diamond2, [d1, d2, d3, d4], true).uninstall)).toEqual(['Diamond 4 1.0.0.0', 'Diamond 2 1.0.0.0']);
-    expect(names(planUninstall(FIXTURE_IDS.diamond1, [d1, d2, d3, d4], false).blockedBy)).toEqual(['Diamond 2 1.0.0.0', 'Diamond 3 1.0.0.0', 'Diamond 4 1.0.0.0']);
+    expect(names(planUninstall(FIXTURE_IDS.diamond1, [d1, d2, d3, d4], false).blockedBy)).toEqual([
+      'Diamond 2 1.0.0.0',
+      'Diamond 3 1.0.0.0',
+      'Diamond 4 1.0.0.0',
+    ]);
   });
 
   it('plans nothing for an extension that is not installed', () => {

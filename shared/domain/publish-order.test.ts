@@ -9,15 +9,30 @@ const BASE = '437dbf0e-84ff-417a-965d-ed2bb9650972';
 const TEST_LIB = guid(999_999);
 
 function app(name: string, id: string, deps: { id: string; name: string; version: string }[], version = '29.0.0.0'): PublishCandidate {
-  return { source: `${name}.app`, sha256: `sha-${id}-${version}`, manifest: { id, name, publisher: 'Microsoft', version, dependencies: deps.map((d) => ({ ...d, publisher: 'Microsoft' })) } };
+  return {
+    source: `${name}.app`,
+    sha256: `sha-${id}-${version}`,
+    manifest: { id, name, publisher: 'Microsoft', version, dependencies: deps.map((d) => ({ ...d, publisher: 'Microsoft' })) },
+  };
 }
 
 function catalog(): PublishCandidate[] {
   const out: PublishCandidate[] = [];
   // Listed in reverse dependency order on purpose: the plan must sort them.
-  for (let i = 0; i < 250; i++) out.push(app(`App ${i}`, guid(1000 + i), [{ id: BASE, name: 'Base Application', version: '29.0.0.0' }, ...(i % 10 === 9 ? [{ id: guid(1000 + i - 1), name: `App ${i - 1}`, version: '29.0.0.0' }] : [])]));
+  for (let i = 0; i < 250; i++)
+    out.push(
+      app(`App ${i}`, guid(1000 + i), [
+        { id: BASE, name: 'Base Application', version: '29.0.0.0' },
+        ...(i % 10 === 9 ? [{ id: guid(1000 + i - 1), name: `App ${i - 1}`, version: '29.0.0.0' }] : []),
+      ]),
+    );
   for (let i = 0; i < 50; i++) {
-    out.push(app(`Tests ${i}`, guid(5000 + i), [{ id: guid(1000 + i), name: `App ${i}`, version: '29.0.0.0' }, { id: TEST_LIB, name: 'Library Assert', version: '29.0.0.0' }]));
+    out.push(
+      app(`Tests ${i}`, guid(5000 + i), [
+        { id: guid(1000 + i), name: `App ${i}`, version: '29.0.0.0' },
+        { id: TEST_LIB, name: 'Library Assert', version: '29.0.0.0' },
+      ]),
+    );
   }
   // A test helper depending on Tests 0 (blocked transitively).
   out.push(app('Tests Helper', guid(6000), [{ id: guid(5000), name: 'Tests 0', version: '29.0.0.0' }]));
@@ -34,7 +49,8 @@ describe('planPublish on a Microsoft-shaped catalog', () => {
     expect(plan.order.length).toBe(252);
     const pos = new Map(plan.order.map((c, i) => [c.manifest.id, i]));
     expect(pos.get(SYSTEM)).toBeLessThan(pos.get(BASE)!);
-    for (const c of plan.order) for (const d of c.manifest.dependencies) expect(pos.get(d.id), `${c.source} after ${d.name}`).toBeLessThan(pos.get(c.manifest.id)!);
+    for (const c of plan.order)
+      for (const d of c.manifest.dependencies) expect(pos.get(d.id), `${c.source} after ${d.name}`).toBeLessThan(pos.get(c.manifest.id)!);
     expect(plan.refused.length).toBe(51);
     for (let i = 0; i < 50; i++) {
       const r = plan.refused.find((x) => x.candidate.source === `Tests ${i}.app`)!;
@@ -46,7 +62,9 @@ describe('planPublish on a Microsoft-shaped catalog', () => {
       );
     }
     const helper = plan.refused.find((x) => x.candidate.source === 'Tests Helper.app')!;
-    expect(helper.message).toBe('Tests Helper.app: "Tests Helper" by Microsoft 29.0.0.0 depends on "Tests 0" by Microsoft 29.0.0.0 (Tests 0.app), which is refused');
+    expect(helper.message).toBe(
+      'Tests Helper.app: "Tests Helper" by Microsoft 29.0.0.0 depends on "Tests 0" by Microsoft 29.0.0.0 (Tests 0.app), which is refused',
+    );
     expect(helper.blockedBy).toBe('Tests 0.app');
   });
 
@@ -66,7 +84,9 @@ describe('planPublish on a Microsoft-shaped catalog', () => {
     const changed = { ...lib, sha256: 'other' };
     const plan = planPublish([lib, changed], [{ manifest: lib.manifest, sha256: lib.sha256 }]);
     expect(plan.unchanged).toEqual([lib]);
-    expect(plan.refused.map((r) => [r.code, r.message])).toEqual([['ALREADY_PUBLISHED', `Lib.app: "Lib" by Microsoft 29.0.0.0 (${guid(1)}) is already in the catalog with different bytes; publish a new version`]]);
+    expect(plan.refused.map((r) => [r.code, r.message])).toEqual([
+      ['ALREADY_PUBLISHED', `Lib.app: "Lib" by Microsoft 29.0.0.0 (${guid(1)}) is already in the catalog with different bytes; publish a new version`],
+    ]);
   });
 
   it('refuses a cycle and publishes the rest', () => {

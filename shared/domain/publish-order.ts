@@ -56,7 +56,12 @@ export function planPublish<T extends PublishCandidate>(candidates: readonly T[]
       if (before.sha256 === c.sha256) unchanged.push(c);
       else {
         const where = seen.has(id) ? `${(before as T).source} in this set` : 'the catalog';
-        refused.push({ candidate: c, code: 'ALREADY_PUBLISHED', message: `${c.source}: ${describeApp(c.manifest)} (${c.manifest.id}) is already in ${where} with different bytes; publish a new version`, blocks: [] });
+        refused.push({
+          candidate: c,
+          code: 'ALREADY_PUBLISHED',
+          message: `${c.source}: ${describeApp(c.manifest)} (${c.manifest.id}) is already in ${where} with different bytes; publish a new version`,
+          blocks: [],
+        });
       }
       continue;
     }
@@ -76,7 +81,9 @@ export function planPublish<T extends PublishCandidate>(candidates: readonly T[]
   // Packages whose dependency is nowhere at all are the root refusals; then whatever waits only on refused ones.
   const rootOf = new Map<T, { missing?: Dependency; blockedBy?: T }>();
   for (const c of pending) {
-    const missing = c.manifest.dependencies.find((d) => !satisfiedByPublished(d) && (candidatesById.get(key(d.id)) ?? []).every((x) => !isAtLeast(x.manifest.version, d.version)));
+    const missing = c.manifest.dependencies.find(
+      (d) => !satisfiedByPublished(d) && (candidatesById.get(key(d.id)) ?? []).every((x) => !isAtLeast(x.manifest.version, d.version)),
+    );
     if (missing) {
       rootOf.set(c, { missing });
       live.delete(c);
@@ -127,18 +134,33 @@ export function planPublish<T extends PublishCandidate>(candidates: readonly T[]
       });
     } else {
       const b = why.blockedBy!;
-      refused.push({ candidate: c, code: 'DEPENDENCY_MISSING', message: `${c.source}: ${describeApp(c.manifest)} depends on ${describeApp(b.manifest)} (${b.source}), which is refused${tail}`, blockedBy: b.source, blocks: blocked });
+      refused.push({
+        candidate: c,
+        code: 'DEPENDENCY_MISSING',
+        message: `${c.source}: ${describeApp(c.manifest)} depends on ${describeApp(b.manifest)} (${b.source}), which is refused${tail}`,
+        blockedBy: b.source,
+        blocks: blocked,
+      });
     }
   }
 
   const ready = pending.filter((c) => live.has(c));
   try {
-    return { order: dependencyOrder(ready.map((c) => ({ id: ident(c.manifest), name: c.source, c, dependencies: resolvedEdges(c, ready) }))).map((n) => n.c), unchanged, refused };
+    return {
+      order: dependencyOrder(ready.map((c) => ({ id: ident(c.manifest), name: c.source, c, dependencies: resolvedEdges(c, ready) }))).map((n) => n.c),
+      unchanged,
+      refused,
+    };
   } catch (e) {
     if (!(e instanceof DependencyCycleError)) throw e;
     const inCycle = new Set(e.cycle);
     for (const c of ready.filter((x) => inCycle.has(x.source))) {
-      refused.push({ candidate: c, code: 'DEPENDENCY_CYCLE', message: `${c.source}: ${describeApp(c.manifest)} is in a dependency cycle: ${e.cycle.join(' -> ')}`, blocks: [] });
+      refused.push({
+        candidate: c,
+        code: 'DEPENDENCY_CYCLE',
+        message: `${c.source}: ${describeApp(c.manifest)} is in a dependency cycle: ${e.cycle.join(' -> ')}`,
+        blocks: [],
+      });
     }
     const rest = ready.filter((x) => !inCycle.has(x.source));
     const sub = planPublish(rest, published);

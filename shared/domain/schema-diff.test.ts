@@ -50,8 +50,28 @@ describe('diffAppSchema', () => {
     const b = version('2.0.0.0', [K, { id: 2, name: 'Total Amount', type: 'Decimal' }], [{ id: 50100, name: 'Loyalty Points', type: 'Integer' }]);
     const changes = diffAppSchema(a, b, app);
     expect(changes).toEqual([
-      { kind: 'field-renamed', table: 'Ledger', tableId: 50100, field: 'Total Amount', fieldId: 2, from: 'Amount', to: 'Total Amount', destructive: false, description: 'field 2 of table "Ledger" is renamed from "Amount" to "Total Amount"; its data is kept' },
-      { kind: 'field-renamed', table: 'Customer', tableId: 18, field: 'Loyalty Points', fieldId: 50100, from: 'Points', to: 'Loyalty Points', destructive: false, description: 'field 50100 of table "Customer" is renamed from "Points" to "Loyalty Points"; its data is kept' },
+      {
+        kind: 'field-renamed',
+        table: 'Ledger',
+        tableId: 50100,
+        field: 'Total Amount',
+        fieldId: 2,
+        from: 'Amount',
+        to: 'Total Amount',
+        destructive: false,
+        description: 'field 2 of table "Ledger" is renamed from "Amount" to "Total Amount"; its data is kept',
+      },
+      {
+        kind: 'field-renamed',
+        table: 'Customer',
+        tableId: 18,
+        field: 'Loyalty Points',
+        fieldId: 50100,
+        from: 'Points',
+        to: 'Loyalty Points',
+        destructive: false,
+        description: 'field 50100 of table "Customer" is renamed from "Points" to "Loyalty Points"; its data is kept',
+      },
     ]);
   });
 
@@ -133,7 +153,15 @@ describe('diffAppSchema', () => {
 
   it('reports a changed primary key (by field id, so a renamed key field is no change)', () => {
     const a = version('1.0.0.0', [K, { id: 2, name: 'L', type: 'Integer' }], [], ['K']);
-    const renamed = version('2.0.0.0', [{ ...K, name: 'Key' }, { id: 2, name: 'L', type: 'Integer' }], [], ['Key']);
+    const renamed = version(
+      '2.0.0.0',
+      [
+        { ...K, name: 'Key' },
+        { id: 2, name: 'L', type: 'Integer' },
+      ],
+      [],
+      ['Key'],
+    );
     expect(diffAppSchema(a, renamed, app).map((c) => c.kind)).toEqual(['field-renamed']);
     const b = version('2.0.0.0', [K, { id: 2, name: 'L', type: 'Integer' }], [], ['K', 'L']);
     const changes = diffAppSchema(a, b, app);
@@ -150,11 +178,24 @@ describe('diffAppSchema', () => {
     ]);
   });
 
-  it("resolves tables of dependencies from `others`, else matches by name with table id 0", () => {
+  it('resolves tables of dependencies from `others`, else matches by name with table id 0', () => {
     const { a, b } = chainApps();
-    const b2 = makeApp({ id: FIXTURE_IDS.chainB, name: 'Chain B', version: '2.0.0.0', objects: [{ type: 'tableextension', id: 80100, name: 'A Setup B', extends: 'a setup', fields: [] }] });
+    const b2 = makeApp({
+      id: FIXTURE_IDS.chainB,
+      name: 'Chain B',
+      version: '2.0.0.0',
+      objects: [{ type: 'tableextension', id: 80100, name: 'A Setup B', extends: 'a setup', fields: [] }],
+    });
     expect(diffAppSchema(b, b2, app, [a])).toEqual([
-      { kind: 'field-removed', table: 'A Setup', tableId: 80000, field: 'B Value', fieldId: 80100, destructive: true, description: 'field 80100 "B Value" is removed from table "A Setup"; its data will be lost' },
+      {
+        kind: 'field-removed',
+        table: 'A Setup',
+        tableId: 80000,
+        field: 'B Value',
+        fieldId: 80100,
+        destructive: true,
+        description: 'field 80100 "B Value" is removed from table "A Setup"; its data will be lost',
+      },
     ]);
     const unresolved = diffAppSchema(b, b2, app);
     expect(unresolved.map((c) => [c.kind, c.tableId, c.field])).toEqual([['field-removed', 0, 'B Value']]);

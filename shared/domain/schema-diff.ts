@@ -84,11 +84,29 @@ function diffFields(table: string, tableId: number, before: Map<number, Field>, 
   for (const [id, f] of before) {
     const g = after.get(id);
     if (!g) {
-      out.push({ kind: 'field-removed', table, tableId, field: f.name, fieldId: id, destructive: true, description: `field ${id} "${f.name}" is removed from ${where}; its data will be lost` });
+      out.push({
+        kind: 'field-removed',
+        table,
+        tableId,
+        field: f.name,
+        fieldId: id,
+        destructive: true,
+        description: `field ${id} "${f.name}" is removed from ${where}; its data will be lost`,
+      });
       continue;
     }
     if (f.name !== g.name) {
-      out.push({ kind: 'field-renamed', table, tableId, field: g.name, fieldId: id, from: f.name, to: g.name, destructive: false, description: `field ${id} of ${where} is renamed from "${f.name}" to "${g.name}"; its data is kept` });
+      out.push({
+        kind: 'field-renamed',
+        table,
+        tableId,
+        field: g.name,
+        fieldId: id,
+        from: f.name,
+        to: g.name,
+        destructive: false,
+        description: `field ${id} of ${where} is renamed from "${f.name}" to "${g.name}"; its data is kept`,
+      });
     }
     const sameType = f.type === g.type && (f.type !== 'Enum' || key(f.enum ?? '') === key(g.enum ?? ''));
     if (!sameType) {
@@ -102,7 +120,9 @@ function diffFields(table: string, tableId: number, before: Map<number, Field>, 
         from: describeFieldType(f),
         to: describeFieldType(g),
         destructive: !widening,
-        description: `field ${id} "${g.name}" of ${where} changes type from ${describeFieldType(f)} to ${describeFieldType(g)}` + (widening ? '; every value fits' : '; values that do not convert will be lost'),
+        description:
+          `field ${id} "${g.name}" of ${where} changes type from ${describeFieldType(f)} to ${describeFieldType(g)}` +
+          (widening ? '; every value fits' : '; values that do not convert will be lost'),
       });
     } else if (f.length !== undefined && g.length !== undefined && f.length !== g.length) {
       const narrowed = g.length < f.length;
@@ -115,12 +135,23 @@ function diffFields(table: string, tableId: number, before: Map<number, Field>, 
         from: String(f.length),
         to: String(g.length),
         destructive: narrowed,
-        description: `field ${id} "${g.name}" of ${where} ${narrowed ? 'narrows' : 'widens'} from ${describeFieldType(f)} to ${describeFieldType(g)}` + (narrowed ? '; longer values will be lost' : ''),
+        description:
+          `field ${id} "${g.name}" of ${where} ${narrowed ? 'narrows' : 'widens'} from ${describeFieldType(f)} to ${describeFieldType(g)}` +
+          (narrowed ? '; longer values will be lost' : ''),
       });
     }
   }
   for (const [id, g] of after) {
-    if (!before.has(id)) out.push({ kind: 'field-added', table, tableId, field: g.name, fieldId: id, destructive: false, description: `field ${id} "${g.name}" (${describeFieldType(g)}) is added to ${where}` });
+    if (!before.has(id))
+      out.push({
+        kind: 'field-added',
+        table,
+        tableId,
+        field: g.name,
+        fieldId: id,
+        destructive: false,
+        description: `field ${id} "${g.name}" (${describeFieldType(g)}) is added to ${where}`,
+      });
   }
 }
 
@@ -131,14 +162,25 @@ const primaryKeyIds = (t: Table): number[] => (t.keys[0]?.fields ?? []).map((n) 
  * `others` (optional) are the extension's dependencies, used to find the ids of their tables it extends;
  * a table that cannot be found is matched by name and reported with tableId 0.
  */
-export function diffAppSchema(from: AppDefinition | null, to: AppDefinition | null, application: Application, others: readonly AppDefinition[] = []): SchemaChange[] {
+export function diffAppSchema(
+  from: AppDefinition | null,
+  to: AppDefinition | null,
+  application: Application,
+  others: readonly AppDefinition[] = [],
+): SchemaChange[] {
   const a = ownedSchema(from, application, others);
   const b = ownedSchema(to, application, others);
   const out: SchemaChange[] = [];
   for (const [id, t] of a.tables) {
     const u = b.tables.get(id);
     if (!u) {
-      out.push({ kind: 'table-removed', table: t.name, tableId: id, destructive: true, description: `table ${id} "${t.name}" is removed; its data will be lost` });
+      out.push({
+        kind: 'table-removed',
+        table: t.name,
+        tableId: id,
+        destructive: true,
+        description: `table ${id} "${t.name}" is removed; its data will be lost`,
+      });
       continue;
     }
     diffFields(u.name, id, new Map(t.fields.map((f) => [f.id, f])), new Map(u.fields.map((f) => [f.id, f])), out);
@@ -158,7 +200,14 @@ export function diffAppSchema(from: AppDefinition | null, to: AppDefinition | nu
     }
   }
   for (const [id, u] of b.tables) {
-    if (!a.tables.has(id)) out.push({ kind: 'table-added', table: u.name, tableId: id, destructive: false, description: `table ${id} "${u.name}" is added with ${u.fields.length} field(s)` });
+    if (!a.tables.has(id))
+      out.push({
+        kind: 'table-added',
+        table: u.name,
+        tableId: id,
+        destructive: false,
+        description: `table ${id} "${u.name}" is added with ${u.fields.length} field(s)`,
+      });
   }
   for (const [k, ext] of a.extensionFields) {
     const next = b.extensionFields.get(k);

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { TenantryError } from '../api/errors.js';
-import { ALLOWED_OPERATIONS, checkAllowed, isAllowed, nextSteps, TENANT_OPERATIONS, TENANT_STATES, type TenantOperation, type TenantState } from './tenant-state.js';
+import {
+  ALLOWED_OPERATIONS,
+  checkAllowed,
+  isAllowed,
+  nextSteps,
+  TENANT_OPERATIONS,
+  TENANT_STATES,
+  type TenantOperation,
+  type TenantState,
+} from './tenant-state.js';
 
 // The whole matrix, written out so that a change to it is a visible decision.
 const MATRIX: Record<TenantState, string> = {

@@ -75,8 +75,27 @@ export function testApplication(version = '11.0.0.0'): Application {
       },
       { type: 'page', id: 22, name: 'Customer List', pageType: 'List', sourceTable: 'Customer', controls: [{ name: 'No.', field: 'No.' }] },
       { type: 'page', id: 30, name: 'Item Card', pageType: 'Card', sourceTable: 'Item', controls: [{ name: 'Description', field: 'Description' }] },
-      { type: 'enum', id: 5, name: 'Customer Type', extensible: true, values: [{ id: 0, name: 'Person' }, { id: 1, name: 'Company' }] },
-      { type: 'enum', id: 6, name: 'Blocked Type', extensible: false, values: [{ id: 0, name: 'None' }, { id: 1, name: 'Ship' }, { id: 2, name: 'All' }] },
+      {
+        type: 'enum',
+        id: 5,
+        name: 'Customer Type',
+        extensible: true,
+        values: [
+          { id: 0, name: 'Person' },
+          { id: 1, name: 'Company' },
+        ],
+      },
+      {
+        type: 'enum',
+        id: 6,
+        name: 'Blocked Type',
+        extensible: false,
+        values: [
+          { id: 0, name: 'None' },
+          { id: 1, name: 'Ship' },
+          { id: 2, name: 'All' },
+        ],
+      },
       { type: 'codeunit', id: 80, name: 'Sales-Post' },
       { type: 'permissionset', id: 1, name: 'BASIC', permissions: [{ objectType: 'tabledata', object: 'Customer', read: true }] },
     ],
@@ -146,8 +165,23 @@ export function loyaltyApp(version = '1.0.0.0'): AppDefinition {
         ],
         modify: [{ field: 'Name', properties: { caption: 'Customer Name' } }],
       },
-      { type: 'enum', id: 50100, name: 'Loyalty Tier', values: [{ id: 0, name: 'Bronze' }, { id: 1, name: 'Silver' }, { id: 2, name: 'Gold' }] },
-      { type: 'enumextension', id: 50100, name: 'Loyalty Customer Type', extends: 'Customer Type', values: [{ id: 50100, name: 'Member', caption: 'Loyalty Member' }] },
+      {
+        type: 'enum',
+        id: 50100,
+        name: 'Loyalty Tier',
+        values: [
+          { id: 0, name: 'Bronze' },
+          { id: 1, name: 'Silver' },
+          { id: 2, name: 'Gold' },
+        ],
+      },
+      {
+        type: 'enumextension',
+        id: 50100,
+        name: 'Loyalty Customer Type',
+        extends: 'Customer Type',
+        values: [{ id: 50100, name: 'Member', caption: 'Loyalty Member' }],
+      },
       {
         type: 'pageextension',
         id: 50100,
@@ -170,7 +204,16 @@ export function loyaltyApp(version = '1.0.0.0'): AppDefinition {
         type: 'codeunit',
         id: 50100,
         name: 'Loyalty Subscribers',
-        subscribers: [{ name: 'InitPoints', event: 'record.inserted', table: 'Customer', stage: 'post-operation', order: 10, action: { op: 'setField', field: 'Loyalty Points', value: 0 } }],
+        subscribers: [
+          {
+            name: 'InitPoints',
+            event: 'record.inserted',
+            table: 'Customer',
+            stage: 'post-operation',
+            order: 10,
+            action: { op: 'setField', field: 'Loyalty Points', value: 0 },
+          },
+        ],
         install: [{ tag: 'LOYALTY-INIT', actions: [{ op: 'setValue', table: 'Customer', field: 'Loyalty Points', value: 0, onlyIfEmpty: true }] }],
       },
     ],
@@ -223,7 +266,12 @@ export function shippingApp(version = '1.0.0.0'): AppDefinition {
   });
 }
 
-const dep = (id: string, name: string, version = '1.0.0.0', publisher = 'Contoso'): { id: string; name: string; publisher: string; version: string } => ({ id, name, publisher, version });
+const dep = (id: string, name: string, version = '1.0.0.0', publisher = 'Contoso'): { id: string; name: string; publisher: string; version: string } => ({
+  id,
+  name,
+  publisher,
+  version,
+});
 
 /** Chain A <- B <- C: B depends on A, C on B. A owns "A Setup"; B and C extend it. */
 export function chainApps(): { a: AppDefinition; b: AppDefinition; c: AppDefinition } {

@@ -3,9 +3,7 @@ import { z } from 'zod';
 
 export const VERSION_PATTERN = /^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$/;
 
-export const VersionSchema = z
-  .string()
-  .regex(VERSION_PATTERN, 'must be a four-part version such as 1.0.0.0');
+export const VersionSchema = z.string().regex(VERSION_PATTERN, 'must be a four-part version such as 1.0.0.0');
 
 export type Version = z.infer<typeof VersionSchema>;
 

@@ -41,7 +41,10 @@ export function serverJobSteps(sink: StepSink | undefined): InvokeOptions | unde
         sink.step('server-job', { label, detail: `${e.step} (step ${steps})` });
       } else if (e.type === 'state' && e.state) {
         const final = e.state === 'succeeded' ? 'succeeded' : e.state === 'running' || e.state === 'queued' ? 'running' : 'failed';
-        const detail = e.state === 'running' || e.state === 'queued' ? `${e.state} on the server` : `${e.state} on the server after ${steps} engine steps${e.error ? `: ${e.error.message}` : ''}`;
+        const detail =
+          e.state === 'running' || e.state === 'queued'
+            ? `${e.state} on the server`
+            : `${e.state} on the server after ${steps} engine steps${e.error ? `: ${e.error.message}` : ''}`;
         sink.step('server-job', { label, state: final, detail });
       }
     },

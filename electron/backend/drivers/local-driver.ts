@@ -69,8 +69,15 @@ export class LocalDriver implements Driver {
    * checksum, verify; undone on failure and on the next open after a crash). The caller must make sure nothing
    * else has the destination open meanwhile. `onStep` sees each step as the engine reaches it.
    */
-  moveTenant(tenantId: string, destination: string, opts: { actor?: string; onStep?: (step: { op: string; name: string; at: number }) => void } = {}): Promise<LocalMoveResult> {
-    return this.send({ type: 'move', id: this.nextId++, tenantId, destination, ...(opts.actor !== undefined ? { actor: opts.actor } : {}) }, opts.onStep) as Promise<LocalMoveResult>;
+  moveTenant(
+    tenantId: string,
+    destination: string,
+    opts: { actor?: string; onStep?: (step: { op: string; name: string; at: number }) => void } = {},
+  ): Promise<LocalMoveResult> {
+    return this.send(
+      { type: 'move', id: this.nextId++, tenantId, destination, ...(opts.actor !== undefined ? { actor: opts.actor } : {}) },
+      opts.onStep,
+    ) as Promise<LocalMoveResult>;
   }
 
   async close(): Promise<void> {

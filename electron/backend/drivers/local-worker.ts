@@ -70,7 +70,10 @@ async function handle(msg: WorkerRequest): Promise<void> {
   } catch (e) {
     if (msg.type === 'invoke' && opened) {
       // A folder that failed to open is retried on the next call (it may have been created since).
-      const failedOpen = await opened.then(() => false, () => true);
+      const failedOpen = await opened.then(
+        () => false,
+        () => true,
+      );
       if (failedOpen) opened = undefined;
     }
     reply = { id: msg.id, ok: false, error: toErrorInfo(e) };

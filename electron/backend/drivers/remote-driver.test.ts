@@ -42,7 +42,11 @@ describe('remote driver against a deployment server', () => {
     const d = driver();
     const jobs: string[] = [];
     const events: RemoteJobEvent[] = [];
-    const out = await d.invoke('tenant.install', { tenantIds: ['t1', 't2'], appId: IDS.loyalty, installDependencies: true }, { onJob: (id) => jobs.push(id), onEvent: (e) => events.push(e) });
+    const out = await d.invoke(
+      'tenant.install',
+      { tenantIds: ['t1', 't2'], appId: IDS.loyalty, installDependencies: true },
+      { onJob: (id) => jobs.push(id), onEvent: (e) => events.push(e) },
+    );
     expect(out.results.map((r) => [r.tenantId, r.ok])).toEqual([
       ['t1', true],
       ['t2', true],
@@ -74,7 +78,7 @@ describe('remote driver against a deployment server', () => {
     expect(seen.at(-1)).toMatchObject({ state: 'succeeded', detail: expect.stringMatching(/^succeeded on the server after \d+ engine steps$/) });
   });
 
-  it('a failed job throws the operation\'s own error, the same as a direct call, with the job id', async () => {
+  it("a failed job throws the operation's own error, the same as a direct call, with the job id", async () => {
     const d = driver();
     type Refusal = { code: string; message: string; details: Record<string, unknown> };
     const refusal = (e: unknown): Refusal => e as Refusal;
@@ -91,7 +95,10 @@ describe('remote driver against a deployment server', () => {
     await expect(driver('tnt_0000000000000000_wrong').invoke('deployment.info', {})).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     await expect(driver(s.reader).invoke('tenant.create', { tenantId: 'x1' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(driver(s.reader).invoke('tenant.install', { tenantIds: ['t1'], appId: IDS.notes })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(driver().invoke('tenant.get', { tenantId: 'nobody' })).rejects.toMatchObject({ code: 'TENANT_NOT_FOUND', message: expect.stringContaining('nobody') });
+    await expect(driver().invoke('tenant.get', { tenantId: 'nobody' })).rejects.toMatchObject({
+      code: 'TENANT_NOT_FOUND',
+      message: expect.stringContaining('nobody'),
+    });
     expect(retries).toEqual([]);
     expect((await driver().invoke('tenant.list', {})).tenants.map((t) => t.id)).not.toContain('x1');
   });
@@ -108,13 +115,21 @@ describe('remote driver against a deployment server', () => {
 });
 
 describe('remote driver retry rules', () => {
-  const info = { name: 'east', folder: '/srv/east', application: { name: 'Base', publisher: 'Tenantry', version: '1.0.0.0' }, tenants: 3, apps: 2, formatVersion: 1 };
+  const info = {
+    name: 'east',
+    folder: '/srv/east',
+    application: { name: 'Base', publisher: 'Tenantry', version: '1.0.0.0' },
+    tenants: 3,
+    apps: 2,
+    formatVersion: 1,
+  };
   let script: { status: number; body: unknown }[] = [];
   const seen: { url: string; auth: string | undefined }[] = [];
   let server: http.Server;
   let base = '';
   const retries: string[] = [];
-  const driver = (attempts = 4): RemoteDriver => new RemoteDriver({ url: base, token: 'tok', baseDelayMs: 1, maxDelayMs: 2, attempts, onRetry: (r) => retries.push(r.reason) });
+  const driver = (attempts = 4): RemoteDriver =>
+    new RemoteDriver({ url: base, token: 'tok', baseDelayMs: 1, maxDelayMs: 2, attempts, onRetry: (r) => retries.push(r.reason) });
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -167,7 +182,10 @@ describe('remote driver retry rules', () => {
 
   it('never retries a 4xx, and passes its code and message through', async () => {
     reset([{ status: 409, body: { ok: false, error: { code: 'STALE_VERSION', message: 'tenant "x" is at version 4, not 3' } } }]);
-    await expect(driver().invoke('tenant.get', { tenantId: 'x' })).rejects.toMatchObject({ code: 'STALE_VERSION', message: 'tenant "x" is at version 4, not 3' });
+    await expect(driver().invoke('tenant.get', { tenantId: 'x' })).rejects.toMatchObject({
+      code: 'STALE_VERSION',
+      message: 'tenant "x" is at version 4, not 3',
+    });
     expect(seen).toHaveLength(1);
     reset([{ status: 401, body: { ok: false, error: { code: 'UNAUTHORIZED', message: 'the token was revoked' } } }]);
     await expect(driver().invoke('deployment.info', {})).rejects.toMatchObject({ code: 'UNAUTHORIZED' });

@@ -72,12 +72,17 @@ export class RemoteDriver implements Driver, FeedSource {
     } catch (e) {
       if (e instanceof TenantryError && e.code === 'UNAVAILABLE') {
         // The job runs on the server whether we watch or not: say where its outcome is.
-        throw new TenantryError('UNAVAILABLE', `${this.url}: lost contact while server job ${jobId} (${op}) ran; it may have finished there: its outcome stays readable on the server and in the deployment's log`, { jobId, op, url: this.url });
+        throw new TenantryError(
+          'UNAVAILABLE',
+          `${this.url}: lost contact while server job ${jobId} (${op}) ran; it may have finished there: its outcome stays readable on the server and in the deployment's log`,
+          { jobId, op, url: this.url },
+        );
       }
       throw e;
     }
     if (job.state === 'succeeded') {
-      if (!OPERATIONS[op].output.safeParse(job.result).success) throw new TenantryError('INTERNAL', `${this.url} answered ${op} (job ${jobId}) with a result that does not match the contract`, { op, jobId });
+      if (!OPERATIONS[op].output.safeParse(job.result).success)
+        throw new TenantryError('INTERNAL', `${this.url} answered ${op} (job ${jobId}) with a result that does not match the contract`, { op, jobId });
       return job.result as OperationOutput<N>;
     }
     const err = job.error ?? { code: 'INTERNAL', message: `server job ${jobId} (${op}) ended ${job.state}` };

@@ -6,7 +6,8 @@ import { DEMO_EXTENSIONS_DIR } from '../../../platform/demo/demo-sources.js';
 import { readSourceFolder, writePackage } from '../../../platform/package/index.js';
 
 /** An object with a property that is exactly `name` (a field, a control bound to it, an action on it). */
-const names = (v: unknown, name: string): boolean => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v as Record<string, unknown>).some((x) => x === name);
+const names = (v: unknown, name: string): boolean =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v as Record<string, unknown>).some((x) => x === name);
 
 /** Drops array elements that name `name`, then upgrade/install steps left without actions. */
 function without(value: unknown, name: string): unknown {
@@ -15,7 +16,8 @@ function without(value: unknown, name: string): unknown {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>).map(([k, v]) => {
         const next = without(v, name);
-        if ((k === 'upgrade' || k === 'install') && Array.isArray(next)) return [k, next.filter((s) => Array.isArray((s as { actions?: unknown[] }).actions) && (s as { actions: unknown[] }).actions.length > 0)];
+        if ((k === 'upgrade' || k === 'install') && Array.isArray(next))
+          return [k, next.filter((s) => Array.isArray((s as { actions?: unknown[] }).actions) && (s as { actions: unknown[] }).actions.length > 0)];
         return [k, next];
       }),
     );

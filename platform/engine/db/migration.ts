@@ -18,11 +18,15 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
   const latest = sorted.at(-1)?.version ?? 0;
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) {
-    throw new TenantryError('DEPLOYMENT_INVALID', `${label} has format version ${current}, newer than this Tenantry understands (${latest}); upgrade Tenantry`, {
-      file: label,
-      formatVersion: current,
-      supported: latest,
-    });
+    throw new TenantryError(
+      'DEPLOYMENT_INVALID',
+      `${label} has format version ${current}, newer than this Tenantry understands (${latest}); upgrade Tenantry`,
+      {
+        file: label,
+        formatVersion: current,
+        supported: latest,
+      },
+    );
   }
   if (current === latest) return current;
   db.transaction(() => {

@@ -36,9 +36,14 @@ describe('openDatabase', () => {
     const t = testDeployment({ tenants: ['t1'] });
     cleanups.push(t.cleanup);
     for (const db of [t.d.database, t.d.tenantDatabase('t1')]) {
-      const tables = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[];
+      const tables = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
+        name: string;
+      }[];
       expect(tables.length).toBeGreaterThan(3);
-      const strict = db.prepare("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string; strict: number }[];
+      const strict = db.prepare("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
+        name: string;
+        strict: number;
+      }[];
       expect(strict.filter((s) => s.strict !== 1)).toEqual([]);
     }
   });
@@ -68,7 +73,9 @@ describe('openDatabase', () => {
 describe('generated identifiers', () => {
   it('are made and quoted by one function and refuse anything else', () => {
     expect(generatedName({ kind: 'table', companyId: 1, tableId: 18 })).toBe('c1_t18');
-    expect(generatedName({ kind: 'companion', companyId: 2, tableId: 18, appId: 'C0C0C0C0-0000-4000-8000-000000000001' })).toBe('c2_t18_xc0c0c0c0000040008000000000000001');
+    expect(generatedName({ kind: 'companion', companyId: 2, tableId: 18, appId: 'C0C0C0C0-0000-4000-8000-000000000001' })).toBe(
+      'c2_t18_xc0c0c0c0000040008000000000000001',
+    );
     expect(quoted({ kind: 'archive', archiveId: 7 })).toBe('"archive_7"');
     expect(quoted({ kind: 'column', fieldId: 50100 })).toBe('"f50100"');
     expect(() => quoted('x"; DROP TABLE y; --')).toThrow(/refusing generated identifier/);

@@ -64,12 +64,19 @@ export class ChangeRepository {
   }
 
   /** Like after(), keeping only changes a tenant-scoped reader may see (its tenants, and changes of no tenant). */
-  afterForTenants(since: number, limit: number, tenants: ReadonlySet<string>, keepTenantless: (kind: string) => boolean): { changes: Change[]; scannedTo: number } {
+  afterForTenants(
+    since: number,
+    limit: number,
+    tenants: ReadonlySet<string>,
+    keepTenantless: (kind: string) => boolean,
+  ): { changes: Change[]; scannedTo: number } {
     const out: Change[] = [];
     let cursor = since;
     // Scans in pages so a reader of few tenants is not handed a page of nothing for a busy feed.
     for (;;) {
-      const rows = this.s.stmt('SELECT seq, at, kind, tenant_id, app_id, data FROM changes WHERE seq > ? ORDER BY seq LIMIT ?').all(cursor, limit) as ChangeRow[];
+      const rows = this.s
+        .stmt('SELECT seq, at, kind, tenant_id, app_id, data FROM changes WHERE seq > ? ORDER BY seq LIMIT ?')
+        .all(cursor, limit) as ChangeRow[];
       for (const r of rows) {
         cursor = r.seq;
         const visible = r.tenant_id === null ? keepTenantless(r.kind) : tenants.has(r.tenant_id);

@@ -45,9 +45,7 @@ export class JobRepository {
     this.db.transaction(() => {
       const seq = ((this.s.stmt('SELECT MAX(seq) AS n FROM jobs').get() as { n: number | null }).n ?? 0) + 1;
       this.s
-        .stmt(
-          "INSERT INTO jobs (job_id, seq, operation, params, owner, owner_tenants, state, total, created_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
-        )
+        .stmt("INSERT INTO jobs (job_id, seq, operation, params, owner, owner_tenants, state, total, created_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)")
         .run(p.jobId, seq, p.operation, JSON.stringify(p.params), p.owner.id, p.owner.tenants === null ? null : JSON.stringify(p.owner.tenants), p.total, at);
       this.s.stmt("DELETE FROM jobs WHERE seq <= ? AND state NOT IN ('queued','running')").run(seq - JOBS_KEPT);
     })();
@@ -113,7 +111,9 @@ export class JobRepository {
   }
 
   events(jobId: string, after: number): RemoteJobEvent[] {
-    return (this.s.stmt('SELECT data FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq').all(jobId, after) as { data: string }[]).map((r) => JSON.parse(r.data) as RemoteJobEvent);
+    return (this.s.stmt('SELECT data FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq').all(jobId, after) as { data: string }[]).map(
+      (r) => JSON.parse(r.data) as RemoteJobEvent,
+    );
   }
 
   /** At server start: jobs left queued or running by the previous process did not finish. */
@@ -122,7 +122,12 @@ export class JobRepository {
     for (const id of ids) {
       this.update(
         id,
-        { state: 'interrupted', current: null, ended: true, error: { code: 'INTERNAL', message: 'interrupted: the server stopped before the job finished; tenants already done stay done' } },
+        {
+          state: 'interrupted',
+          current: null,
+          ended: true,
+          error: { code: 'INTERNAL', message: 'interrupted: the server stopped before the job finished; tenants already done stay done' },
+        },
         [{ type: 'state', state: 'interrupted', done: this.get(id)?.progress.done ?? 0, total: this.get(id)?.progress.total ?? 0 }],
       );
     }

@@ -22,7 +22,9 @@ export class DeploymentLogRepository {
   }
   start(row: Pick<LogRow, 'op_id' | 'actor' | 'operation' | 'tenant_id' | 'params' | 'started_at'>): void {
     this.s
-      .stmt("INSERT INTO op_log (op_id, actor, operation, tenant_id, params, started_at, result) VALUES (@op_id, @actor, @operation, @tenant_id, @params, @started_at, 'running')")
+      .stmt(
+        "INSERT INTO op_log (op_id, actor, operation, tenant_id, params, started_at, result) VALUES (@op_id, @actor, @operation, @tenant_id, @params, @started_at, 'running')",
+      )
       .run(row);
   }
   finish(opId: string, endedAt: string, result: 'succeeded' | 'failed', error?: { code: string; message: string }): void {
@@ -36,7 +38,9 @@ export class DeploymentLogRepository {
   /** After a crash: operations still 'running' were interrupted (their tenant transactions rolled back). */
   markInterrupted(endedAt: string): number {
     return this.s
-      .stmt("UPDATE op_log SET ended_at = ?, result = 'failed', error_code = 'INTERNAL', error_message = 'interrupted: the process ended before the operation finished; its tenant transaction was rolled back' WHERE result = 'running'")
+      .stmt(
+        "UPDATE op_log SET ended_at = ?, result = 'failed', error_code = 'INTERNAL', error_message = 'interrupted: the process ended before the operation finished; its tenant transaction was rolled back' WHERE result = 'running'",
+      )
       .run(endedAt).changes;
   }
   /** One entry with its position in the log (the change feed carries it). */

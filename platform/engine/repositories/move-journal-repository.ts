@@ -45,12 +45,15 @@ export class MoveJournalRepository {
   }
   /** The unfinished move of a tenant, if any. */
   openForTenant(tenantId: string): MoveRow | undefined {
-    return this.s.stmt('SELECT * FROM move_journal WHERE tenant_id = ? AND outcome IS NULL ORDER BY started_at DESC LIMIT 1').get(tenantId) as MoveRow | undefined;
+    return this.s.stmt('SELECT * FROM move_journal WHERE tenant_id = ? AND outcome IS NULL ORDER BY started_at DESC LIMIT 1').get(tenantId) as
+      MoveRow | undefined;
   }
   // incoming (destination side of a staged move)
   receive(row: Omit<IncomingRow, 'outcome' | 'updated_at'>): void {
     this.s
-      .stmt('INSERT INTO move_incoming (move_id, tenant_id, sha256, size, received_at, outcome, updated_at) VALUES (@move_id, @tenant_id, @sha256, @size, @received_at, NULL, @received_at)')
+      .stmt(
+        'INSERT INTO move_incoming (move_id, tenant_id, sha256, size, received_at, outcome, updated_at) VALUES (@move_id, @tenant_id, @sha256, @size, @received_at, NULL, @received_at)',
+      )
       .run(row);
   }
   /** The staged copy of a tenant still waiting to be mounted or discarded. */
@@ -61,7 +64,8 @@ export class MoveJournalRepository {
     this.s.stmt('UPDATE move_incoming SET outcome = ?, updated_at = ? WHERE move_id = ? AND tenant_id = ?').run(outcome, at, moveId, tenantId);
   }
   phase(moveId: string, phase: MovePhase, at: string, facts?: { sha256: string; size: number }): void {
-    if (facts) this.s.stmt('UPDATE move_journal SET phase = ?, updated_at = ?, sha256 = ?, size = ? WHERE move_id = ?').run(phase, at, facts.sha256, facts.size, moveId);
+    if (facts)
+      this.s.stmt('UPDATE move_journal SET phase = ?, updated_at = ?, sha256 = ?, size = ? WHERE move_id = ?').run(phase, at, facts.sha256, facts.size, moveId);
     else this.s.stmt('UPDATE move_journal SET phase = ?, updated_at = ? WHERE move_id = ?').run(phase, at, moveId);
   }
   finish(moveId: string, outcome: 'moved' | 'rolled-back', at: string, error?: string): void {

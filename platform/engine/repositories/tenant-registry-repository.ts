@@ -25,7 +25,8 @@ export interface TenantRow {
 }
 
 /** The registry's columns of a TenantRow: not `mirror`, which only the snapshot reads (megabytes for a large fleet). */
-const ROW_COLUMNS = 'tenant_id, file, state, failed_operation, failed_error, alternate_ids, companies, application_version, created_at, mounted_at, version, archives';
+const ROW_COLUMNS =
+  'tenant_id, file, state, failed_operation, failed_error, alternate_ids, companies, application_version, created_at, mounted_at, version, archives';
 
 export interface TenantAppRow {
   tenant_id: string;
@@ -118,12 +119,18 @@ export class TenantRegistryRepository {
     return this.s.stmt('SELECT * FROM tenant_apps WHERE app_id = ? ORDER BY tenant_id').all(appId.toLowerCase()) as TenantAppRow[];
   }
   tenantsWithAppVersion(appId: string, version: string): string[] {
-    return (this.s.stmt('SELECT tenant_id FROM tenant_apps WHERE app_id = ? AND version = ? ORDER BY tenant_id').all(appId.toLowerCase(), version) as { tenant_id: string }[]).map(
-      (r) => r.tenant_id,
-    );
+    return (
+      this.s.stmt('SELECT tenant_id FROM tenant_apps WHERE app_id = ? AND version = ? ORDER BY tenant_id').all(appId.toLowerCase(), version) as {
+        tenant_id: string;
+      }[]
+    ).map((r) => r.tenant_id);
   }
   countsByAppVersion(): Map<string, number> {
-    const rows = this.s.stmt('SELECT app_id, version, COUNT(*) AS n FROM tenant_apps GROUP BY app_id, version').all() as { app_id: string; version: string; n: number }[];
+    const rows = this.s.stmt('SELECT app_id, version, COUNT(*) AS n FROM tenant_apps GROUP BY app_id, version').all() as {
+      app_id: string;
+      version: string;
+      n: number;
+    }[];
     return new Map(rows.map((r) => [`${r.app_id}@${r.version}`, r.n]));
   }
 }

@@ -123,8 +123,10 @@ export class TenantRepository {
   /** Takes `count` consecutive numbers of a counter at once (one statement); returns the first. */
   reserveSeq(name: string, count: number): number {
     const r = this.s
-      .stmt(`INSERT INTO "$meta" (key, value) VALUES (@key, CAST(CAST(@count AS INTEGER) AS TEXT))
-         ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + CAST(@count AS INTEGER) AS TEXT) RETURNING value`)
+      .stmt(
+        `INSERT INTO "$meta" (key, value) VALUES (@key, CAST(CAST(@count AS INTEGER) AS TEXT))
+         ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + CAST(@count AS INTEGER) AS TEXT) RETURNING value`,
+      )
       .get({ key: `seq:${name}`, count }) as { value: string };
     return Number(r.value) - count + 1;
   }
@@ -146,7 +148,9 @@ export class TenantRepository {
   }
   /** The installed apps' versions and sync states, without their definitions (what the registry mirrors). */
   installedVersions(): Pick<InstalledAppRow, 'app_id' | 'version' | 'data_version' | 'sync_state'>[] {
-    return this.s.stmt('SELECT app_id, version, data_version, sync_state FROM installed_apps ORDER BY name COLLATE NOCASE, app_id').all() as ReturnType<TenantRepository['installedVersions']>;
+    return this.s.stmt('SELECT app_id, version, data_version, sync_state FROM installed_apps ORDER BY name COLLATE NOCASE, app_id').all() as ReturnType<
+      TenantRepository['installedVersions']
+    >;
   }
   installedApp(appId: string): InstalledAppRow | undefined {
     return this.s.stmt('SELECT * FROM installed_apps WHERE app_id = ?').get(appId.toLowerCase()) as InstalledAppRow | undefined;
@@ -181,7 +185,9 @@ export class TenantRepository {
     return this.s.stmt('SELECT * FROM schema_tables WHERE physical = ?').get(physical) as SchemaRow | undefined;
   }
   schemaForTable(companyId: number, tableId: number): SchemaRow[] {
-    return this.s.stmt('SELECT * FROM schema_tables WHERE company_id = ? AND table_id = ? ORDER BY kind DESC, owner_app_id').all(companyId, tableId) as SchemaRow[];
+    return this.s
+      .stmt('SELECT * FROM schema_tables WHERE company_id = ? AND table_id = ? ORDER BY kind DESC, owner_app_id')
+      .all(companyId, tableId) as SchemaRow[];
   }
   putSchema(row: SchemaRow): void {
     this.s
@@ -192,7 +198,9 @@ export class TenantRepository {
       .run(row);
   }
   updateSchema(physical: string, changes: { columns: string; table_name: string; key_index: string | null }): void {
-    this.s.stmt('UPDATE schema_tables SET columns = @columns, table_name = @table_name, key_index = @key_index WHERE physical = @physical').run({ physical, ...changes });
+    this.s
+      .stmt('UPDATE schema_tables SET columns = @columns, table_name = @table_name, key_index = @key_index WHERE physical = @physical')
+      .run({ physical, ...changes });
   }
   deleteSchema(physical: string): void {
     this.s.stmt('DELETE FROM schema_tables WHERE physical = ?').run(physical);
@@ -218,9 +226,25 @@ export class TenantRepository {
     );
   }
   /** The archive index without the large columns (definition, columns), for the registry's copy. */
-  archiveIndex(): Pick<ArchiveRow, 'archive_id' | 'app_id' | 'app_name' | 'publisher' | 'version' | 'company_name' | 'table_name' | 'table_id' | 'kind' | 'row_count' | 'archived_at' | 'reason'>[] {
+  archiveIndex(): Pick<
+    ArchiveRow,
+    | 'archive_id'
+    | 'app_id'
+    | 'app_name'
+    | 'publisher'
+    | 'version'
+    | 'company_name'
+    | 'table_name'
+    | 'table_id'
+    | 'kind'
+    | 'row_count'
+    | 'archived_at'
+    | 'reason'
+  >[] {
     return this.s
-      .stmt('SELECT archive_id, app_id, app_name, publisher, version, company_name, table_name, table_id, kind, row_count, archived_at, reason FROM archives ORDER BY archive_id')
+      .stmt(
+        'SELECT archive_id, app_id, app_name, publisher, version, company_name, table_name, table_id, kind, row_count, archived_at, reason FROM archives ORDER BY archive_id',
+      )
       .all() as ReturnType<TenantRepository['archiveIndex']>;
   }
   archives(): ArchiveRow[] {
@@ -264,7 +288,9 @@ export class TenantRepository {
     this.s.stmt('DELETE FROM subscribers WHERE app_id = ?').run(appId);
   }
   subscribers(): SubscriberRow[] {
-    return this.s.stmt(`SELECT * FROM subscribers ORDER BY event, table_name COLLATE NOCASE, ${STAGE_ORDER}, ord, app_name COLLATE NOCASE, seq`).all() as SubscriberRow[];
+    return this.s
+      .stmt(`SELECT * FROM subscribers ORDER BY event, table_name COLLATE NOCASE, ${STAGE_ORDER}, ord, app_name COLLATE NOCASE, seq`)
+      .all() as SubscriberRow[];
   }
   subscribersFor(event: string, table: string): SubscriberRow[] {
     return this.s
@@ -280,7 +306,10 @@ export class TenantRepository {
     this.s.stmt('INSERT INTO upgrade_tags (company_id, app_id, tag, applied_at, op_id) VALUES (?, ?, ?, ?, ?)').run(companyId, appId, tag, at, opId);
   }
   tags(appId: string): { company_id: number; tag: string }[] {
-    return this.s.stmt('SELECT company_id, tag FROM upgrade_tags WHERE app_id = ? ORDER BY company_id, tag').all(appId) as { company_id: number; tag: string }[];
+    return this.s.stmt('SELECT company_id, tag FROM upgrade_tags WHERE app_id = ? ORDER BY company_id, tag').all(appId) as {
+      company_id: number;
+      tag: string;
+    }[];
   }
   removeTags(appId: string): void {
     this.s.stmt('DELETE FROM upgrade_tags WHERE app_id = ?').run(appId);

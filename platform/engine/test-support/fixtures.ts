@@ -62,13 +62,40 @@ export function testApplication(version = '1.0.0.0'): Application {
         ],
         keys: [{ fields: ['Code'] }],
       },
-      { type: 'enum', id: 1, name: 'Customer Blocked', extensible: true, values: [{ id: 0, name: 'None' }, { id: 1, name: 'Ship' }, { id: 2, name: 'All' }] },
-      { type: 'page', id: 21, name: 'Customer Card', pageType: 'Card', sourceTable: 'Customer', controls: [{ name: 'No.', field: 'No.' }, { name: 'Name', field: 'Name' }] },
+      {
+        type: 'enum',
+        id: 1,
+        name: 'Customer Blocked',
+        extensible: true,
+        values: [
+          { id: 0, name: 'None' },
+          { id: 1, name: 'Ship' },
+          { id: 2, name: 'All' },
+        ],
+      },
+      {
+        type: 'page',
+        id: 21,
+        name: 'Customer Card',
+        pageType: 'Card',
+        sourceTable: 'Customer',
+        controls: [
+          { name: 'No.', field: 'No.' },
+          { name: 'Name', field: 'Name' },
+        ],
+      },
     ],
   });
 }
 
-const manifest = (id: string, name: string, publisher: string, version: string, range: [number, number], deps: { id: string; name: string; publisher: string; version: string }[] = []) => ({
+const manifest = (
+  id: string,
+  name: string,
+  publisher: string,
+  version: string,
+  range: [number, number],
+  deps: { id: string; name: string; publisher: string; version: string }[] = [],
+) => ({
   id,
   name,
   publisher,
@@ -116,10 +143,29 @@ export function coreV1(): AppDefinitionInput {
         id: 50100,
         name: 'Core Events',
         subscribers: [
-          { name: 'DefaultTier', event: 'record.inserted', table: 'Customer', stage: 'pre-operation', order: 10, action: { op: 'setField', field: 'Tier Code', value: 'BRONZE' } },
-          { name: 'NeedName', event: 'record.inserted', table: 'Customer', stage: 'pre-validation', order: 5, action: { op: 'requireField', field: 'Name', message: 'a customer needs a name' } },
+          {
+            name: 'DefaultTier',
+            event: 'record.inserted',
+            table: 'Customer',
+            stage: 'pre-operation',
+            order: 10,
+            action: { op: 'setField', field: 'Tier Code', value: 'BRONZE' },
+          },
+          {
+            name: 'NeedName',
+            event: 'record.inserted',
+            table: 'Customer',
+            stage: 'pre-validation',
+            order: 5,
+            action: { op: 'requireField', field: 'Name', message: 'a customer needs a name' },
+          },
         ],
-        install: [{ tag: 'core-install-1', actions: [{ op: 'insertRows', table: 'Loyalty Tier', rows: [{ Code: 'PLATINUM', Description: 'Platinum', 'Min Points': 10000 }] }] }],
+        install: [
+          {
+            tag: 'core-install-1',
+            actions: [{ op: 'insertRows', table: 'Loyalty Tier', rows: [{ Code: 'PLATINUM', Description: 'Platinum', 'Min Points': 10000 }] }],
+          },
+        ],
       },
     ],
     tableData: [
@@ -139,7 +185,15 @@ export function coreV1(): AppDefinitionInput {
 export function coreV2(): AppDefinitionInput {
   const v1 = coreV1();
   const objects = (v1.objects ?? []).map((o) => {
-    if (o.type === 'tableextension') return { ...o, fields: [...(o.fields ?? []), { id: 50102, name: 'Lifetime Points', type: 'Integer' as const }, { id: 50103, name: 'Member Since', type: 'Date' as const }] };
+    if (o.type === 'tableextension')
+      return {
+        ...o,
+        fields: [
+          ...(o.fields ?? []),
+          { id: 50102, name: 'Lifetime Points', type: 'Integer' as const },
+          { id: 50103, name: 'Member Since', type: 'Date' as const },
+        ],
+      };
     if (o.type === 'codeunit') {
       return {
         ...o,
@@ -174,9 +228,23 @@ export function coreV3Destructive(): AppDefinitionInput {
 /** Contoso Loyalty: depends on Core, extends Core's table. */
 export function loyaltyV1(): AppDefinitionInput {
   return {
-    manifest: manifest(IDS.loyalty, 'Contoso Loyalty', 'Contoso', '1.0.0.0', [50200, 50299], [{ id: IDS.core, name: 'Contoso Core', publisher: 'Contoso', version: '1.0.0.0' }]),
+    manifest: manifest(
+      IDS.loyalty,
+      'Contoso Loyalty',
+      'Contoso',
+      '1.0.0.0',
+      [50200, 50299],
+      [{ id: IDS.core, name: 'Contoso Core', publisher: 'Contoso', version: '1.0.0.0' }],
+    ),
     objects: [
-      { type: 'tableextension', id: 50200, name: 'Tier Discount', extends: 'Loyalty Tier', fields: [{ id: 50200, name: 'Discount %', type: 'Decimal' }], modify: [] },
+      {
+        type: 'tableextension',
+        id: 50200,
+        name: 'Tier Discount',
+        extends: 'Loyalty Tier',
+        fields: [{ id: 50200, name: 'Discount %', type: 'Decimal' }],
+        modify: [],
+      },
     ],
     tableData: [],
   };
@@ -220,7 +288,14 @@ export function rivalV1(): AppDefinitionInput {
 /** Needs an app that is never published. */
 export function orphanV1(): AppDefinitionInput {
   return {
-    manifest: manifest(IDS.orphan, 'Orphan', 'Nobody', '1.0.0.0', [80000, 80099], [{ id: '99999999-0000-4000-8000-000000000009', name: 'Ghost', publisher: 'Nobody', version: '1.0.0.0' }]),
+    manifest: manifest(
+      IDS.orphan,
+      'Orphan',
+      'Nobody',
+      '1.0.0.0',
+      [80000, 80099],
+      [{ id: '99999999-0000-4000-8000-000000000009', name: 'Ghost', publisher: 'Nobody', version: '1.0.0.0' }],
+    ),
     objects: [],
     tableData: [],
   };

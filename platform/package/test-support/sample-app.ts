@@ -40,8 +40,22 @@ export function sampleObjects(): Record<string, unknown>[] {
       modify: [{ field: 'Name', properties: { caption: 'Customer Name' } }],
     },
     { type: 'page', id: 50100, name: 'Fleet Vehicles', pageType: 'List', sourceTable: 'Fleet Vehicle', controls: [{ name: 'No.', field: 'No.' }] },
-    { type: 'pageextension', id: 50101, name: 'Customer Card Fleet', extends: 'Customer Card', controls: [{ name: 'Fleet Size', field: 'Fleet Size', anchor: { position: 'after', control: 'Name' } }] },
-    { type: 'enum', id: 50100, name: 'Fleet Status', values: [{ id: 0, name: 'Active' }, { id: 1, name: 'Retired' }] },
+    {
+      type: 'pageextension',
+      id: 50101,
+      name: 'Customer Card Fleet',
+      extends: 'Customer Card',
+      controls: [{ name: 'Fleet Size', field: 'Fleet Size', anchor: { position: 'after', control: 'Name' } }],
+    },
+    {
+      type: 'enum',
+      id: 50100,
+      name: 'Fleet Status',
+      values: [
+        { id: 0, name: 'Active' },
+        { id: 1, name: 'Retired' },
+      ],
+    },
     { type: 'enumextension', id: 50101, name: 'Blocked Fleet', extends: 'Customer Blocked', values: [{ id: 50120, name: 'Fleet' }] },
     { type: 'permissionset', id: 50100, name: 'FLEET EDIT', permissions: [{ objectType: 'tabledata', object: 'Fleet Vehicle', read: true, insert: true }] },
     {
@@ -49,16 +63,38 @@ export function sampleObjects(): Record<string, unknown>[] {
       id: 50100,
       name: 'Fleet Setup',
       subtype: 'Upgrade',
-      subscribers: [{ name: 'Default Fleet Size', event: 'record.inserted', table: 'Customer', stage: 'pre-operation', order: 10, action: { op: 'setField', field: 'Fleet Size', value: 0 } }],
+      subscribers: [
+        {
+          name: 'Default Fleet Size',
+          event: 'record.inserted',
+          table: 'Customer',
+          stage: 'pre-operation',
+          order: 10,
+          action: { op: 'setField', field: 'Fleet Size', value: 0 },
+        },
+      ],
       install: [{ tag: 'FLEET-INIT-1', actions: [{ op: 'setValue', table: 'Customer', field: 'Fleet Size', value: 0, onlyIfEmpty: true }] }],
-      upgrade: [{ tag: 'FLEET-1.2-MILEAGE', fromMin: '1.0.0.0', fromMax: '1.1.9.9', actions: [{ op: 'renameField', table: 'Fleet Vehicle', from: 'Km', to: 'Mileage' }] }],
+      upgrade: [
+        {
+          tag: 'FLEET-1.2-MILEAGE',
+          fromMin: '1.0.0.0',
+          fromMax: '1.1.9.9',
+          actions: [{ op: 'renameField', table: 'Fleet Vehicle', from: 'Km', to: 'Mileage' }],
+        },
+      ],
     },
   ];
 }
 
 export function sampleTableData(): Record<string, unknown>[] {
   return [
-    { table: 'Fleet Vehicle', rows: [{ 'No.': 'V-001', Description: 'Van', Status: 'Active', Mileage: 12000.5 }, { 'No.': 'V-002', Description: 'Truck', Status: 'Retired', Mileage: 0 }] },
+    {
+      table: 'Fleet Vehicle',
+      rows: [
+        { 'No.': 'V-001', Description: 'Van', Status: 'Active', Mileage: 12000.5 },
+        { 'No.': 'V-002', Description: 'Truck', Status: 'Retired', Mileage: 0 },
+      ],
+    },
     { table: 'Customer', rows: [{ 'No.': '10000', 'Fleet Size': 3 }] },
   ];
 }

@@ -107,7 +107,7 @@ function centralRecord(e: ForgeEntry, offset: number): Buffer {
   const extra = e.centralExtra ?? Buffer.alloc(0);
   const h = Buffer.alloc(46);
   h.writeUInt32LE(0x02014b50, 0);
-  h.writeUInt16LE(e.versionMadeBy ?? ((3 << 8) | 20), 4);
+  h.writeUInt16LE(e.versionMadeBy ?? (3 << 8) | 20, 4);
   h.writeUInt16LE(20, 6);
   h.writeUInt16LE(r.flags, 8);
   h.writeUInt16LE(r.method, 10);
@@ -121,7 +121,7 @@ function centralRecord(e: ForgeEntry, offset: number): Buffer {
   h.writeUInt16LE(0, 32);
   h.writeUInt16LE(e.diskStart ?? 0, 34);
   h.writeUInt16LE(0, 36);
-  h.writeUInt32LE((e.externalAttributes ?? ((0o100644 << 16) >>> 0)) >>> 0, 38);
+  h.writeUInt32LE((e.externalAttributes ?? (0o100644 << 16) >>> 0) >>> 0, 38);
   h.writeUInt32LE((e.localOffset ?? offset) >>> 0, 42);
   return Buffer.concat([h, r.nameBytes, extra]);
 }

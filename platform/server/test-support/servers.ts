@@ -30,10 +30,18 @@ export interface TestServer {
 }
 
 /** A temp folder holding one new deployment with the test application, `apps` published and `tenants` created. */
-export function makeDeployment(opts: { name?: string; apps?: AppDefinitionInput[]; tenants?: string[]; changeRetention?: number; dir?: string } = {}): { d: Deployment; folder: string; dir: string } {
+export function makeDeployment(opts: { name?: string; apps?: AppDefinitionInput[]; tenants?: string[]; changeRetention?: number; dir?: string } = {}): {
+  d: Deployment;
+  folder: string;
+  dir: string;
+} {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tenantry-server-'));
   const folder = path.join(dir, opts.name ?? 'dep');
-  const d = Deployment.create(folder, { application: testApplication(), name: opts.name ?? 'dep', ...(opts.changeRetention !== undefined ? { changeRetention: opts.changeRetention } : {}) });
+  const d = Deployment.create(folder, {
+    application: testApplication(),
+    name: opts.name ?? 'dep',
+    ...(opts.changeRetention !== undefined ? { changeRetention: opts.changeRetention } : {}),
+  });
   for (const a of opts.apps ?? []) d.publish(pkg(a), { skipVerification: true });
   for (const t of opts.tenants ?? []) d.createTenant(t, { companies: COMPANIES });
   return { d, folder, dir };
@@ -86,7 +94,11 @@ export interface SpawnedServer {
 export function spawnServer(folder: string, extraArgs: string[] = []): Promise<SpawnedServer> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'TENANTRY_DEPLOYMENT' && k !== 'TENANTRY_FAULT') env[k] = v;
-  const child = spawn(process.execPath, [BIN, 'serve', '--deployment', folder, '--listen', '127.0.0.1:0', '--json', ...extraArgs], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--deployment', folder, '--listen', '127.0.0.1:0', '--json', ...extraArgs], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -115,7 +127,12 @@ export function spawnServer(folder: string, extraArgs: string[] = []): Promise<S
 }
 
 /** A raw HTTP call (fetch), for tests of what the server answers to requests the client would never send. */
-export async function rawCall(url: string, method: string, route: string, opts: { token?: string; body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Headers; json: { ok: boolean; value?: unknown; error?: { code: string; message: string } } | null; text: string }> {
+export async function rawCall(
+  url: string,
+  method: string,
+  route: string,
+  opts: { token?: string; body?: string | Buffer; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Headers; json: { ok: boolean; value?: unknown; error?: { code: string; message: string } } | null; text: string }> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token !== undefined) headers['authorization'] = `Bearer ${opts.token}`;
   if (opts.body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';

@@ -54,7 +54,9 @@ function focusCurrentView(): void {
 }
 
 function OfflineBanner(): ReactElement | null {
-  const { fleet, fleetRequested, fleetLoading } = useStore(useShallow((s) => ({ fleet: s.fleet, fleetRequested: s.fleetRequested, fleetLoading: s.fleetLoading })));
+  const { fleet, fleetRequested, fleetLoading } = useStore(
+    useShallow((s) => ({ fleet: s.fleet, fleetRequested: s.fleetRequested, fleetLoading: s.fleetLoading })),
+  );
   const offline = fleet?.deployments.filter((d) => !d.live) ?? [];
   if (offline.length === 0) return null;
   return (
@@ -62,10 +64,8 @@ function OfflineBanner(): ReactElement | null {
       <Icon name="wifiOff" />
       <span>
         <strong>Offline.</strong>{' '}
-        {offline
-          .map((d) => (d.asOf ? `${d.name}: cached state as of ${formatDateTime(d.asOf)}` : `${d.name}: never reached`))
-          .join(' · ')}
-        . Views are read-only until the connection is back.
+        {offline.map((d) => (d.asOf ? `${d.name}: cached state as of ${formatDateTime(d.asOf)}` : `${d.name}: never reached`)).join(' · ')}. Views are read-only
+        until the connection is back.
       </span>
       <span className="banner-actions">
         <button type="button" className="btn sm" onClick={() => void fleetRequested()} disabled={fleetLoading}>
@@ -280,8 +280,12 @@ export function App(): ReactElement {
         {view.name === 'jobs' ? <JobsView /> : null}
         {view.name === 'audit' ? <AuditView /> : null}
         {view.name === 'archive' ? <ArchiveView initialAppId={view.appId} /> : null}
-        {view.name === 'moves' ? <MovesView key={`${view.sourceId ?? ''}/${(view.tenantIds ?? []).join(',')}`} initialSourceId={view.sourceId} initialTenantIds={view.tenantIds} /> : null}
-        {view.name === 'upgrade' ? <UpgradeView key={`${view.appId ?? ''}/${(view.targets ?? []).length}`} initialAppId={view.appId} initialTargets={view.targets} /> : null}
+        {view.name === 'moves' ? (
+          <MovesView key={`${view.sourceId ?? ''}/${(view.tenantIds ?? []).join(',')}`} initialSourceId={view.sourceId} initialTenantIds={view.tenantIds} />
+        ) : null}
+        {view.name === 'upgrade' ? (
+          <UpgradeView key={`${view.appId ?? ''}/${(view.targets ?? []).length}`} initialAppId={view.appId} initialTargets={view.targets} />
+        ) : null}
       </main>
       <CommandPalette />
       {s.toast ? (

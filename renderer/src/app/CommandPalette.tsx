@@ -71,7 +71,11 @@ export function CommandPalette(): ReactElement {
         </Command.Group>
         <Command.Group heading="Tenants">
           {tenants.map((t) => (
-            <Command.Item key={t.key} value={`tenant ${t.tenantId} ${t.deployment}`} onSelect={run(() => navigated({ name: 'tenant', connectionId: t.connectionId, tenantId: t.tenantId }))}>
+            <Command.Item
+              key={t.key}
+              value={`tenant ${t.tenantId} ${t.deployment}`}
+              onSelect={run(() => navigated({ name: 'tenant', connectionId: t.connectionId, tenantId: t.tenantId }))}
+            >
               <Icon name="open" /> {t.tenantId}
               <span className="hint">{t.deployment}</span>
             </Command.Item>

@@ -32,7 +32,15 @@ export interface MatrixFilters {
 
 export type MatrixSort = 'tenant-asc' | 'tenant-desc' | 'installed-desc' | 'state';
 
-export const EMPTY_FILTERS: MatrixFilters = { deployment: 'all', state: 'all', extension: 'all', publisher: 'all', hasUpgrade: false, failed: false, search: '' };
+export const EMPTY_FILTERS: MatrixFilters = {
+  deployment: 'all',
+  state: 'all',
+  extension: 'all',
+  publisher: 'all',
+  hasUpgrade: false,
+  failed: false,
+  search: '',
+};
 
 /** A selected cell: tenant key + extension id. */
 export const cellKey = (tenantKey: string, appId: string): string => `${tenantKey}\u0000${appId}`;

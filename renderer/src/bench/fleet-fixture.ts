@@ -16,10 +16,70 @@ function rng(seed: number): () => number {
   };
 }
 
-const PUBLISHERS = ['Contoso', 'Fabrikam', 'Litware', 'Northwind', 'Tailspin', 'Woodgrove', 'Adatum', 'Proseware', 'Wingtip', 'Alpine Ski House', 'Coho Winery', 'Lucerne'];
-const NOUNS = ['Loyalty', 'Payroll', 'Freight', 'Warehouse', 'Service', 'Banking', 'Budget', 'Quality', 'Rental', 'Retail', 'Intrastat', 'Fixed Assets', 'Projects', 'Leasing', 'Helpdesk', 'Field Service', 'Pricing', 'Returns', 'Subscriptions', 'Customs', 'Audit', 'EDI', 'Courier', 'Commissions', 'Planning'];
+const PUBLISHERS = [
+  'Contoso',
+  'Fabrikam',
+  'Litware',
+  'Northwind',
+  'Tailspin',
+  'Woodgrove',
+  'Adatum',
+  'Proseware',
+  'Wingtip',
+  'Alpine Ski House',
+  'Coho Winery',
+  'Lucerne',
+];
+const NOUNS = [
+  'Loyalty',
+  'Payroll',
+  'Freight',
+  'Warehouse',
+  'Service',
+  'Banking',
+  'Budget',
+  'Quality',
+  'Rental',
+  'Retail',
+  'Intrastat',
+  'Fixed Assets',
+  'Projects',
+  'Leasing',
+  'Helpdesk',
+  'Field Service',
+  'Pricing',
+  'Returns',
+  'Subscriptions',
+  'Customs',
+  'Audit',
+  'EDI',
+  'Courier',
+  'Commissions',
+  'Planning',
+];
 const KINDS = ['Core', 'Connector', 'Reports', 'Extensions', 'Localization', 'Essentials', 'Pro', 'Insights'];
-const WORDS = ['contoso', 'fabrikam', 'northwind', 'adventure', 'litware', 'tailspin', 'woodgrove', 'proseware', 'wingtip', 'alpine', 'coho', 'lucerne', 'margie', 'humongous', 'fourth', 'trey', 'blue-yonder', 'graphic', 'southridge', 'relecloud'];
+const WORDS = [
+  'contoso',
+  'fabrikam',
+  'northwind',
+  'adventure',
+  'litware',
+  'tailspin',
+  'woodgrove',
+  'proseware',
+  'wingtip',
+  'alpine',
+  'coho',
+  'lucerne',
+  'margie',
+  'humongous',
+  'fourth',
+  'trey',
+  'blue-yonder',
+  'graphic',
+  'southridge',
+  'relecloud',
+];
 const TRADES = ['wholesale', 'retail', 'logistics', 'foods', 'motors', 'textiles', 'pharma', 'energy', 'builders', 'travel', 'media', 'labs'];
 const DEPLOYMENTS = [
   { id: 'bench-east', name: 'East' },
@@ -130,7 +190,8 @@ export function generateFleet({ tenants, extensions, seed = 20_170 }: FixtureSiz
       const cell: FleetCell = { tenantKey: tenant.key, appId: e.id, installed: version(major), syncPending: false, archived: [] };
       if (major < e.versions.length) cell.upgradeTo = e.latest;
       if (r() < 0.01) cell.syncPending = true;
-      if (r() < 0.003) cell.lastFailed = { operation: 'upgrade', message: `TABLE_CONFLICT: field 50100 of table 18 is owned by ${exts[deps[i]?.[0] ?? 0]!.name}`, at: asOf };
+      if (r() < 0.003)
+        cell.lastFailed = { operation: 'upgrade', message: `TABLE_CONFLICT: field 50100 of table 18 is owned by ${exts[deps[i]?.[0] ?? 0]!.name}`, at: asOf };
       cells.push(cell);
     }
     const archives = Math.floor(r() * 3);

@@ -68,7 +68,10 @@ export async function frames(n: number): Promise<void> {
 export async function frameInterval(samples = 30): Promise<number> {
   const ts: number[] = [];
   for (let i = 0; i <= samples; i++) ts.push(await nextFrame());
-  const d = ts.slice(1).map((t, i) => t - ts[i]!).sort((a, b) => a - b);
+  const d = ts
+    .slice(1)
+    .map((t, i) => t - ts[i]!)
+    .sort((a, b) => a - b);
   return d[Math.floor(d.length / 2)]!;
 }
 

@@ -37,7 +37,13 @@ function StepLine({ step }: { step: JobStep }): ReactElement {
   return (
     <li className={`job-step ${step.state}`} data-step={step.name} data-state={step.state}>
       <span className="mark" aria-hidden="true">
-        {step.state === 'succeeded' ? <Icon name="check" size={12} /> : step.state === 'failed' ? <Icon name="x" size={12} /> : step.state === 'running' ? <span className="spinner small" /> : null}
+        {step.state === 'succeeded' ? (
+          <Icon name="check" size={12} />
+        ) : step.state === 'failed' ? (
+          <Icon name="x" size={12} />
+        ) : step.state === 'running' ? (
+          <span className="spinner small" />
+        ) : null}
       </span>
       <span className="what">
         <span className="label">{step.label}</span>
@@ -128,7 +134,10 @@ export function JobProgress({ job, tenantLabel }: { job: JobDetail; tenantLabel(
         <section key={g.wave} aria-label={g.wave ? `Wave ${g.wave}` : 'Results'}>
           {g.wave ? (
             <h3 className="wave-head">
-              Wave {g.wave} <span className="muted">{g.wave === 1 ? 'first ring' : 'the rest'} · {g.items.length} tenant(s)</span>
+              Wave {g.wave}{' '}
+              <span className="muted">
+                {g.wave === 1 ? 'first ring' : 'the rest'} · {g.items.length} tenant(s)
+              </span>
             </h3>
           ) : null}
           <ul className="plan-list" aria-label="Results per tenant" data-testid="job-results">
@@ -142,10 +151,19 @@ export function JobProgress({ job, tenantLabel }: { job: JobDetail; tenantLabel(
   );
 }
 
-const JOB_TONE = (state: JobDetail['state']): 'ok' | 'info' | 'danger' | 'warn' => (state === 'succeeded' ? 'ok' : state === 'running' ? 'info' : state === 'failed' ? 'danger' : 'warn');
+const JOB_TONE = (state: JobDetail['state']): 'ok' | 'info' | 'danger' | 'warn' =>
+  state === 'succeeded' ? 'ok' : state === 'running' ? 'info' : state === 'failed' ? 'danger' : 'warn';
 
 /** A wizard's job: its title and state, then its progress and results. */
-export function JobCard({ job, titleId, tenantLabel }: { job: JobDetail; titleId: string; tenantLabel(connectionId: string, tenantId: string): string }): ReactElement {
+export function JobCard({
+  job,
+  titleId,
+  tenantLabel,
+}: {
+  job: JobDetail;
+  titleId: string;
+  tenantLabel(connectionId: string, tenantId: string): string;
+}): ReactElement {
   return (
     <section className="card" aria-labelledby={titleId}>
       <div className="card-header">

@@ -40,7 +40,15 @@ export function TypedConfirmDialog({ title, children, expected, prompt, confirmL
               {children}
               <div className="field">
                 <label htmlFor={`${id}-input`}>{prompt}</label>
-                <input id={`${id}-input`} className="input" autoComplete="off" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} aria-invalid={typed !== '' && !matches} />
+                <input
+                  id={`${id}-input`}
+                  className="input"
+                  autoComplete="off"
+                  spellCheck={false}
+                  value={typed}
+                  onChange={(e) => setTyped(e.target.value)}
+                  aria-invalid={typed !== '' && !matches}
+                />
               </div>
               {error ? (
                 <div className="error-box" role="alert">

@@ -37,7 +37,23 @@ interface Props<T> {
   empty?: ReactNode;
 }
 
-export function VirtualTable<T>({ label, columns, count, getRow, rowKey, rowHeight = 34, height, activeIndex, onActivate, onRange, isSelected, testId, rowTestId, rowData, empty }: Props<T>): ReactElement {
+export function VirtualTable<T>({
+  label,
+  columns,
+  count,
+  getRow,
+  rowKey,
+  rowHeight = 34,
+  height,
+  activeIndex,
+  onActivate,
+  onRange,
+  isSelected,
+  testId,
+  rowTestId,
+  rowData,
+  empty,
+}: Props<T>): ReactElement {
   const scroller = useRef<HTMLDivElement>(null);
   const id = useId();
   const [active, setActive] = useState<number>(activeIndex ?? 0);
@@ -130,7 +146,12 @@ export function VirtualTable<T>({ label, columns, count, getRow, rowKey, rowHeig
                   {...(row && rowData ? Object.fromEntries(Object.entries(rowData(row)).map(([k, val]) => [`data-${k}`, val])) : {})}
                 >
                   {columns.map((c) => (
-                    <div key={c.key} role="gridcell" className={`vtable-td${c.align === 'right' ? ' num' : ''}`} title={row && c.title ? c.title(row) : undefined}>
+                    <div
+                      key={c.key}
+                      role="gridcell"
+                      className={`vtable-td${c.align === 'right' ? ' num' : ''}`}
+                      title={row && c.title ? c.title(row) : undefined}
+                    >
                       {row === undefined ? <span className="vtable-loading" aria-label="loading" /> : c.render(row, v.index)}
                     </div>
                   ))}

@@ -3,7 +3,6 @@ import type { ReactElement, ReactNode } from 'react';
 import { TENANT_STATE_LABELS, type TenantState } from '../../../shared/domain/tenant-state.js';
 import { ownerHue } from '../lib/format.js';
 
-
 export function StatePill({ state, title }: { state: string; title?: string }): ReactElement {
   return (
     <span className={`state-pill state-${state}`} title={title}>
@@ -13,7 +12,15 @@ export function StatePill({ state, title }: { state: string; title?: string }): 
   );
 }
 
-export function Badge({ tone, children, title }: { tone: 'ok' | 'warn' | 'info' | 'archive' | 'danger' | 'neutral'; children: ReactNode; title?: string }): ReactElement {
+export function Badge({
+  tone,
+  children,
+  title,
+}: {
+  tone: 'ok' | 'warn' | 'info' | 'archive' | 'danger' | 'neutral';
+  children: ReactNode;
+  title?: string;
+}): ReactElement {
   return (
     <span className={`badge ${tone}`} title={title}>
       {children}

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { Job, JobDetail, JobItem } from '../../../shared/api/console.js';
 import { applyJobEvent, applyJobRead } from './jobs.js';
 
-const job = (state: Job['state'], done: number): Job => ({ id: 'j1', title: 'Install', state, createdAt: '2026-11-23T00:00:00Z', total: 2, done, cancelRequested: false });
+const job = (state: Job['state'], done: number): Job => ({
+  id: 'j1',
+  title: 'Install',
+  state,
+  createdAt: '2026-11-23T00:00:00Z',
+  total: 2,
+  done,
+  cancelRequested: false,
+});
 const item = (idx: number, state: JobItem['state']): JobItem => ({ idx, connectionId: 'c1', tenantId: `t${idx}`, label: 'install', state });
 const detail = (j: Job, items: JobItem[]): JobDetail => ({ ...j, items });
 

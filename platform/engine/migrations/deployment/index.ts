@@ -9,4 +9,13 @@ import { m0060Tokens } from './0060-tokens.js';
 import { m0070Jobs } from './0070-jobs.js';
 import { m0080TenantMirror } from './0080-tenant-mirror.js';
 
-export const DEPLOYMENT_MIGRATIONS: readonly Migration[] = [m0010Catalog, m0020Tenants, m0030Log, m0040Moves, m0050Changes, m0060Tokens, m0070Jobs, m0080TenantMirror];
+export const DEPLOYMENT_MIGRATIONS: readonly Migration[] = [
+  m0010Catalog,
+  m0020Tenants,
+  m0030Log,
+  m0040Moves,
+  m0050Changes,
+  m0060Tokens,
+  m0070Jobs,
+  m0080TenantMirror,
+];

@@ -78,11 +78,7 @@ function ArchiveRowsPanel({ entry, onClose }: { entry: FleetArchiveEntry; onClos
     () =>
       (first?.columns ?? []).map((c) => ({
         key: c.name,
-        header: (
-          <span title={`${c.name} (${c.type})`}>
-            {c.name === '_rid' ? 'Row id' : c.name}
-          </span>
-        ),
+        header: <span title={`${c.name} (${c.type})`}>{c.name === '_rid' ? 'Row id' : c.name}</span>,
         width: c.name === '_rid' ? '90px' : 'minmax(140px, 1fr)',
         minWidth: c.name === '_rid' ? 90 : 140,
         align: c.type === 'Integer' || c.type === 'BigInteger' || c.type === 'Decimal' ? 'right' : 'left',
@@ -99,7 +95,10 @@ function ArchiveRowsPanel({ entry, onClose }: { entry: FleetArchiveEntry; onClos
     <section ref={section} className="card archive-rows" aria-labelledby="archive-rows-title">
       <div className="card-header">
         <h3 id="archive-rows-title">
-          Rows of {entry.table} <span className="sub">· {entry.appName} {entry.version} · {entry.company} · {entry.tenantId}</span>
+          Rows of {entry.table}{' '}
+          <span className="sub">
+            · {entry.appName} {entry.version} · {entry.company} · {entry.tenantId}
+          </span>
         </h3>
         <span className="right">
           <span className="muted">{first ? `${plural(first.total, 'row')} · ${first.columns.length - 1} fields` : ''}</span>
@@ -143,7 +142,23 @@ function RestoreBadge({ e }: { e: FleetArchiveEntry }): ReactElement {
   return e.restore.action === 'restore-and-upgrade' ? <Badge tone="warn">↑ {e.restore.version}</Badge> : <Badge tone="ok">{e.restore.version}</Badge>;
 }
 
-function EntryDetail({ e, live, onRows, onExport, onRestore, onDiscard, busy }: { e: FleetArchiveEntry; live: boolean; onRows(): void; onExport(): void; onRestore(): void; onDiscard(): void; busy: boolean }): ReactElement {
+function EntryDetail({
+  e,
+  live,
+  onRows,
+  onExport,
+  onRestore,
+  onDiscard,
+  busy,
+}: {
+  e: FleetArchiveEntry;
+  live: boolean;
+  onRows(): void;
+  onExport(): void;
+  onRestore(): void;
+  onDiscard(): void;
+  busy: boolean;
+}): ReactElement {
   return (
     <section className="card archive-detail" aria-labelledby="archive-detail-title" data-testid="archive-detail">
       <div className="card-header">
@@ -176,7 +191,14 @@ function EntryDetail({ e, live, onRows, onExport, onRestore, onDiscard, busy }: 
           </dd>
         </dl>
         <div className={e.restore.possible ? 'ok-box' : 'info-box'} data-testid="restore-info">
-          <strong>{e.restore.possible ? (e.restore.action === 'restore-and-upgrade' ? `Restored and upgraded by installing ${e.restore.version}.` : `Restored by installing ${e.restore.version}.`) : 'Not restorable as it is.'}</strong> {e.restore.reason}
+          <strong>
+            {e.restore.possible
+              ? e.restore.action === 'restore-and-upgrade'
+                ? `Restored and upgraded by installing ${e.restore.version}.`
+                : `Restored by installing ${e.restore.version}.`
+              : 'Not restorable as it is.'}
+          </strong>{' '}
+          {e.restore.reason}
           {e.restore.upgradeSteps.length > 0 ? (
             <ul className="steps-list">
               {e.restore.upgradeSteps.map((s) => (
@@ -271,9 +293,27 @@ export function ArchiveView({ initialAppId }: { initialAppId?: string | undefine
   const busy = exporting || discardRunning;
 
   const columns: Column<FleetArchiveEntry>[] = [
-    { key: 'ext', header: 'Extension', width: 'minmax(160px, 1.1fr)', minWidth: 160, render: (e) => <Owner appId={e.appId} name={e.appName} />, title: (e) => `${e.appName} (${e.publisher})` },
+    {
+      key: 'ext',
+      header: 'Extension',
+      width: 'minmax(160px, 1.1fr)',
+      minWidth: 160,
+      render: (e) => <Owner appId={e.appId} name={e.appName} />,
+      title: (e) => `${e.appName} (${e.publisher})`,
+    },
     { key: 'ver', header: 'Version', width: '82px', minWidth: 82, render: (e) => <span className="mono">{e.version}</span> },
-    { key: 'tenant', header: 'Tenant', width: 'minmax(150px, 1fr)', minWidth: 150, render: (e) => (<span>{e.tenantId} <span className="muted">· {e.connectionName}</span></span>), title: (e) => `${e.tenantId} on ${e.connectionName}` },
+    {
+      key: 'tenant',
+      header: 'Tenant',
+      width: 'minmax(150px, 1fr)',
+      minWidth: 150,
+      render: (e) => (
+        <span>
+          {e.tenantId} <span className="muted">· {e.connectionName}</span>
+        </span>
+      ),
+      title: (e) => `${e.tenantId} on ${e.connectionName}`,
+    },
     { key: 'company', header: 'Company', width: 'minmax(170px, 1.3fr)', minWidth: 170, render: (e) => e.company, title: (e) => e.company },
     { key: 'table', header: 'Table', width: 'minmax(130px, 1fr)', minWidth: 130, render: (e) => e.table, title: (e) => `${e.table} (${e.kind})` },
     { key: 'rows', header: 'Rows', width: '70px', minWidth: 70, align: 'right', render: (e) => formatNumber(e.rows) },
@@ -302,7 +342,8 @@ export function ArchiveView({ initialAppId }: { initialAppId?: string | undefine
       ) : null}
       {offline.length > 0 ? (
         <div className="info-box" role="status" style={{ marginBottom: 'var(--space-4)' }} data-testid="archive-offline">
-          <strong>Not live:</strong> {offline.map((d) => (d.asOf ? `${d.name} as cached ${formatDateTime(d.asOf)}` : `${d.name} (never read)`)).join(' · ')}. Reading rows, exporting, restoring and discarding need the connection.
+          <strong>Not live:</strong> {offline.map((d) => (d.asOf ? `${d.name} as cached ${formatDateTime(d.asOf)}` : `${d.name} (never read)`)).join(' · ')}.
+          Reading rows, exporting, restoring and discarding need the connection.
         </div>
       ) : null}
       {!data ? (
@@ -314,7 +355,9 @@ export function ArchiveView({ initialAppId }: { initialAppId?: string | undefine
           <div className="grid-4" style={{ marginBottom: 'var(--space-5)' }}>
             <div className="stat">
               <div className="label">Archive entries</div>
-              <div className="value" data-testid="archive-total-entries">{formatNumber(sum.entries)}</div>
+              <div className="value" data-testid="archive-total-entries">
+                {formatNumber(sum.entries)}
+              </div>
               <div className="hint">{plural(sum.extensions, 'extension')}</div>
             </div>
             <div className="stat">
@@ -334,19 +377,49 @@ export function ArchiveView({ initialAppId }: { initialAppId?: string | undefine
             </div>
           </div>
           <div className="tabs" role="tablist" aria-label="Archive views" onKeyDown={onTabListKeyDown}>
-            <button type="button" role="tab" id="tab-entries" aria-selected={tab === 'entries'} tabIndex={tabIndexOf(tab === 'entries')} aria-controls="panel-archive" className="tab" onClick={() => setTab('entries')}>
+            <button
+              type="button"
+              role="tab"
+              id="tab-entries"
+              aria-selected={tab === 'entries'}
+              tabIndex={tabIndexOf(tab === 'entries')}
+              aria-controls="panel-archive"
+              className="tab"
+              onClick={() => setTab('entries')}
+            >
               Entries <span className="count">{entries.length}</span>
             </button>
-            <button type="button" role="tab" id="tab-extensions" aria-selected={tab === 'extensions'} tabIndex={tabIndexOf(tab === 'extensions')} aria-controls="panel-archive" className="tab" onClick={() => setTab('extensions')}>
+            <button
+              type="button"
+              role="tab"
+              id="tab-extensions"
+              aria-selected={tab === 'extensions'}
+              tabIndex={tabIndexOf(tab === 'extensions')}
+              aria-controls="panel-archive"
+              className="tab"
+              onClick={() => setTab('extensions')}
+            >
               By extension <span className="count">{holdings.length}</span>
             </button>
           </div>
           <div className="filters" role="search" aria-label="Filter the archive" style={{ marginBottom: 'var(--space-4)' }}>
             <div className="search">
               <Icon name="search" />
-              <input className="input" type="search" placeholder="Tenant, company, table…" aria-label="Search the archive" value={filters.search} onChange={(e) => setFilters({ ...filters, search: e.target.value })} />
+              <input
+                className="input"
+                type="search"
+                placeholder="Tenant, company, table…"
+                aria-label="Search the archive"
+                value={filters.search}
+                onChange={(e) => setFilters({ ...filters, search: e.target.value })}
+              />
             </div>
-            <select className="select" aria-label="Deployment" value={filters.deployment} onChange={(e) => setFilters({ ...filters, deployment: e.target.value })}>
+            <select
+              className="select"
+              aria-label="Deployment"
+              value={filters.deployment}
+              onChange={(e) => setFilters({ ...filters, deployment: e.target.value })}
+            >
               <option value="all">All deployments</option>
               {data.deployments.map((d) => (
                 <option key={d.connectionId} value={d.connectionId}>
@@ -362,7 +435,12 @@ export function ArchiveView({ initialAppId }: { initialAppId?: string | undefine
                 </option>
               ))}
             </select>
-            <select className="select" aria-label="Restorable" value={filters.restorable} onChange={(e) => setFilters({ ...filters, restorable: e.target.value as ArchiveFilters['restorable'] })}>
+            <select
+              className="select"
+              aria-label="Restorable"
+              value={filters.restorable}
+              onChange={(e) => setFilters({ ...filters, restorable: e.target.value as ArchiveFilters['restorable'] })}
+            >
               <option value="all">Restorable or not</option>
               <option value="yes">Restorable</option>
               <option value="no">Not restorable</option>
@@ -390,7 +468,9 @@ export function ArchiveView({ initialAppId }: { initialAppId?: string | undefine
                   testId="archive-entries"
                   rowTestId="archive-entry-row"
                   rowData={(e) => ({ tenant: e.tenantId, table: e.table, company: e.company, app: e.appName })}
-                  empty={data.entries.length === 0 ? 'No archived data anywhere: data lands here when an extension is uninstalled.' : 'No entry matches the filters.'}
+                  empty={
+                    data.entries.length === 0 ? 'No archived data anywhere: data lands here when an extension is uninstalled.' : 'No entry matches the filters.'
+                  }
                 />
                 {current ? (
                   <EntryDetail
@@ -470,7 +550,9 @@ export function ArchiveView({ initialAppId }: { initialAppId?: string | undefine
                           ))}
                         </tbody>
                       </table>
-                      {h.tenants.length > 50 ? <p className="muted card-foot">and {h.tenants.length - 50} more tenants: use Show entries and the search.</p> : null}
+                      {h.tenants.length > 50 ? (
+                        <p className="muted card-foot">and {h.tenants.length - 50} more tenants: use Show entries and the search.</p>
+                      ) : null}
                     </section>
                   );
                 })}
@@ -495,7 +577,8 @@ export function ArchiveView({ initialAppId }: { initialAppId?: string | undefine
             <strong>
               {formatNumber(discarding.rows)} {discarding.rows === 1 ? 'row' : 'rows'} will be deleted for good.
             </strong>{' '}
-            {discarding.appName} {discarding.version} · table {discarding.table} · {discarding.company} · tenant {discarding.tenantId} on {discarding.connectionName}. Reinstalling the extension will not bring them back. Export them first if they may be needed.
+            {discarding.appName} {discarding.version} · table {discarding.table} · {discarding.company} · tenant {discarding.tenantId} on{' '}
+            {discarding.connectionName}. Reinstalling the extension will not bring them back. Export them first if they may be needed.
           </div>
         </TypedConfirmDialog>
       ) : null}

@@ -30,8 +30,26 @@ function entry(over: Partial<FleetArchiveEntry>): FleetArchiveEntry {
 const entries = [
   entry({}),
   entry({ archiveId: 2, key: 'e/t1/2', table: 'Loyalty Setup', kind: 'table', rows: 1, bytes: 1024 }),
-  entry({ archiveId: 1, key: 'w/t9/1', connectionId: 'w', connectionName: 'West', tenantId: 't9', rows: 30, restore: { possible: false, version: null, action: null, upgradeSteps: [], reason: 'not published' } }),
-  entry({ archiveId: 3, key: 'e/t2/3', tenantId: 't2', appId: 'ship', appName: 'Fabrikam Shipping', publisher: 'Fabrikam', version: '1.0.0.0', rows: 5, bytes: null }),
+  entry({
+    archiveId: 1,
+    key: 'w/t9/1',
+    connectionId: 'w',
+    connectionName: 'West',
+    tenantId: 't9',
+    rows: 30,
+    restore: { possible: false, version: null, action: null, upgradeSteps: [], reason: 'not published' },
+  }),
+  entry({
+    archiveId: 3,
+    key: 'e/t2/3',
+    tenantId: 't2',
+    appId: 'ship',
+    appName: 'Fabrikam Shipping',
+    publisher: 'Fabrikam',
+    version: '1.0.0.0',
+    rows: 5,
+    bytes: null,
+  }),
 ];
 
 describe('archive model', () => {

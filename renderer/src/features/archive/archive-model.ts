@@ -47,7 +47,17 @@ export interface ExtensionHolding {
   versions: string[];
   rows: number;
   bytes: number;
-  tenants: { key: string; connectionId: string; connectionName: string; tenantId: string; versions: string[]; rows: number; bytes: number; entries: number; restorable: boolean }[];
+  tenants: {
+    key: string;
+    connectionId: string;
+    connectionName: string;
+    tenantId: string;
+    versions: string[];
+    rows: number;
+    bytes: number;
+    entries: number;
+    restorable: boolean;
+  }[];
 }
 
 /** Per extension, the tenants holding its archived data with their rows and bytes, most rows first. */
@@ -61,7 +71,20 @@ export function byExtension(entries: readonly FleetArchiveEntry[]): ExtensionHol
     x.bytes += e.bytes ?? 0;
     const key = `${e.connectionId}/${e.tenantId}`;
     let t = x.tenants.find((y) => y.key === key);
-    if (!t) x.tenants.push((t = { key, connectionId: e.connectionId, connectionName: e.connectionName, tenantId: e.tenantId, versions: [], rows: 0, bytes: 0, entries: 0, restorable: true }));
+    if (!t)
+      x.tenants.push(
+        (t = {
+          key,
+          connectionId: e.connectionId,
+          connectionName: e.connectionName,
+          tenantId: e.tenantId,
+          versions: [],
+          rows: 0,
+          bytes: 0,
+          entries: 0,
+          restorable: true,
+        }),
+      );
     if (!t.versions.includes(e.version)) t.versions.push(e.version);
     t.rows += e.rows;
     t.bytes += e.bytes ?? 0;

@@ -15,7 +15,20 @@ import { formatDateTime, formatTime, plural } from '../../lib/format.js';
 
 type Tab = 'audit' | 'oplog' | 'snapshots';
 const PAGE = 200;
-const ACTIONS = ['tenant.install', 'tenant.upgrade', 'tenant.uninstall', 'tenant.move', 'app.publish', 'archive.discard', 'archive.export', 'moves.start', 'upgrade.start', 'jobs.start', 'connections.add', 'audit.report'];
+const ACTIONS = [
+  'tenant.install',
+  'tenant.upgrade',
+  'tenant.uninstall',
+  'tenant.move',
+  'app.publish',
+  'archive.discard',
+  'archive.export',
+  'moves.start',
+  'upgrade.start',
+  'jobs.start',
+  'connections.add',
+  'audit.report',
+];
 const CHANGE_TONE: Record<string, 'ok' | 'warn' | 'info' | 'archive' | 'danger' | 'neutral'> = {
   installed: 'ok',
   upgraded: 'info',
@@ -77,9 +90,21 @@ function AuditTab({ filter, setFilter }: { filter: AuditFilter; setFilter(f: Aud
         <div className="filters" role="search" aria-label="Filter the audit log">
           <div className="search">
             <Icon name="search" />
-            <input className="input" type="search" placeholder="Actor, tenant, parameter, error…" aria-label="Search the audit log" value={filter.query ?? ''} onChange={(e) => setFilter({ ...filter, query: e.target.value })} />
+            <input
+              className="input"
+              type="search"
+              placeholder="Actor, tenant, parameter, error…"
+              aria-label="Search the audit log"
+              value={filter.query ?? ''}
+              onChange={(e) => setFilter({ ...filter, query: e.target.value })}
+            />
           </div>
-          <select className="select" aria-label="Action" value={filter.action ?? ''} onChange={(e) => setFilter({ ...filter, action: e.target.value || undefined })}>
+          <select
+            className="select"
+            aria-label="Action"
+            value={filter.action ?? ''}
+            onChange={(e) => setFilter({ ...filter, action: e.target.value || undefined })}
+          >
             <option value="">Any action</option>
             {ACTIONS.map((a) => (
               <option key={a} value={a}>
@@ -87,13 +112,23 @@ function AuditTab({ filter, setFilter }: { filter: AuditFilter; setFilter(f: Aud
               </option>
             ))}
           </select>
-          <select className="select" aria-label="Result" value={filter.result ?? ''} onChange={(e) => setFilter({ ...filter, result: (e.target.value || undefined) as AuditFilter['result'] })}>
+          <select
+            className="select"
+            aria-label="Result"
+            value={filter.result ?? ''}
+            onChange={(e) => setFilter({ ...filter, result: (e.target.value || undefined) as AuditFilter['result'] })}
+          >
             <option value="">Any result</option>
             <option value="succeeded">succeeded</option>
             <option value="failed">failed</option>
             <option value="cancelled">cancelled</option>
           </select>
-          <select className="select" aria-label="Deployment" value={filter.connectionId ?? ''} onChange={(e) => setFilter({ ...filter, connectionId: e.target.value || undefined })}>
+          <select
+            className="select"
+            aria-label="Deployment"
+            value={filter.connectionId ?? ''}
+            onChange={(e) => setFilter({ ...filter, connectionId: e.target.value || undefined })}
+          >
             <option value="">Any deployment</option>
             {connections.map((c) => (
               <option key={c.id} value={c.id}>
@@ -228,7 +263,12 @@ function AuditTab({ filter, setFilter }: { filter: AuditFilter; setFilter(f: Aud
 
 function OpLogTab(): ReactElement {
   const connections = useStore((s) => s.connections);
-  const [f, setF] = useState<{ connectionId: string; query: string; result: string; tenantId: string }>({ connectionId: '', query: '', result: '', tenantId: '' });
+  const [f, setF] = useState<{ connectionId: string; query: string; result: string; tenantId: string }>({
+    connectionId: '',
+    query: '',
+    result: '',
+    tenantId: '',
+  });
   const [data, setData] = useState<{ entries: OpLogEntry[]; matched: number; sources: SourceStatus[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -260,7 +300,14 @@ function OpLogTab(): ReactElement {
       // deployment-level operations (a move) name their tenant in the parameters
       render: (e) => e.tenantId ?? (typeof e.params['tenantId'] === 'string' ? e.params['tenantId'] : <span className="muted">—</span>),
     },
-    { key: 'params', header: 'Parameters', width: 'minmax(160px, 1.3fr)', minWidth: 160, render: (e) => <span className="mono muted clip">{JSON.stringify(e.params)}</span>, title: (e) => JSON.stringify(e.params) },
+    {
+      key: 'params',
+      header: 'Parameters',
+      width: 'minmax(160px, 1.3fr)',
+      minWidth: 160,
+      render: (e) => <span className="mono muted clip">{JSON.stringify(e.params)}</span>,
+      title: (e) => JSON.stringify(e.params),
+    },
     { key: 'actor', header: 'Actor', width: 'minmax(110px, 0.8fr)', minWidth: 110, render: (e) => e.actor, title: (e) => e.actor },
     {
       key: 'result',
@@ -269,7 +316,8 @@ function OpLogTab(): ReactElement {
       minWidth: 160,
       render: (e) => (
         <span>
-          <Badge tone={e.result === 'succeeded' ? 'ok' : e.result === 'failed' ? 'danger' : 'neutral'}>{e.result}</Badge> {e.errorCode ? <span className="muted">{e.errorCode}</span> : null}
+          <Badge tone={e.result === 'succeeded' ? 'ok' : e.result === 'failed' ? 'danger' : 'neutral'}>{e.result}</Badge>{' '}
+          {e.errorCode ? <span className="muted">{e.errorCode}</span> : null}
         </span>
       ),
       title: (e) => e.errorMessage ?? e.result,
@@ -280,7 +328,14 @@ function OpLogTab(): ReactElement {
       <div className="filters" role="search" aria-label="Filter the operation logs">
         <div className="search">
           <Icon name="search" />
-          <input className="input" type="search" placeholder="Operation, tenant, actor, error…" aria-label="Search the operation logs" value={f.query} onChange={(e) => setF({ ...f, query: e.target.value })} />
+          <input
+            className="input"
+            type="search"
+            placeholder="Operation, tenant, actor, error…"
+            aria-label="Search the operation logs"
+            value={f.query}
+            onChange={(e) => setF({ ...f, query: e.target.value })}
+          />
         </div>
         <select className="select" aria-label="Deployment" value={f.connectionId} onChange={(e) => setF({ ...f, connectionId: e.target.value })}>
           <option value="">Every deployment</option>
@@ -296,11 +351,19 @@ function OpLogTab(): ReactElement {
           <option value="failed">failed</option>
           <option value="running">running</option>
         </select>
-        <input className="input" placeholder="Tenant id" aria-label="Tenant id" value={f.tenantId} onChange={(e) => setF({ ...f, tenantId: e.target.value })} style={{ width: 160 }} />
+        <input
+          className="input"
+          placeholder="Tenant id"
+          aria-label="Tenant id"
+          value={f.tenantId}
+          onChange={(e) => setF({ ...f, tenantId: e.target.value })}
+          style={{ width: 160 }}
+        />
       </div>
       {data ? (
         <p className="muted small" data-testid="oplog-sources">
-          {plural(data.matched, 'operation')} {data.matched === 1 ? 'matches' : 'match'}. {data.sources.map((s) => `${s.name}: ${s.live ? 'live' : 'cached'}${s.asOf ? ` as of ${formatDateTime(s.asOf)}` : ', never read'}`).join(' · ')}
+          {plural(data.matched, 'operation')} {data.matched === 1 ? 'matches' : 'match'}.{' '}
+          {data.sources.map((s) => `${s.name}: ${s.live ? 'live' : 'cached'}${s.asOf ? ` as of ${formatDateTime(s.asOf)}` : ', never read'}`).join(' · ')}
         </p>
       ) : null}
       {error ? <div className="error-box">{error}</div> : null}
@@ -364,7 +427,9 @@ function SnapshotsTab({ onCompared }: { onCompared(c: SnapshotCompare | null): v
   }, [cmp]);
   return (
     <div className="stack">
-      <p className="muted">The console keeps a snapshot of each deployment whenever a read finds it changed: tenants, states, installed and archived versions.</p>
+      <p className="muted">
+        The console keeps a snapshot of each deployment whenever a read finds it changed: tenants, states, installed and archived versions.
+      </p>
       <div className="filters">
         <select className="select" aria-label="Deployment" value={connectionId} onChange={(e) => setConnectionId(e.target.value)}>
           {connections.map((c) => (
@@ -455,7 +520,12 @@ export function AuditView(): ReactElement {
   const report = async (format: 'html' | 'csv'): Promise<void> => {
     try {
       const clean: AuditFilter = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== '')) as AuditFilter;
-      const out = await call('audit.report', { format, filter: clean, operationLogs: true, ...(compared ? { compare: { connectionId: compared.connectionId, fromId: compared.from.id, toId: compared.to.id } } : {}) });
+      const out = await call('audit.report', {
+        format,
+        filter: clean,
+        operationLogs: true,
+        ...(compared ? { compare: { connectionId: compared.connectionId, fromId: compared.from.id, toId: compared.to.id } } : {}),
+      });
       download(out.fileName, out.mimeType, out.content);
       toastShown('ok', `Saved ${out.fileName}`);
     } catch (e) {
@@ -469,7 +539,8 @@ export function AuditView(): ReactElement {
         <div>
           <h2>Audit</h2>
           <p>
-            Everything here is kept by the console and works offline{offline ? ` (${offline} of ${fleet?.deployments.length ?? 0} deployments offline now)` : ''}.
+            Everything here is kept by the console and works offline
+            {offline ? ` (${offline} of ${fleet?.deployments.length ?? 0} deployments offline now)` : ''}.
           </p>
         </div>
         <div className="actions">
@@ -492,7 +563,17 @@ export function AuditView(): ReactElement {
             ['snapshots', 'Snapshots'],
           ] as const
         ).map(([id, label]) => (
-          <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} tabIndex={tabIndexOf(tab === id)} aria-controls={`panel-${id}`} className="tab" onClick={() => setTab(id)}>
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            id={`tab-${id}`}
+            aria-selected={tab === id}
+            tabIndex={tabIndexOf(tab === id)}
+            aria-controls={`panel-${id}`}
+            className="tab"
+            onClick={() => setTab(id)}
+          >
             {label}
           </button>
         ))}

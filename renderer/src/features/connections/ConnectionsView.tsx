@@ -41,7 +41,9 @@ function TestLine({ result }: { result: TestResult }): ReactElement {
 
 function ConnectionForm({ editing, onDone }: { editing: Connection | null; onDone(): void }): ReactElement {
   const [d, setD] = useState<Draft>(
-    editing ? { kind: editing.kind, name: editing.name, folder: editing.folder ?? '', url: editing.url ?? '', token: '', allowInsecure: editing.allowInsecure } : EMPTY,
+    editing
+      ? { kind: editing.kind, name: editing.name, folder: editing.folder ?? '', url: editing.url ?? '', token: '', allowInsecure: editing.allowInsecure }
+      : EMPTY,
   );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -62,7 +64,9 @@ function ConnectionForm({ editing, onDone }: { editing: Connection | null; onDon
         await call('connections.update', {
           id: editing.id,
           name: d.name.trim(),
-          ...(editing.kind === 'local' ? { folder: d.folder.trim() } : { url: d.url.trim(), allowInsecure: d.allowInsecure, ...(d.token ? { token: d.token } : {}) }),
+          ...(editing.kind === 'local'
+            ? { folder: d.folder.trim() }
+            : { url: d.url.trim(), allowInsecure: d.allowInsecure, ...(d.token ? { token: d.token } : {}) }),
         });
         toastShown('ok', `Saved ${d.name.trim()}`);
       } else {
@@ -85,7 +89,9 @@ function ConnectionForm({ editing, onDone }: { editing: Connection | null; onDon
     setTest(null);
     setBusy(true);
     try {
-      setTest(editing && !d.token && d.kind === 'remote' ? await call('connections.test', { id: editing.id }) : await call('connections.test', { draft: draft() }));
+      setTest(
+        editing && !d.token && d.kind === 'remote' ? await call('connections.test', { id: editing.id }) : await call('connections.test', { draft: draft() }),
+      );
     } catch (err) {
       setTest({ ok: false, error: { code: err instanceof ApiError ? err.code : 'INTERNAL', message: err instanceof Error ? err.message : String(err) } });
     } finally {
@@ -114,19 +120,43 @@ function ConnectionForm({ editing, onDone }: { editing: Connection | null; onDon
         <div className="form-grid">
           <div className="field">
             <label htmlFor="conn-name">Name</label>
-            <input id="conn-name" className="input" required value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} placeholder="e.g. East (Dublin)" autoComplete="off" />
+            <input
+              id="conn-name"
+              className="input"
+              required
+              value={d.name}
+              onChange={(e) => setD({ ...d, name: e.target.value })}
+              placeholder="e.g. East (Dublin)"
+              autoComplete="off"
+            />
           </div>
           {d.kind === 'local' ? (
             <div className="field">
               <label htmlFor="conn-folder">Deployment folder</label>
-              <input id="conn-folder" className="input mono" required value={d.folder} onChange={(e) => setD({ ...d, folder: e.target.value })} placeholder="/srv/tenantry/east" autoComplete="off" />
+              <input
+                id="conn-folder"
+                className="input mono"
+                required
+                value={d.folder}
+                onChange={(e) => setD({ ...d, folder: e.target.value })}
+                placeholder="/srv/tenantry/east"
+                autoComplete="off"
+              />
               <span className="hint">A folder created with “tenantry deployment new”.</span>
             </div>
           ) : (
             <>
               <div className="field">
                 <label htmlFor="conn-url">Server URL</label>
-                <input id="conn-url" className="input mono" required value={d.url} onChange={(e) => setD({ ...d, url: e.target.value })} placeholder="https://erp.example.com:7048" autoComplete="off" />
+                <input
+                  id="conn-url"
+                  className="input mono"
+                  required
+                  value={d.url}
+                  onChange={(e) => setD({ ...d, url: e.target.value })}
+                  placeholder="https://erp.example.com:7048"
+                  autoComplete="off"
+                />
               </div>
               <div className="field">
                 <label htmlFor="conn-token">Access token</label>
@@ -151,7 +181,11 @@ function ConnectionForm({ editing, onDone }: { editing: Connection | null; onDon
             </>
           )}
         </div>
-        {test ? <div style={{ marginTop: 'var(--space-4)' }}><TestLine result={test} /></div> : null}
+        {test ? (
+          <div style={{ marginTop: 'var(--space-4)' }}>
+            <TestLine result={test} />
+          </div>
+        ) : null}
         {error ? (
           <div className="error-box" role="alert" style={{ marginTop: 'var(--space-4)' }}>
             <strong>Not saved.</strong> {error}
@@ -179,7 +213,13 @@ function ConnectionForm({ editing, onDone }: { editing: Connection | null; onDon
 
 export function ConnectionsView(): ReactElement {
   const { connections, connectionsRequested, fleetRequested, fleet, toastShown } = useStore(
-    useShallow((s) => ({ connections: s.connections, connectionsRequested: s.connectionsRequested, fleetRequested: s.fleetRequested, fleet: s.fleet, toastShown: s.toastShown })),
+    useShallow((s) => ({
+      connections: s.connections,
+      connectionsRequested: s.connectionsRequested,
+      fleetRequested: s.fleetRequested,
+      fleet: s.fleet,
+      toastShown: s.toastShown,
+    })),
   );
   const [editing, setEditing] = useState<Connection | null>(null);
   const [formKey, setFormKey] = useState(0);
@@ -238,10 +278,16 @@ export function ConnectionsView(): ReactElement {
                           {c.name}
                           <Badge tone={c.kind === 'remote' ? 'archive' : 'info'}>{c.kind === 'remote' ? 'Remote' : 'Local'}</Badge>
                           {snap ? snap.live ? <Badge tone="ok">online</Badge> : <Badge tone="warn">offline · cached</Badge> : null}
-                          {snap?.application ? <span className="muted" style={{ fontWeight: 400 }}>{snap.application.name} {snap.application.version} · {snap.tenants.length} tenants</span> : null}
+                          {snap?.application ? (
+                            <span className="muted" style={{ fontWeight: 400 }}>
+                              {snap.application.name} {snap.application.version} · {snap.tenants.length} tenants
+                            </span>
+                          ) : null}
                         </div>
                         <div className="where">{c.kind === 'remote' ? c.url : c.folder}</div>
-                        <div className="muted" style={{ fontSize: 'var(--text-xs)' }}>Added {formatDateTime(c.createdAt)}</div>
+                        <div className="muted" style={{ fontSize: 'var(--text-xs)' }}>
+                          Added {formatDateTime(c.createdAt)}
+                        </div>
                       </div>
                       <div className="acts">
                         <button type="button" className="btn sm" onClick={() => setEditing(c)} aria-label={`Edit ${c.name}`}>
@@ -260,9 +306,16 @@ export function ConnectionsView(): ReactElement {
           <ConnectionForm key={editing ? editing.id : `new-${formKey}`} editing={editing} onDone={done} />
         </div>
         {removing ? (
-          <ConfirmDialog title={`Remove ${removing.name}?`} confirmLabel="Remove connection" danger onConfirm={() => void remove(removing)} onCancel={() => setRemoving(null)}>
+          <ConfirmDialog
+            title={`Remove ${removing.name}?`}
+            confirmLabel="Remove connection"
+            danger
+            onConfirm={() => void remove(removing)}
+            onCancel={() => setRemoving(null)}
+          >
             <p style={{ margin: 0 }}>
-              The console forgets this connection and its cached state. The deployment itself, its tenants and their data are not touched; the audit log keeps its entries.
+              The console forgets this connection and its cached state. The deployment itself, its tenants and their data are not touched; the audit log keeps
+              its entries.
             </p>
           </ConfirmDialog>
         ) : null}

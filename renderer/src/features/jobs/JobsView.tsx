@@ -67,9 +67,14 @@ export function JobsView(): ReactElement {
                 {list.map((j) => {
                   const live = jobs[j.id] ?? j;
                   return (
-                    <tr key={j.id} style={open === j.id ? { background: "var(--selection)" } : undefined}>
+                    <tr key={j.id} style={open === j.id ? { background: 'var(--selection)' } : undefined}>
                       <td>
-                        <button type="button" className="btn ghost sm" style={{ paddingLeft: 0, fontWeight: 600, color: 'var(--text)' }} onClick={() => setOpen(j.id)}>
+                        <button
+                          type="button"
+                          className="btn ghost sm"
+                          style={{ paddingLeft: 0, fontWeight: 600, color: 'var(--text)' }}
+                          onClick={() => setOpen(j.id)}
+                        >
                           {live.title}
                         </button>
                       </td>
@@ -89,7 +94,12 @@ export function JobsView(): ReactElement {
                       </td>
                       <td>
                         {live.state === 'running' || live.state === 'queued' ? (
-                          <button type="button" className="btn sm danger" disabled={live.cancelRequested} onClick={() => void call('jobs.cancel', { jobId: j.id })}>
+                          <button
+                            type="button"
+                            className="btn sm danger"
+                            disabled={live.cancelRequested}
+                            onClick={() => void call('jobs.cancel', { jobId: j.id })}
+                          >
                             {live.cancelRequested ? 'Cancelling…' : 'Cancel'}
                           </button>
                         ) : null}
@@ -109,7 +119,14 @@ export function JobsView(): ReactElement {
                 </span>
               </div>
               <div className="card-body" style={{ display: 'flex', flexDirection: 'column', gap: 'var(--space-4)' }}>
-                <div className="progress" role="progressbar" aria-label="Job progress" aria-valuemin={0} aria-valuemax={detail.total} aria-valuenow={detail.done}>
+                <div
+                  className="progress"
+                  role="progressbar"
+                  aria-label="Job progress"
+                  aria-valuemin={0}
+                  aria-valuemax={detail.total}
+                  aria-valuenow={detail.done}
+                >
                   <span style={{ width: `${detail.total ? (detail.done / detail.total) * 100 : 0}%` }} />
                 </div>
                 <ul className="plan-list" aria-label="Results per tenant">

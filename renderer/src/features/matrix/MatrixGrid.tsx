@@ -11,7 +11,21 @@
 // leaves the others alone; clicks and hover are delegated to the row, so cells carry no handlers; selection reaches
 // a row only through a stamp that changes when that row's selection does. Each row spans only the columns it
 // renders, so it stays inside Chromium's paint cull rect and keeps its cached painting while other rows change.
-import { createContext, memo, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactElement, type RefObject } from 'react';
+import {
+  createContext,
+  memo,
+  useCallback,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactElement,
+  type RefObject,
+} from 'react';
 import { flushSync } from 'react-dom';
 import type { FleetCell, FleetExtension, FleetTenant } from '../../../../shared/api/console.js';
 import { cellKey, splitCellKey } from '../../app/store.js';
@@ -252,7 +266,12 @@ const TenantRow = memo(
         // tenant cell still sticks to the scroller's left edge) and ends after its last. A row that fits in the paint
         // cull rect keeps its cached painting when other rows come and go; a 42,000 px row is repainted whenever
         // any row changes. (Horizontally by `left`: sticky positioning ignores a transform on its containing block.)
-        style={{ left: colFrom * COL_W, transform: `translateY(${rowTop(index)}px)`, height: ROW_H, width: windowWidth(colFrom, cellsOut.length > 0 ? colTo : colFrom - 1) }}
+        style={{
+          left: colFrom * COL_W,
+          transform: `translateY(${rowTop(index)}px)`,
+          height: ROW_H,
+          width: windowWidth(colFrom, cellsOut.length > 0 ? colTo : colFrom - 1),
+        }}
         data-tenant={t.tenantId}
         onClick={(e) => {
           const hit = cellOf(e);
@@ -585,7 +604,13 @@ export const MatrixGrid = memo(function MatrixGrid({ model, sizeHint, selection,
     if (row.kind === 'group') {
       const d = row.deployment;
       rowsOut.push(
-        <div key={`g-${d.connectionId}`} className="m-group" role="row" aria-rowindex={i + 2} style={{ top: rowTop(i), left: c0 * COL_W, height: ROW_H, width: windowWidth(c0, c1) }}>
+        <div
+          key={`g-${d.connectionId}`}
+          className="m-group"
+          role="row"
+          aria-rowindex={i + 2}
+          style={{ top: rowTop(i), left: c0 * COL_W, height: ROW_H, width: windowWidth(c0, c1) }}
+        >
           <div className="m-group-bg" aria-hidden="true" />
           <div className="m-group-head" role="gridcell" aria-colspan={columns.length + 1} style={{ position: 'sticky' }}>
             <Icon name={d.kind === 'remote' ? 'globe' : 'server'} />

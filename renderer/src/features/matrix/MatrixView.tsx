@@ -61,7 +61,8 @@ export function MatrixView(): ReactElement {
   const tenantsByKey = useMemo(() => {
     const m = new Map<string, { connectionId: string; tenantId: string; deployment: string; live: boolean }>();
     if (!anySelected) return m;
-    for (const d of fleet?.deployments ?? []) for (const t of d.tenants) m.set(t.key, { connectionId: t.connectionId, tenantId: t.tenantId, deployment: d.name, live: d.live });
+    for (const d of fleet?.deployments ?? [])
+      for (const t of d.tenants) m.set(t.key, { connectionId: t.connectionId, tenantId: t.tenantId, deployment: d.name, live: d.live });
     return m;
   }, [fleet, anySelected]);
 
@@ -88,13 +89,25 @@ export function MatrixView(): ReactElement {
       if (c?.upgradeTo || (!c?.installed && c?.archived.length)) upgrade.push(target);
     }
     // moving: the selected tenants, when they all live on one reachable deployment
-    const sources = new Set([...tenants].map((k) => tenantsByKey.get(k)).filter((t) => t?.live).map((t) => t!.connectionId));
+    const sources = new Set(
+      [...tenants]
+        .map((k) => tenantsByKey.get(k))
+        .filter((t) => t?.live)
+        .map((t) => t!.connectionId),
+    );
     const moveFrom = sources.size === 1 && readOnly === 0 ? [...sources][0]! : null;
     const moveTenants = [...tenants].map((k) => tenantsByKey.get(k)!.tenantId);
     return { install, upgrade, uninstall, tenants: tenants.size, readOnly, moveFrom, moveTenants };
   }, [selection, tenantsByKey, model.cells]);
 
-  const filtered = filters.deployment !== 'all' || filters.state !== 'all' || filters.extension !== 'all' || filters.publisher !== 'all' || filters.hasUpgrade || filters.failed || filters.search !== '';
+  const filtered =
+    filters.deployment !== 'all' ||
+    filters.state !== 'all' ||
+    filters.extension !== 'all' ||
+    filters.publisher !== 'all' ||
+    filters.hasUpgrade ||
+    filters.failed ||
+    filters.search !== '';
   const deployments = fleet?.deployments ?? [];
   const open = (connectionId: string, tenantId: string): void => navigated({ name: 'tenant', connectionId, tenantId });
 
@@ -105,7 +118,8 @@ export function MatrixView(): ReactElement {
           <h2>Tenants × Extensions</h2>
           <span className="counts">
             {plural(model.tenantCount, 'tenant')}
-            {model.tenantCount !== model.totalTenants ? ` of ${model.totalTenants}` : ''} · {plural(model.columns.length, 'extension')} · {plural(deployments.length, 'deployment')}
+            {model.tenantCount !== model.totalTenants ? ` of ${model.totalTenants}` : ''} · {plural(model.columns.length, 'extension')} ·{' '}
+            {plural(deployments.length, 'deployment')}
           </span>
           <label className="sort">
             Sort
@@ -145,7 +159,12 @@ export function MatrixView(): ReactElement {
               </option>
             ))}
           </select>
-          <select className="select" aria-label="Publisher" value={filters.publisher} onChange={(e) => filtersChanged({ publisher: e.target.value, extension: 'all' })}>
+          <select
+            className="select"
+            aria-label="Publisher"
+            value={filters.publisher}
+            onChange={(e) => filtersChanged({ publisher: e.target.value, extension: 'all' })}
+          >
             <option value="all">All publishers</option>
             {model.publishers.map((p) => (
               <option key={p} value={p}>
@@ -220,23 +239,23 @@ export function MatrixView(): ReactElement {
             </span>
           ) : null}
           <span className="right">
-              <div className="legend" aria-label="Legend">
-                <span>
-                  <span className="dot" style={{ background: 'var(--ok)' }} aria-hidden="true" /> installed
-                </span>
-                <span>
-                  <Badge tone="warn">↑ upg</Badge> upgrade available
-                </span>
-                <span>
-                  <Badge tone="info">sync</Badge> sync pending
-                </span>
-                <span>
-                  <Badge tone="archive">arch</Badge> archived data
-                </span>
-                <span>
-                  <Badge tone="danger">fail</Badge> last operation failed
-                </span>
-              </div>
+            <div className="legend" aria-label="Legend">
+              <span>
+                <span className="dot" style={{ background: 'var(--ok)' }} aria-hidden="true" /> installed
+              </span>
+              <span>
+                <Badge tone="warn">↑ upg</Badge> upgrade available
+              </span>
+              <span>
+                <Badge tone="info">sync</Badge> sync pending
+              </span>
+              <span>
+                <Badge tone="archive">arch</Badge> archived data
+              </span>
+              <span>
+                <Badge tone="danger">fail</Badge> last operation failed
+              </span>
+            </div>
             <span aria-hidden="true">
               <kbd>←↑↓→</kbd> move · <kbd>Shift</kbd> extend · <kbd>Space</kbd> select · <kbd>Enter</kbd> open
             </span>
@@ -248,13 +267,28 @@ export function MatrixView(): ReactElement {
               {plural(selection.size, 'cell')} <span className="muted">on {plural(selected.tenants, 'tenant')}</span>
               {selected.readOnly > 0 ? <span className="muted"> · {selected.readOnly} offline, read-only</span> : null}
             </span>
-            <button type="button" className="btn primary" disabled={selected.install.length === 0} onClick={() => setDialog({ action: 'install', targets: selected.install })}>
+            <button
+              type="button"
+              className="btn primary"
+              disabled={selected.install.length === 0}
+              onClick={() => setDialog({ action: 'install', targets: selected.install })}
+            >
               <Icon name="install" /> Install{selected.install.length ? ` (${selected.install.length})` : ''}
             </button>
-            <button type="button" className="btn" disabled={selected.upgrade.length === 0} onClick={() => setDialog({ action: 'upgrade', targets: selected.upgrade })}>
+            <button
+              type="button"
+              className="btn"
+              disabled={selected.upgrade.length === 0}
+              onClick={() => setDialog({ action: 'upgrade', targets: selected.upgrade })}
+            >
               <Icon name="upgrade" /> Upgrade{selected.upgrade.length ? ` (${selected.upgrade.length})` : ''}
             </button>
-            <button type="button" className="btn danger" disabled={selected.uninstall.length === 0} onClick={() => setDialog({ action: 'uninstall', targets: selected.uninstall })}>
+            <button
+              type="button"
+              className="btn danger"
+              disabled={selected.uninstall.length === 0}
+              onClick={() => setDialog({ action: 'uninstall', targets: selected.uninstall })}
+            >
               <Icon name="trash" /> Uninstall{selected.uninstall.length ? ` (${selected.uninstall.length})` : ''}
             </button>
             <span className="bar-sep" aria-hidden="true" />
@@ -263,7 +297,13 @@ export function MatrixView(): ReactElement {
               className="btn"
               disabled={selected.upgrade.length === 0 || new Set(selected.upgrade.map((t) => t.appId)).size !== 1}
               title="Plan the upgrade of the selected cells: schema changes, rows at risk, waves"
-              onClick={() => navigated({ name: 'upgrade', appId: selected.upgrade[0]!.appId, targets: selected.upgrade.map((t) => ({ connectionId: t.connectionId, tenantId: t.tenantId })) })}
+              onClick={() =>
+                navigated({
+                  name: 'upgrade',
+                  appId: selected.upgrade[0]!.appId,
+                  targets: selected.upgrade.map((t) => ({ connectionId: t.connectionId, tenantId: t.tenantId })),
+                })
+              }
             >
               <Icon name="list" /> Upgrade wizard…
             </button>

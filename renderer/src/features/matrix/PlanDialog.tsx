@@ -97,7 +97,9 @@ export function PlanDialog({ action, targets, tenantLabel, onClose, focusAfterRu
   // started once: a double click (or Enter held) must not start a second job
   const [run, starting] = useOnce(async (): Promise<void> => {
     if (!plan || jobId) return;
-    const runnable = targets.filter((t) => plan.items.some((i) => i.action !== 'skip' && i.tenantId === t.tenantId && i.connectionId === t.connectionId && i.appId === t.appId));
+    const runnable = targets.filter((t) =>
+      plan.items.some((i) => i.action !== 'skip' && i.tenantId === t.tenantId && i.connectionId === t.connectionId && i.appId === t.appId),
+    );
     try {
       const { jobId: id } = await call('jobs.start', { action, targets: runnable, installDependencies: withDeps, uninstallDependents: withDeps });
       setJobId(id);
@@ -178,7 +180,8 @@ export function PlanDialog({ action, targets, tenantLabel, onClose, focusAfterRu
                 ) : null}
                 {action === 'uninstall' && plan.archivedRows > 0 ? (
                   <div className="ok-box">
-                    <strong>Data is kept.</strong> {formatNumber(plan.archivedRows)} rows move to each tenant&apos;s data archive and come back when the extension is installed again.
+                    <strong>Data is kept.</strong> {formatNumber(plan.archivedRows)} rows move to each tenant&apos;s data archive and come back when the
+                    extension is installed again.
                   </div>
                 ) : null}
                 <ul className="plan-list" aria-label="Plan per tenant">
@@ -212,7 +215,13 @@ export function PlanDialog({ action, targets, tenantLabel, onClose, focusAfterRu
                     Cancel
                   </button>
                 </Dialog.Close>
-                <button type="button" className={`btn primary${action === 'uninstall' ? ' danger solid' : ''}`} onClick={() => void run()} disabled={!plan || plan.runnable === 0 || starting} aria-busy={starting}>
+                <button
+                  type="button"
+                  className={`btn primary${action === 'uninstall' ? ' danger solid' : ''}`}
+                  onClick={() => void run()}
+                  disabled={!plan || plan.runnable === 0 || starting}
+                  aria-busy={starting}
+                >
                   <Icon name={action === 'uninstall' ? 'trash' : action === 'upgrade' ? 'upgrade' : 'install'} />
                   {verb} on {plural(plan?.runnable ?? 0, 'tenant')}
                 </button>

@@ -81,7 +81,9 @@ describe('matrix model', () => {
   it('puts a cell into words for screen readers', () => {
     const ext = fleet.extensions[0]!;
     expect(describeCell('zeta', ext, fleet.deployments[0]!.cells[0])).toBe('zeta: Alpha 1.0.0.0 installed; upgrade to 2.0.0.0 available');
-    expect(describeCell('alpha', ext, fleet.deployments[0]!.cells[2])).toBe('alpha: Alpha not installed; archived data of 1.0.0.0; last install failed: CONFLICT');
+    expect(describeCell('alpha', ext, fleet.deployments[0]!.cells[2])).toBe(
+      'alpha: Alpha not installed; archived data of 1.0.0.0; last install failed: CONFLICT',
+    );
     expect(describeCell('x', ext, undefined)).toBe('x: Alpha not installed');
   });
 
@@ -110,7 +112,11 @@ describe('matrix model', () => {
 
   it('sorts tenant ids by code unit, which is their collation order', () => {
     const ids = ['ab', 'a1', 'a-b', 'a', 'b-2', 'b10', 'b2'];
-    const d = deployment('x', ids.map((t) => [t, 'operational'] as [string, string]), []);
+    const d = deployment(
+      'x',
+      ids.map((t) => [t, 'operational'] as [string, string]),
+      [],
+    );
     const sorted = tenantsOf(buildMatrix({ ...fleet, deployments: [d] }, NONE, 'tenant-asc')).slice(1);
     expect(sorted).toEqual(['a', 'a-b', 'a1', 'ab', 'b-2', 'b10', 'b2']);
     expect(sorted).toEqual([...ids].sort((p, q) => p.localeCompare(q)));
@@ -122,9 +128,25 @@ describe('matrix model', () => {
   });
 
   it('models a 10,000 x 300 fleet', () => {
-    const extensions = Array.from({ length: 300 }, (_, i) => ({ id: `x${i}`, name: `Ext ${i}`, publisher: `P${i % 12}`, versions: ['1.0.0.0'], latest: '1.0.0.0', dependencies: [], publishedOn: ['big'] }));
+    const extensions = Array.from({ length: 300 }, (_, i) => ({
+      id: `x${i}`,
+      name: `Ext ${i}`,
+      publisher: `P${i % 12}`,
+      versions: ['1.0.0.0'],
+      latest: '1.0.0.0',
+      dependencies: [],
+      publishedOn: ['big'],
+    }));
     const tenants: [string, string][] = Array.from({ length: 10_000 }, (_, i) => [`t${String(i).padStart(5, '0')}`, 'operational']);
-    const cells = tenants.flatMap(([t], i) => Array.from({ length: 8 }, (_, k) => ({ tenantKey: `big/${t}`, appId: `x${(i * 7 + k * 31) % 300}`, installed: '1.0.0.0', syncPending: false, archived: [] })));
+    const cells = tenants.flatMap(([t], i) =>
+      Array.from({ length: 8 }, (_, k) => ({
+        tenantKey: `big/${t}`,
+        appId: `x${(i * 7 + k * 31) % 300}`,
+        installed: '1.0.0.0',
+        syncPending: false,
+        archived: [],
+      })),
+    );
     const big: FleetSnapshot = { asOf: null, live: true, extensions, deployments: [deployment('big', tenants, cells)] };
     const m = buildMatrix(big, { ...NONE, search: 't09' }, 'installed-desc');
     expect(m.columns).toHaveLength(300);

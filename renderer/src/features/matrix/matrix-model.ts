@@ -5,8 +5,7 @@ import type { DeploymentSnapshot, FleetCell, FleetExtension, FleetSnapshot, Flee
 import type { MatrixFilters, MatrixSort } from '../../app/store.js';
 
 export type MatrixRow =
-  | { kind: 'group'; deployment: DeploymentSnapshot; shown: number }
-  | { kind: 'tenant'; tenant: FleetTenant; deployment: DeploymentSnapshot };
+  { kind: 'group'; deployment: DeploymentSnapshot; shown: number } | { kind: 'tenant'; tenant: FleetTenant; deployment: DeploymentSnapshot };
 
 /** A tenant's cells by extension id. */
 export interface CellLookup {
@@ -133,17 +132,18 @@ export function buildMatrix(fleet: FleetSnapshot | null, f: MatrixFilters, sort:
     // without tenant filters, the deployment's list as it is (copied only if it has to be sorted, below)
     const unfiltered = f.state === 'all' && !q && !needStats;
     const tenants: FleetTenant[] = unfiltered ? d.tenants : [];
-    if (!unfiltered) for (const t of d.tenants) {
-      if (f.state !== 'all' && t.state !== f.state) continue;
-      if (q && !t.tenantId.toLowerCase().includes(q) && !t.companies.some((c) => c.toLowerCase().includes(q))) continue;
-      if (needStats) {
-        const s = tenantStats(cells.get(t.key), colIds);
-        if (f.hasUpgrade && !s.upgrade) continue;
-        if (f.failed && !s.failed && t.state !== 'failed') continue;
-        installed.set(t, s.installed);
+    if (!unfiltered)
+      for (const t of d.tenants) {
+        if (f.state !== 'all' && t.state !== f.state) continue;
+        if (q && !t.tenantId.toLowerCase().includes(q) && !t.companies.some((c) => c.toLowerCase().includes(q))) continue;
+        if (needStats) {
+          const s = tenantStats(cells.get(t.key), colIds);
+          if (f.hasUpgrade && !s.upgrade) continue;
+          if (f.failed && !s.failed && t.state !== 'failed') continue;
+          installed.set(t, s.installed);
+        }
+        tenants.push(t);
       }
-      tenants.push(t);
-    }
     // The console lists tenants already sorted by id: a check in one loop then replaces the sort (a sort calls its
     // comparator once per tenant even on a sorted list); other orders sort a copy, stably.
     let order: (a: FleetTenant, b: FleetTenant) => number;

@@ -70,7 +70,13 @@ function SideBySide({ p, t }: { p: MovePrecheck; t: MovePrecheckTenant }): React
   );
 }
 
-export function MovesView({ initialSourceId, initialTenantIds }: { initialSourceId?: string | undefined; initialTenantIds?: string[] | undefined }): ReactElement {
+export function MovesView({
+  initialSourceId,
+  initialTenantIds,
+}: {
+  initialSourceId?: string | undefined;
+  initialTenantIds?: string[] | undefined;
+}): ReactElement {
   const { fleet, connections, navigated, toastShown, fleetRequested } = useStore(
     useShallow((s) => ({ fleet: s.fleet, connections: s.connections, navigated: s.navigated, toastShown: s.toastShown, fleetRequested: s.fleetRequested })),
   );
@@ -191,15 +197,30 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
       header: <span className="visually-hidden">Chosen</span>,
       width: '40px',
       minWidth: 40,
-      render: (t) => <span className={`fake-check${chosen.has(t.tenantId) ? ' on' : ''}`} aria-hidden="true">{chosen.has(t.tenantId) ? <Icon name="check" size={12} /> : null}</span>,
+      render: (t) => (
+        <span className={`fake-check${chosen.has(t.tenantId) ? ' on' : ''}`} aria-hidden="true">
+          {chosen.has(t.tenantId) ? <Icon name="check" size={12} /> : null}
+        </span>
+      ),
     },
     { key: 'tenant', header: 'Tenant', width: 'minmax(160px, 1fr)', minWidth: 160, render: (t) => <strong>{t.tenantId}</strong> },
     { key: 'state', header: 'State', width: '150px', minWidth: 150, render: (t) => <StatePill state={t.state} /> },
     { key: 'apps', header: 'Extensions', width: '96px', minWidth: 96, align: 'right', render: (t) => installedCount(t.key) },
-    { key: 'companies', header: 'Companies', width: 'minmax(160px, 1.4fr)', minWidth: 160, render: (t) => <span className="muted">{t.companies.join(', ')}</span>, title: (t) => t.companies.join(', ') },
+    {
+      key: 'companies',
+      header: 'Companies',
+      width: 'minmax(160px, 1.4fr)',
+      minWidth: 160,
+      render: (t) => <span className="muted">{t.companies.join(', ')}</span>,
+      title: (t) => t.companies.join(', '),
+    },
   ];
 
-  const absentTargets: JobTarget[] = pre ? pre.tenants.flatMap((t) => (t.report?.apps ?? []).filter((a) => a.status !== 'present').map((a) => ({ connectionId: pre.source.connectionId, tenantId: t.tenantId, appId: a.id }))) : [];
+  const absentTargets: JobTarget[] = pre
+    ? pre.tenants.flatMap((t) =>
+        (t.report?.apps ?? []).filter((a) => a.status !== 'present').map((a) => ({ connectionId: pre.source.connectionId, tenantId: t.tenantId, appId: a.id })),
+      )
+    : [];
   const publishable = pre ? pre.tenants.flatMap((t) => t.publishable) : [];
   const canPublish = publishable.length > 0 && publishable.every((a) => a.available);
   const movedOk = job && job.state === 'succeeded';
@@ -224,7 +245,14 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
 
       {step === 0 ? (
         deployments.length < 2 ? (
-          <EmptyState title="Two deployments are needed" action={<button type="button" className="btn primary" onClick={() => navigated({ name: 'connections' })}>Add a connection</button>}>
+          <EmptyState
+            title="Two deployments are needed"
+            action={
+              <button type="button" className="btn primary" onClick={() => navigated({ name: 'connections' })}>
+                Add a connection
+              </button>
+            }
+          >
             Connect the deployment the tenants move to.
           </EmptyState>
         ) : (
@@ -234,7 +262,15 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
                 <div className="card-header">
                   <h3 id="move-source">From</h3>
                   <span className="right">
-                    <select className="select" aria-label="Source deployment" value={sourceId} onChange={(e) => { setSourceId(e.target.value); setChosen(new Set()); }}>
+                    <select
+                      className="select"
+                      aria-label="Source deployment"
+                      value={sourceId}
+                      onChange={(e) => {
+                        setSourceId(e.target.value);
+                        setChosen(new Set());
+                      }}
+                    >
                       {deployments.map((d) => (
                         <option key={d.connectionId} value={d.connectionId} disabled={!d.live}>
                           {d.name}
@@ -248,7 +284,14 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
                   <div className="filters">
                     <div className="search">
                       <Icon name="search" />
-                      <input className="input" type="search" placeholder="Find a tenant or company…" aria-label="Find a tenant to move" value={search} onChange={(e) => setSearch(e.target.value)} />
+                      <input
+                        className="input"
+                        type="search"
+                        placeholder="Find a tenant or company…"
+                        aria-label="Find a tenant to move"
+                        value={search}
+                        onChange={(e) => setSearch(e.target.value)}
+                      />
                     </div>
                     <span className="muted">{plural(chosen.size, 'tenant')} chosen · Space or click to choose</span>
                   </div>
@@ -290,7 +333,11 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
                   </span>
                 </div>
                 <div className="card-body stack">
-                  {!destination ? <p className="muted" data-testid="destination-unset">Choose the deployment the tenants move to.</p> : null}
+                  {!destination ? (
+                    <p className="muted" data-testid="destination-unset">
+                      Choose the deployment the tenants move to.
+                    </p>
+                  ) : null}
                   {destination ? (
                     <dl className="kv">
                       <dt>Kind</dt>
@@ -306,11 +353,16 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
                   <div className="info-box">
                     {kindOf(sourceId) === 'remote' || kindOf(destinationId) === 'remote' ? (
                       <>
-                        <strong>What happens.</strong> Each tenant is dismounted on {source?.name ?? 'the source'}, its database travels with a SHA-256 checksum and is verified and kept dismounted on {destination?.name ?? 'the destination'}; then {source?.name ?? 'the source'} lets it go, and it is mounted and verified on {destination?.name ?? 'the destination'}. Until {source?.name ?? 'the source'} lets it go, any failure mounts it back there as it was.
+                        <strong>What happens.</strong> Each tenant is dismounted on {source?.name ?? 'the source'}, its database travels with a SHA-256 checksum
+                        and is verified and kept dismounted on {destination?.name ?? 'the destination'}; then {source?.name ?? 'the source'} lets it go, and it
+                        is mounted and verified on {destination?.name ?? 'the destination'}. Until {source?.name ?? 'the source'} lets it go, any failure mounts
+                        it back there as it was.
                       </>
                     ) : (
                       <>
-                        <strong>What happens.</strong> Each tenant is dismounted on {source?.name ?? 'the source'}, its database travels with a SHA-256 checksum, is verified and mounted on {destination?.name ?? 'the destination'}, verified again, and only then removed from {source?.name ?? 'the source'}. Until then, any failure mounts it back as it was.
+                        <strong>What happens.</strong> Each tenant is dismounted on {source?.name ?? 'the source'}, its database travels with a SHA-256
+                        checksum, is verified and mounted on {destination?.name ?? 'the destination'}, verified again, and only then removed from{' '}
+                        {source?.name ?? 'the source'}. Until then, any failure mounts it back as it was.
                       </>
                     )}
                   </div>
@@ -340,8 +392,18 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
       {step === 1 && pre ? (
         <div className="wizard-body printable" data-testid="move-precheck">
           <div className={pre.ok ? 'ok-box' : 'error-box'} role="status" data-testid="precheck-verdict">
-            <strong>{pre.ok ? `Ready: ${plural(pre.tenants.length, 'tenant')} can move to ${pre.destination.name}.` : pre.supported ? 'Not ready yet.' : 'This move cannot run from this console.'}</strong>{' '}
-            {pre.ok ? `Checked ${formatDateTime(pre.at)}; nothing was changed.` : pre.supported ? 'See the problems and the ways out below.' : pre.unsupportedReason}
+            <strong>
+              {pre.ok
+                ? `Ready: ${plural(pre.tenants.length, 'tenant')} can move to ${pre.destination.name}.`
+                : pre.supported
+                  ? 'Not ready yet.'
+                  : 'This move cannot run from this console.'}
+            </strong>{' '}
+            {pre.ok
+              ? `Checked ${formatDateTime(pre.at)}; nothing was changed.`
+              : pre.supported
+                ? 'See the problems and the ways out below.'
+                : pre.unsupportedReason}
           </div>
           <div className="grid-2 sides">
             {[
@@ -356,7 +418,8 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
                     {side.name}
                   </div>
                   <div className="hint">
-                    {side.application ? `${side.application.name} ${side.application.version}` : '—'} · {plural(side.catalogSize, 'published version')} · {plural(side.tenantCount, 'tenant')}
+                    {side.application ? `${side.application.name} ${side.application.version}` : '—'} · {plural(side.catalogSize, 'published version')} ·{' '}
+                    {plural(side.tenantCount, 'tenant')}
                   </div>
                 </div>
               );
@@ -367,18 +430,21 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
               <div className="card-header">
                 <h3 id="ways-title">Ways out</h3>
                 <span className="sub">
-                  {[...new Set(publishable.map((a) => `${a.name} ${a.version}`))].join(', ')} {publishable.length === 1 ? 'is' : 'are'} not on {pre.destination.name} at the installed version
+                  {[...new Set(publishable.map((a) => `${a.name} ${a.version}`))].join(', ')} {publishable.length === 1 ? 'is' : 'are'} not on{' '}
+                  {pre.destination.name} at the installed version
                 </span>
               </div>
               <div className="card-body ways-out">
                 <div className="way">
                   <strong>Publish the missing packages</strong>
                   <span className="muted">
-                    Copy them from the catalog of {pre.source.name} to {pre.destination.name} (same bytes, checked by SHA-256), then check again. The tenants keep every extension.
+                    Copy them from the catalog of {pre.source.name} to {pre.destination.name} (same bytes, checked by SHA-256), then check again. The tenants
+                    keep every extension.
                   </span>
                   <span className="way-action">
                     <button type="button" className="btn primary" disabled={!canPublish || busy !== null} onClick={() => void publishMissing()}>
-                      {busy === 'publish' ? <Spinner label="Publishing" /> : <Icon name="install" />} Publish {plural(new Set(publishable.map((a) => `${a.id}@${a.version}`)).size, 'missing package')} on {pre.destination.name}
+                      {busy === 'publish' ? <Spinner label="Publishing" /> : <Icon name="install" />} Publish{' '}
+                      {plural(new Set(publishable.map((a) => `${a.id}@${a.version}`)).size, 'missing package')} on {pre.destination.name}
                     </button>
                   </span>
                   {!canPublish ? <span className="fail-text small">{pre.source.name}&apos;s catalog does not hold every missing version.</span> : null}
@@ -386,7 +452,11 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
                 <div className="way">
                   <strong>Or uninstall them first</strong>
                   <span className="muted">
-                    Uninstall them on {pre.source.name} before the move{pre.tenants.some((t) => t.dependents.length > 0) ? `, with what depends on them (${[...new Set(pre.tenants.flatMap((t) => t.dependents.map((d) => d.name)))].join(', ')})` : ''}. Their data stays archived in the tenant until they are installed again.
+                    Uninstall them on {pre.source.name} before the move
+                    {pre.tenants.some((t) => t.dependents.length > 0)
+                      ? `, with what depends on them (${[...new Set(pre.tenants.flatMap((t) => t.dependents.map((d) => d.name)))].join(', ')})`
+                      : ''}
+                    . Their data stays archived in the tenant until they are installed again.
                   </span>
                   <span className="way-action">
                     <button type="button" className="btn danger" disabled={busy !== null} onClick={() => setUninstallFirst(absentTargets)}>
@@ -398,10 +468,23 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
             </section>
           ) : null}
           {pre.tenants.map((t) => (
-            <section key={t.tenantId} className="card" aria-labelledby={`pre-${t.tenantId}`} data-testid="precheck-tenant" data-tenant={t.tenantId} data-ok={String(t.report?.ok ?? false)}>
+            <section
+              key={t.tenantId}
+              className="card"
+              aria-labelledby={`pre-${t.tenantId}`}
+              data-testid="precheck-tenant"
+              data-tenant={t.tenantId}
+              data-ok={String(t.report?.ok ?? false)}
+            >
               <div className="card-header">
                 <h3 id={`pre-${t.tenantId}`}>{t.tenantId}</h3>
-                <span className="right">{t.report?.ok ? <Badge tone="ok">ready</Badge> : <Badge tone="danger">{t.report ? plural(t.report.problems.length, 'problem') : 'not checked'}</Badge>}</span>
+                <span className="right">
+                  {t.report?.ok ? (
+                    <Badge tone="ok">ready</Badge>
+                  ) : (
+                    <Badge tone="danger">{t.report ? plural(t.report.problems.length, 'problem') : 'not checked'}</Badge>
+                  )}
+                </span>
               </div>
               <div className="card-body stack">
                 {t.report ? <SideBySide p={pre} t={t} /> : <div className="error-box">{t.error?.message}</div>}
@@ -444,11 +527,13 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
             job.state === 'cancelled' ? (
               <div className="warn-box" role="status" data-testid="move-result">
                 <strong>Cancelled.</strong> {plural(moved.length, 'tenant')} moved to {destination?.name ?? 'the destination'}
-                {failedMoves.length > 0 ? `, ${plural(failedMoves.length, 'move')} failed` : ''}; {plural(notStarted.length, 'tenant')} not started, still on {source?.name ?? 'the source'} as they were.
+                {failedMoves.length > 0 ? `, ${plural(failedMoves.length, 'move')} failed` : ''}; {plural(notStarted.length, 'tenant')} not started, still on{' '}
+                {source?.name ?? 'the source'} as they were.
               </div>
             ) : movedOk ? (
               <div className="ok-box" role="status" data-testid="move-result">
-                <strong>Moved.</strong> {plural(job.items.length, 'tenant')} now on {destination?.name ?? 'the destination'}, verified there, and removed from {source?.name ?? 'the source'}.
+                <strong>Moved.</strong> {plural(job.items.length, 'tenant')} now on {destination?.name ?? 'the destination'}, verified there, and removed from{' '}
+                {source?.name ?? 'the source'}.
               </div>
             ) : (
               <div className="error-box" role="alert" data-testid="move-result">
@@ -467,7 +552,11 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
             ) : (
               <>
                 {movedOk && job.items[0] && destination ? (
-                  <button type="button" className="btn" onClick={() => navigated({ name: 'tenant', connectionId: destination.connectionId, tenantId: job.items[0]!.tenantId })}>
+                  <button
+                    type="button"
+                    className="btn"
+                    onClick={() => navigated({ name: 'tenant', connectionId: destination.connectionId, tenantId: job.items[0]!.tenantId })}
+                  >
                     <Icon name="open" /> Open {job.items[0].tenantId} on {destination.name}
                   </button>
                 ) : null}
@@ -501,7 +590,9 @@ export function MovesView({ initialSourceId, initialTenantIds }: { initialSource
             <dt>Tenants</dt>
             <dd>{pre.tenants.map((t) => t.tenantId).join(', ')}</dd>
           </dl>
-          <p style={{ margin: 0 }}>Each tenant is dismounted on {pre.source.name} while it moves; its users cannot work in it until it is mounted on {pre.destination.name}.</p>
+          <p style={{ margin: 0 }}>
+            Each tenant is dismounted on {pre.source.name} while it moves; its users cannot work in it until it is mounted on {pre.destination.name}.
+          </p>
         </ConfirmDialog>
       ) : null}
       {uninstallFirst ? (

@@ -42,7 +42,14 @@ export function OverviewView({ connectionId }: { connectionId: string | undefine
   if (connections.length === 0) {
     return (
       <div className="page">
-        <EmptyState title="No deployments connected" action={<button type="button" className="btn primary" onClick={() => navigated({ name: 'connections' })}>Add a connection</button>} />
+        <EmptyState
+          title="No deployments connected"
+          action={
+            <button type="button" className="btn primary" onClick={() => navigated({ name: 'connections' })}>
+              Add a connection
+            </button>
+          }
+        />
       </div>
     );
   }
@@ -114,7 +121,13 @@ export function OverviewView({ connectionId }: { connectionId: string | undefine
               <h3 id="ov-states">Tenants by state</h3>
             </div>
             <div className="card-body" style={{ display: 'flex', flexDirection: 'column', gap: 'var(--space-4)' }}>
-              <div className="bar" role="img" aria-label={Object.entries(ov.tenantsByState).map(([s, n]) => `${n} ${s}`).join(', ')}>
+              <div
+                className="bar"
+                role="img"
+                aria-label={Object.entries(ov.tenantsByState)
+                  .map(([s, n]) => `${n} ${s}`)
+                  .join(', ')}
+              >
                 {Object.entries(ov.tenantsByState).map(([s, n]) => (
                   <span key={s} style={{ width: `${(n / Math.max(1, total)) * 100}%`, background: STATE_COLOURS[s as TenantState] ?? 'var(--neutral)' }} />
                 ))}
@@ -147,7 +160,9 @@ export function OverviewView({ connectionId }: { connectionId: string | undefine
                     <tr key={e.id}>
                       <td>
                         <div style={{ fontWeight: 600 }}>{e.name}</div>
-                        <div className="muted" style={{ fontSize: 'var(--text-xs)' }}>{e.publisher}</div>
+                        <div className="muted" style={{ fontSize: 'var(--text-xs)' }}>
+                          {e.publisher}
+                        </div>
                       </td>
                       <td className="mono">{e.versions.join(', ')}</td>
                       <td className="num">{e.installedIn}</td>
@@ -180,10 +195,14 @@ export function OverviewView({ connectionId }: { connectionId: string | undefine
                   <tbody>
                     {ov.latestOperations.slice(0, 14).map((o) => (
                       <tr key={o.opId}>
-                        <td className="muted" style={{ whiteSpace: 'nowrap' }}>{formatTime(o.startedAt)}</td>
+                        <td className="muted" style={{ whiteSpace: 'nowrap' }}>
+                          {formatTime(o.startedAt)}
+                        </td>
                         <td>
                           <span className="mono">{o.operation}</span>
-                          <div className="muted" style={{ fontSize: 'var(--text-xs)' }}>{o.actor}</div>
+                          <div className="muted" style={{ fontSize: 'var(--text-xs)' }}>
+                            {o.actor}
+                          </div>
                         </td>
                         <td>{o.tenantId ?? '—'}</td>
                         <td title={o.error ?? undefined}>

@@ -15,17 +15,31 @@ function ObjectsTab({ detail, ownerName }: { detail: TenantDetail; ownerName(id:
   const [q, setQ] = useState('');
   const [owner, setOwner] = useState('all');
   const { tables, objects } = detail.objects;
-  const owners = useMemo(() => [...new Set([...objects.map((o) => o.ownerAppId), ...tables.flatMap((t) => t.fields.map((f) => f.ownerAppId))])], [objects, tables]);
+  const owners = useMemo(
+    () => [...new Set([...objects.map((o) => o.ownerAppId), ...tables.flatMap((t) => t.fields.map((f) => f.ownerAppId))])],
+    [objects, tables],
+  );
   const query = q.trim().toLowerCase();
   const matchOwner = (id: string): boolean => owner === 'all' || id === owner;
-  const shownTables = tables.filter((t) => (matchOwner(t.ownerAppId) || t.fields.some((f) => matchOwner(f.ownerAppId))) && (!query || t.name.toLowerCase().includes(query) || t.fields.some((f) => f.name.toLowerCase().includes(query))));
+  const shownTables = tables.filter(
+    (t) =>
+      (matchOwner(t.ownerAppId) || t.fields.some((f) => matchOwner(f.ownerAppId))) &&
+      (!query || t.name.toLowerCase().includes(query) || t.fields.some((f) => f.name.toLowerCase().includes(query))),
+  );
   const others = objects.filter((o) => o.type !== 'table' && matchOwner(o.ownerAppId) && (!query || o.name.toLowerCase().includes(query)));
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: 'var(--space-4)' }}>
       <div className="filters">
         <div className="search">
           <Icon name="search" />
-          <input className="input" type="search" placeholder="Filter objects and fields…" aria-label="Filter objects and fields" value={q} onChange={(e) => setQ(e.target.value)} />
+          <input
+            className="input"
+            type="search"
+            placeholder="Filter objects and fields…"
+            aria-label="Filter objects and fields"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+          />
         </div>
         <select className="select" aria-label="Owning package" value={owner} onChange={(e) => setOwner(e.target.value)}>
           <option value="all">Any owner</option>
@@ -154,7 +168,8 @@ export function TenantDetailView({ connectionId, tenantId }: { connectionId: str
           <h2 data-testid="tenant-title">{tenantId}</h2>
           {detail ? (
             <p>
-              <StatePill state={detail.tenant.state} /> · {detail.connectionName} · application {detail.tenant.applicationVersion} · {formatBytes(detail.tenant.sizeBytes)}
+              <StatePill state={detail.tenant.state} /> · {detail.connectionName} · application {detail.tenant.applicationVersion} ·{' '}
+              {formatBytes(detail.tenant.sizeBytes)}
               {detail.live ? '' : ` · offline, cached as of ${formatDateTime(detail.asOf)}`}
             </p>
           ) : null}
@@ -178,7 +193,13 @@ export function TenantDetailView({ connectionId, tenantId }: { connectionId: str
               <div className="value" style={{ fontSize: 'var(--text-lg)' }}>
                 <StatePill state={detail.tenant.state} />
               </div>
-              <div className="hint">{detail.tenant.failedOperation ? `failed: ${detail.tenant.failedOperation}` : detail.tenant.mountedAt ? `mounted ${formatDateTime(detail.tenant.mountedAt)}` : 'not mounted'}</div>
+              <div className="hint">
+                {detail.tenant.failedOperation
+                  ? `failed: ${detail.tenant.failedOperation}`
+                  : detail.tenant.mountedAt
+                    ? `mounted ${formatDateTime(detail.tenant.mountedAt)}`
+                    : 'not mounted'}
+              </div>
             </div>
             <div className="stat">
               <div className="label">Companies</div>
@@ -200,7 +221,17 @@ export function TenantDetailView({ connectionId, tenantId }: { connectionId: str
           </div>
           <div className="tabs" role="tablist" aria-label="Tenant details" onKeyDown={onTabListKeyDown}>
             {tabs.map((t) => (
-              <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} tabIndex={tabIndexOf(tab === t.id)} aria-controls={`panel-${t.id}`} className="tab" onClick={() => setTab(t.id)}>
+              <button
+                key={t.id}
+                type="button"
+                role="tab"
+                id={`tab-${t.id}`}
+                aria-selected={tab === t.id}
+                tabIndex={tabIndexOf(tab === t.id)}
+                aria-controls={`panel-${t.id}`}
+                className="tab"
+                onClick={() => setTab(t.id)}
+              >
                 {t.label}
                 {t.count !== undefined ? <span className="count">{t.count}</span> : null}
               </button>
@@ -321,7 +352,9 @@ export function TenantDetailView({ connectionId, tenantId }: { connectionId: str
             ) : null}
             {tab === 'archive' ? (
               detail.archive.length === 0 ? (
-                <EmptyState title="No archived data">Data of an extension moves here when it is uninstalled, and comes back when it is installed again.</EmptyState>
+                <EmptyState title="No archived data">
+                  Data of an extension moves here when it is uninstalled, and comes back when it is installed again.
+                </EmptyState>
               ) : (
                 <div className="table-wrap">
                   <table className="data" aria-label="Archived data">
@@ -377,9 +410,15 @@ export function TenantDetailView({ connectionId, tenantId }: { connectionId: str
                     <tbody>
                       {detail.log.map((e) => (
                         <tr key={e.opId}>
-                          <td className="muted" style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.startedAt)}</td>
+                          <td className="muted" style={{ whiteSpace: 'nowrap' }}>
+                            {formatDateTime(e.startedAt)}
+                          </td>
                           <td className="mono">{e.operation}</td>
-                          <td className="mono muted" style={{ maxWidth: 380, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={JSON.stringify(e.params)}>
+                          <td
+                            className="mono muted"
+                            style={{ maxWidth: 380, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+                            title={JSON.stringify(e.params)}
+                          >
                             {JSON.stringify(e.params)}
                           </td>
                           <td>{e.actor}</td>

@@ -55,9 +55,7 @@ export function ForceSyncPanel({ tenants, rows, checked, typed, onChecked, onTyp
     <section className="card force-sync" aria-labelledby={`${id}-title`} data-testid="upgrade-force">
       <div className="card-header">
         <h3 id={`${id}-title`}>What force sync removes</h3>
-        <span className="sub">
-          {plural(tenants.length, 'tenant')} · archived in each tenant, per company
-        </span>
+        <span className="sub">{plural(tenants.length, 'tenant')} · archived in each tenant, per company</span>
         <span className="right">
           <Badge tone="danger">
             <span data-testid="force-rows">{formatNumber(rows)}</span> {rows === 1 ? 'row holds' : 'rows hold'} a value
@@ -90,14 +88,18 @@ export function ForceSyncPanel({ tenants, rows, checked, typed, onChecked, onTyp
           ))}
         </tbody>
       </table>
-      {lines.length > FORCE_LINES_SHOWN ? <p className="muted card-foot">and {formatNumber(lines.length - FORCE_LINES_SHOWN)} more lines, counted in the total.</p> : null}
+      {lines.length > FORCE_LINES_SHOWN ? (
+        <p className="muted card-foot">and {formatNumber(lines.length - FORCE_LINES_SHOWN)} more lines, counted in the total.</p>
+      ) : null}
       <div className="card-body stack">
         <p className="muted small">
-          Counted by each deployment as the forced upgrade counts them: every row that stores a value (a 0 or an empty text included), which is what the archive will hold. Archived field data is kept for reference in the Data archive: an install does not bring it back; export or discard it there.
+          Counted by each deployment as the forced upgrade counts them: every row that stores a value (a 0 or an empty text included), which is what the archive
+          will hold. Archived field data is kept for reference in the Data archive: an install does not bring it back; export or discard it there.
         </p>
         <div className="force-ack" data-testid="force-ack">
           <label className="check">
-            <input type="checkbox" checked={checked} onChange={(e) => onChecked(e.target.checked)} /> I understand that the upgrade removes these fields and tables from {plural(tenants.length, 'tenant')}, and that the values of {plural(rows, 'row')} are then kept only in the data archive.
+            <input type="checkbox" checked={checked} onChange={(e) => onChecked(e.target.checked)} /> I understand that the upgrade removes these fields and
+            tables from {plural(tenants.length, 'tenant')}, and that the values of {plural(rows, 'row')} are then kept only in the data archive.
           </label>
           <div className="field inline">
             <label htmlFor={`${id}-rows`}>Type the number of rows with a value ({formatNumber(rows)})</label>
@@ -114,7 +116,13 @@ export function ForceSyncPanel({ tenants, rows, checked, typed, onChecked, onTyp
               style={{ width: 110 }}
             />
             <span id={`${id}-state`} className={typed !== '' && !matches ? 'fail-text' : 'muted'} aria-live="polite">
-              {matches ? (checked ? 'Acknowledged.' : 'The number matches; tick the box too.') : typed !== '' ? 'That is not the number of rows.' : 'Run unlocks when both are given.'}
+              {matches
+                ? checked
+                  ? 'Acknowledged.'
+                  : 'The number matches; tick the box too.'
+                : typed !== ''
+                  ? 'That is not the number of rows.'
+                  : 'Run unlocks when both are given.'}
             </span>
           </div>
         </div>

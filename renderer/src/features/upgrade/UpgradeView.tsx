@@ -58,8 +58,12 @@ function TenantPlanLine({ t, ring, version, forced }: { t: UpgradePlanTenant; ri
         {t.reason ? <div className={`line ${t.action === 'blocked' && !forced ? 'fail-text' : 'muted'}`}>{t.reason}</div> : null}
         {t.rowsLost.length > 0 ? (
           <div className="line">
-            <Badge tone={forced ? 'archive' : 'danger'}>{forced ? `archives ${formatNumber(lost)} rows with a value` : `loses ${formatNumber(lost)} rows`}</Badge>
-            <span className="muted">{t.rowsLost.map((r) => `${r.table}${r.field ? `.${r.field}` : ''} (${r.company}): ${formatNumber(r.rows)}`).join(' · ')}</span>
+            <Badge tone={forced ? 'archive' : 'danger'}>
+              {forced ? `archives ${formatNumber(lost)} rows with a value` : `loses ${formatNumber(lost)} rows`}
+            </Badge>
+            <span className="muted">
+              {t.rowsLost.map((r) => `${r.table}${r.field ? `.${r.field}` : ''} (${r.company}): ${formatNumber(r.rows)}`).join(' · ')}
+            </span>
           </div>
         ) : null}
         {t.missingDependencies.length > 0 ? (
@@ -75,12 +79,28 @@ function TenantPlanLine({ t, ring, version, forced }: { t: UpgradePlanTenant; ri
           </div>
         ) : null}
       </div>
-      <div>{t.action === 'upgrade' ? <Badge tone="ok">upgrade</Badge> : forced ? <Badge tone="warn">force sync</Badge> : t.action === 'blocked' ? <Badge tone="danger">blocked</Badge> : <Badge tone="neutral">skip</Badge>}</div>
+      <div>
+        {t.action === 'upgrade' ? (
+          <Badge tone="ok">upgrade</Badge>
+        ) : forced ? (
+          <Badge tone="warn">force sync</Badge>
+        ) : t.action === 'blocked' ? (
+          <Badge tone="danger">blocked</Badge>
+        ) : (
+          <Badge tone="neutral">skip</Badge>
+        )}
+      </div>
     </li>
   );
 }
 
-export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: string | undefined; initialTargets?: UpgradeTarget[] | undefined }): ReactElement {
+export function UpgradeView({
+  initialAppId,
+  initialTargets,
+}: {
+  initialAppId?: string | undefined;
+  initialTargets?: UpgradeTarget[] | undefined;
+}): ReactElement {
   const { fleet, fleetRequested, navigated } = useStore(useShallow((s) => ({ fleet: s.fleet, fleetRequested: s.fleetRequested, navigated: s.navigated })));
   const extensions = useMemo(() => fleet?.extensions ?? [], [fleet]);
   const [appId, setAppId] = useState(initialAppId ?? '');
@@ -127,7 +147,15 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
         const newestArchived = [...c.archived].sort(compareVersions).at(-1) ?? null;
         const from = c.installed ?? newestArchived;
         if (!from || compareVersions(from, version) >= 0) continue;
-        out.push({ key: c.tenantKey, connectionId: d.connectionId, deployment: d.name, tenantId: t.tenantId, installed: c.installed ?? null, archived: c.installed ? null : newestArchived, state: t.state });
+        out.push({
+          key: c.tenantKey,
+          connectionId: d.connectionId,
+          deployment: d.name,
+          tenantId: t.tenantId,
+          installed: c.installed ?? null,
+          archived: c.installed ? null : newestArchived,
+          state: t.state,
+        });
       }
     }
     return out.sort((a, b) => a.deployment.localeCompare(b.deployment) || a.tenantId.localeCompare(b.tenantId));
@@ -141,7 +169,9 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
   const forced = force && plan ? plan.tenants.filter((t) => t.forceable) : [];
   const forceRows = force && plan ? plan.forceRowsLost : 0;
   const acknowledged = !force || (ackChecked && typedCount(ackTyped) === String(forceRows));
-  const runnable = plan ? plan.tenants.filter((t) => t.action === 'upgrade' || (force && t.forceable)).map((t) => ({ connectionId: t.connectionId, tenantId: t.tenantId })) : [];
+  const runnable = plan
+    ? plan.tenants.filter((t) => t.action === 'upgrade' || (force && t.forceable)).map((t) => ({ connectionId: t.connectionId, tenantId: t.tenantId }))
+    : [];
   const ring = waves ? Math.min(Math.max(1, ringSize), Math.max(runnable.length, 1)) : runnable.length;
   const ringKeys = new Set(runnable.slice(0, ring).map(keyOf));
 
@@ -164,7 +194,14 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
     setBusy('start');
     setError(null);
     try {
-      const { jobId: id } = await call('upgrade.start', { appId, version, targets: runnable, waves, ringSize: ring, ...(force ? { force: true, acknowledgeRowsLost: forceRows } : {}) });
+      const { jobId: id } = await call('upgrade.start', {
+        appId,
+        version,
+        targets: runnable,
+        waves,
+        ringSize: ring,
+        ...(force ? { force: true, acknowledgeRowsLost: forceRows } : {}),
+      });
       setJobId(id);
       setStep(2);
     } catch (e) {
@@ -190,11 +227,28 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
       header: <span className="visually-hidden">Chosen</span>,
       width: '40px',
       minWidth: 40,
-      render: (c) => <span className={`fake-check${chosen.has(c.key) ? ' on' : ''}`} aria-hidden="true">{chosen.has(c.key) ? <Icon name="check" size={12} /> : null}</span>,
+      render: (c) => (
+        <span className={`fake-check${chosen.has(c.key) ? ' on' : ''}`} aria-hidden="true">
+          {chosen.has(c.key) ? <Icon name="check" size={12} /> : null}
+        </span>
+      ),
     },
     { key: 'tenant', header: 'Tenant', width: 'minmax(170px, 1.2fr)', minWidth: 170, render: (c) => <strong>{c.tenantId}</strong> },
     { key: 'dep', header: 'Deployment', width: '130px', minWidth: 130, render: (c) => c.deployment },
-    { key: 'from', header: 'Installed', width: '150px', minWidth: 150, render: (c) => (c.installed ? <span className="mono">{c.installed}</span> : <span><Badge tone="archive">archived</Badge> <span className="mono">{c.archived}</span></span>) },
+    {
+      key: 'from',
+      header: 'Installed',
+      width: '150px',
+      minWidth: 150,
+      render: (c) =>
+        c.installed ? (
+          <span className="mono">{c.installed}</span>
+        ) : (
+          <span>
+            <Badge tone="archive">archived</Badge> <span className="mono">{c.archived}</span>
+          </span>
+        ),
+    },
     { key: 'to', header: 'Upgrades to', width: '120px', minWidth: 120, render: () => <span className="mono">{version}</span> },
     { key: 'state', header: 'State', width: 'minmax(150px, 1fr)', minWidth: 150, render: (c) => <StatePill state={c.state} /> },
   ];
@@ -204,7 +258,10 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
       <div className="page-header">
         <div>
           <h2>Upgrade an extension</h2>
-          <p>Plan first: schema changes, rows that would be lost and upgrade steps, per tenant. Each tenant upgrades in its own transaction: wholly done, or left on its old version.</p>
+          <p>
+            Plan first: schema changes, rows that would be lost and upgrade steps, per tenant. Each tenant upgrades in its own transaction: wholly done, or left
+            on its old version.
+          </p>
         </div>
       </div>
       <Stepper steps={STEPS} current={step} label="Upgrade wizard steps" />
@@ -229,7 +286,15 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
                 <div className="form-row">
                   <div className="field">
                     <label htmlFor="upg-app">Extension</label>
-                    <select id="upg-app" className="select" value={appId} onChange={(e) => { setAppId(e.target.value); setChosen(new Set()); }}>
+                    <select
+                      id="upg-app"
+                      className="select"
+                      value={appId}
+                      onChange={(e) => {
+                        setAppId(e.target.value);
+                        setChosen(new Set());
+                      }}
+                    >
                       {extensions.map((x) => (
                         <option key={x.id} value={x.id}>
                           {x.name} · {x.publisher}
@@ -239,7 +304,15 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
                   </div>
                   <div className="field">
                     <label htmlFor="upg-version">Target version</label>
-                    <select id="upg-version" className="select" value={version} onChange={(e) => { setVersion(e.target.value); setChosen(new Set()); }}>
+                    <select
+                      id="upg-version"
+                      className="select"
+                      value={version}
+                      onChange={(e) => {
+                        setVersion(e.target.value);
+                        setChosen(new Set());
+                      }}
+                    >
                       {[...(ext?.versions ?? [])].reverse().map((v) => (
                         <option key={v} value={v}>
                           {v}
@@ -250,7 +323,11 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
                   </div>
                   <div className="field grow">
                     <span className="label">Published on</span>
-                    <span>{ext ? ext.publishedOn.map((id) => fleet.deployments.find((d) => d.connectionId === id)?.name ?? id).join(', ') || 'no connected deployment' : '—'}</span>
+                    <span>
+                      {ext
+                        ? ext.publishedOn.map((id) => fleet.deployments.find((d) => d.connectionId === id)?.name ?? id).join(', ') || 'no connected deployment'
+                        : '—'}
+                    </span>
                   </div>
                 </div>
               </div>
@@ -258,9 +335,16 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
             <section className="card" aria-labelledby="upg-tenants">
               <div className="card-header">
                 <h3 id="upg-tenants">Tenants on older versions</h3>
-                <span className="sub">{plural(candidates.length, 'tenant')} · {plural(targets.length, 'chosen', 'chosen')}</span>
+                <span className="sub">
+                  {plural(candidates.length, 'tenant')} · {plural(targets.length, 'chosen', 'chosen')}
+                </span>
                 <span className="right">
-                  <button type="button" className="btn sm" onClick={() => setChosen(new Set([...chosen, ...shown.map((c) => c.key)]))} disabled={shown.length === 0}>
+                  <button
+                    type="button"
+                    className="btn sm"
+                    onClick={() => setChosen(new Set([...chosen, ...shown.map((c) => c.key)]))}
+                    disabled={shown.length === 0}
+                  >
                     Choose all shown
                   </button>
                   <button type="button" className="btn sm ghost" onClick={() => setChosen(new Set())} disabled={chosen.size === 0}>
@@ -272,7 +356,14 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
                 <div className="filters">
                   <div className="search">
                     <Icon name="search" />
-                    <input className="input" type="search" placeholder="Find a tenant…" aria-label="Find a tenant to upgrade" value={search} onChange={(e) => setSearch(e.target.value)} />
+                    <input
+                      className="input"
+                      type="search"
+                      placeholder="Find a tenant…"
+                      aria-label="Find a tenant to upgrade"
+                      value={search}
+                      onChange={(e) => setSearch(e.target.value)}
+                    />
                   </div>
                   <select className="select" aria-label="Deployment" value={deployment} onChange={(e) => setDeployment(e.target.value)}>
                     <option value="all">All deployments</option>
@@ -319,11 +410,15 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
           <div className="plan-summary">
             <div className="stat">
               <div className="label">Will upgrade</div>
-              <div className="value" data-testid="plan-runnable">{runnable.length}</div>
+              <div className="value" data-testid="plan-runnable">
+                {runnable.length}
+              </div>
             </div>
             <div className="stat">
               <div className="label">Blocked</div>
-              <div className="value" data-testid="plan-blocked">{plan.blocked - forced.length}</div>
+              <div className="value" data-testid="plan-blocked">
+                {plan.blocked - forced.length}
+              </div>
             </div>
             <div className="stat">
               <div className="label">Skipped</div>
@@ -340,7 +435,9 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
                 <h3 id={`upg-dep-${d.connectionId}`}>
                   <Owner appId={plan.appId} name={`${plan.appName} ${plan.version}`} /> <span className="sub">on {d.name}</span>
                 </h3>
-                <span className="right">{d.schemaSource === 'definitions' ? <Badge tone="ok">schema compared</Badge> : <Badge tone="warn">schema unknown</Badge>}</span>
+                <span className="right">
+                  {d.schemaSource === 'definitions' ? <Badge tone="ok">schema compared</Badge> : <Badge tone="warn">schema unknown</Badge>}
+                </span>
               </div>
               <div className="card-body stack">
                 {d.schemaNote ? <div className="info-box">{d.schemaNote}</div> : null}
@@ -353,7 +450,11 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
                       <ul className="plain-list" aria-label="Dependency changes">
                         {d.dependencies.map((x) => (
                           <li key={x.id}>
-                            {x.name} <span className="mono muted">{x.from ?? '—'} → {x.to ?? 'removed'}</span> <Badge tone={x.change === 'unchanged' ? 'neutral' : x.change === 'removed' ? 'warn' : 'info'}>{x.change}</Badge>
+                            {x.name}{' '}
+                            <span className="mono muted">
+                              {x.from ?? '—'} → {x.to ?? 'removed'}
+                            </span>{' '}
+                            <Badge tone={x.change === 'unchanged' ? 'neutral' : x.change === 'removed' ? 'warn' : 'info'}>{x.change}</Badge>
                           </li>
                         ))}
                       </ul>
@@ -372,7 +473,12 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
                               <li key={`${c.kind}-${c.tableId}-${c.fieldId ?? ''}-${c.table}`} data-kind={c.kind} data-destructive={String(c.destructive)}>
                                 <Badge tone={c.destructive ? 'danger' : c.kind.endsWith('added') ? 'ok' : 'info'}>{c.kind.replace(/-/g, ' ')}</Badge> {c.table}
                                 {c.field ? `.${c.field}` : ''}
-                                {c.from || c.to ? <span className="muted mono"> {c.from} → {c.to}</span> : null}
+                                {c.from || c.to ? (
+                                  <span className="muted mono">
+                                    {' '}
+                                    {c.from} → {c.to}
+                                  </span>
+                                ) : null}
                               </li>
                             ))}
                           </ul>
@@ -388,7 +494,10 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
                       <ul className="plain-list" aria-label="Upgrade steps">
                         {d.steps.map((s) => (
                           <li key={s.tag}>
-                            <span className="mono">{s.tag}</span> <span className="muted">({s.codeunit}; from {s.fromMin ?? 'any'} to {s.fromMax ?? 'any'})</span>
+                            <span className="mono">{s.tag}</span>{' '}
+                            <span className="muted">
+                              ({s.codeunit}; from {s.fromMin ?? 'any'} to {s.fromMax ?? 'any'})
+                            </span>
                           </li>
                         ))}
                       </ul>
@@ -406,10 +515,12 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
               <fieldset className="choice">
                 <legend>Schema sync</legend>
                 <label className="check">
-                  <input type="radio" name="sync" value="add" checked={!force} onChange={() => setSync('add')} /> Add sync: nothing is lost; a tenant whose upgrade would remove data is blocked
+                  <input type="radio" name="sync" value="add" checked={!force} onChange={() => setSync('add')} /> Add sync: nothing is lost; a tenant whose
+                  upgrade would remove data is blocked
                 </label>
                 <label className={`check${plan.forceSyncAvailable ? '' : ' disabled'}`}>
-                  <input type="radio" name="sync" value="force" checked={force} disabled={!plan.forceSyncAvailable} onChange={() => setSync('force')} /> Force sync: archive what is removed and upgrade, after explicit acknowledgement
+                  <input type="radio" name="sync" value="force" checked={force} disabled={!plan.forceSyncAvailable} onChange={() => setSync('force')} /> Force
+                  sync: archive what is removed and upgrade, after explicit acknowledgement
                 </label>
                 <p className="muted small" data-testid="force-note">
                   {plan.forceSyncAvailable
@@ -423,19 +534,37 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
                   <input type="radio" name="order" checked={!waves} onChange={() => setWaves(false)} /> Now: every tenant, one after the other
                 </label>
                 <label className="check">
-                  <input type="radio" name="order" checked={waves} onChange={() => setWaves(true)} /> In waves: a first ring, then the rest; stop at the first failure
+                  <input type="radio" name="order" checked={waves} onChange={() => setWaves(true)} /> In waves: a first ring, then the rest; stop at the first
+                  failure
                 </label>
                 {waves ? (
                   <div className="field inline">
                     <label htmlFor="upg-ring">First ring</label>
-                    <input id="upg-ring" className="input" type="number" min={1} max={Math.max(runnable.length, 1)} value={ring} onChange={(e) => setRingSize(Number(e.target.value) || 1)} style={{ width: 80 }} />
-                    <span className="muted">of {plural(runnable.length, 'tenant')}: {runnable.slice(0, ring).map((t) => t.tenantId).join(', ')}</span>
+                    <input
+                      id="upg-ring"
+                      className="input"
+                      type="number"
+                      min={1}
+                      max={Math.max(runnable.length, 1)}
+                      value={ring}
+                      onChange={(e) => setRingSize(Number(e.target.value) || 1)}
+                      style={{ width: 80 }}
+                    />
+                    <span className="muted">
+                      of {plural(runnable.length, 'tenant')}:{' '}
+                      {runnable
+                        .slice(0, ring)
+                        .map((t) => t.tenantId)
+                        .join(', ')}
+                    </span>
                   </div>
                 ) : null}
               </fieldset>
             </div>
           </section>
-          {force ? <ForceSyncPanel tenants={forced} rows={forceRows} checked={ackChecked} typed={ackTyped} onChecked={setAckChecked} onTyped={setAckTyped} /> : null}
+          {force ? (
+            <ForceSyncPanel tenants={forced} rows={forceRows} checked={ackChecked} typed={ackTyped} onChecked={setAckChecked} onTyped={setAckTyped} />
+          ) : null}
           <ul className="plan-list" aria-label="Plan per tenant">
             {plan.tenants.map((t) => (
               <TenantPlanLine key={keyOf(t)} t={t} version={plan.version} ring={waves && ringKeys.has(keyOf(t))} forced={force && t.forceable} />
@@ -453,7 +582,12 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
               {!acknowledged ? 'Acknowledge the rows with a value to run. ' : ''}
               {plan.blocked - forced.length > 0 ? `${plural(plan.blocked - forced.length, 'blocked tenant')} will not run.` : ''}
             </span>
-            <button type="button" className={`btn ${force ? 'danger solid' : 'primary'}`} disabled={runnable.length === 0 || !acknowledged || busy !== null} onClick={() => void start()}>
+            <button
+              type="button"
+              className={`btn ${force ? 'danger solid' : 'primary'}`}
+              disabled={runnable.length === 0 || !acknowledged || busy !== null}
+              onClick={() => void start()}
+            >
               <Icon name="upgrade" /> Upgrade {plural(runnable.length, 'tenant')}
               {waves ? ' in waves' : ''}
               {force ? ' with force sync' : ''}
@@ -472,7 +606,8 @@ export function UpgradeView({ initialAppId, initialTargets }: { initialAppId?: s
               </div>
             ) : (
               <div className="error-box" role="alert" data-testid="upgrade-result">
-                <strong>{job.items.some((i) => i.state === 'succeeded') ? 'Not every tenant was upgraded.' : 'The upgrade failed.'}</strong> A failed tenant stays wholly on its old version: see what was read back from it.
+                <strong>{job.items.some((i) => i.state === 'succeeded') ? 'Not every tenant was upgraded.' : 'The upgrade failed.'}</strong> A failed tenant
+                stays wholly on its old version: see what was read back from it.
               </div>
             )
           ) : null}
