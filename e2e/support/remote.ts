@@ -52,7 +52,8 @@ function listen(folder: string, address: string, env: NodeJS.ProcessEnv = {}): P
     child.stdout!.setEncoding('utf8').on('data', (s: string) => {
       out += s;
       try {
-        resolve({ child, url: (JSON.parse(out) as { url: string }).url, exited });
+        // the first line is the listening address; the server's log lines follow it on stdout
+        resolve({ child, url: (JSON.parse(out.split('\n')[0] ?? '') as { url: string }).url, exited });
       } catch {
         // not the whole JSON line yet
       }

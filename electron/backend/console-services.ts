@@ -1,6 +1,7 @@
 // The console services behind the console contract (shared/api/console.ts): one object that the Electron main
 // process and the browser host both serve unchanged. `handle(op, input)` parses the input with the contract's
 // schema, acts, and answers `{ok, value}` or `{ok: false, error}`; nothing here imports electron.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +18,7 @@ import {
   type JobEvent,
   type TenantDetail,
 } from '../../shared/api/console.js';
-import { TenantryError, toErrorInfo, type ErrorInfo, type Result } from '../../shared/api/errors.js';
+import { TenantryError, isTenantryError, toErrorInfo, type ErrorInfo, type Result } from '../../shared/api/errors.js';
 import {
   OPERATIONS,
   describeIssues,
@@ -47,6 +48,8 @@ import { auditReportCsv, auditReportHtml, type AuditReportInput } from './report
 import { fileKeySecretBox, type SecretBox } from './secret-box.js';
 import type { ServiceContext } from './service-context.js';
 import { UpgradeService } from './upgrade-service.js';
+import type { Logger } from 'pino';
+import { silentLog } from '../../platform/engine/log.js';
 
 export interface ConsoleServicesOptions {
   /** the console's own folder: console.sqlite, and the key file when no OS keychain is given */
@@ -55,6 +58,8 @@ export interface ConsoleServicesOptions {
   secrets?: SecretBox;
   actor?: string;
   version?: string;
+  /** one line per operation and per job end (console-log.ts in the hosts); none: nothing is logged */
+  log?: Logger;
 }
 
 const FLEET_KEY = 'fleet';
@@ -112,8 +117,10 @@ export class ConsoleServices {
   private readonly reads = new Map<string, DeploymentRead>();
   private readonly actor: string;
   private readonly secrets: SecretBox;
+  private readonly log: Logger;
 
   constructor(private readonly opts: ConsoleServicesOptions) {
+    this.log = opts.log ?? silentLog();
     fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     this.db = openConsoleDb(path.join(opts.dataDir, 'console.sqlite'));
     this.secrets = opts.secrets ?? fileKeySecretBox(opts.dataDir);
@@ -143,6 +150,7 @@ export class ConsoleServices {
       definitions: new PackageDefinitions(),
       suspend: (id) => this.suspend(id),
     };
+    this.jobs.onEvent((e) => this.logJobEvent(e));
     this.archives = new ArchiveService(ctx);
     this.moves = new MoveService(ctx);
     this.upgrades = new UpgradeService(ctx);
@@ -152,8 +160,35 @@ export class ConsoleServices {
     return this.jobs.onEvent(listener);
   }
 
-  /** The one entry point of every transport. */
+  /**
+   * The one entry point of every transport. Each call gets an id and leaves one log line (operation, connection,
+   * tenant, duration, outcome); a refusal carries the id as `ref`, so the error a person sees finds its line.
+   */
   async handle(op: string, rawInput: unknown): Promise<Result<unknown>> {
+    const opId = crypto.randomUUID();
+    const t0 = performance.now();
+    const r = await this.answer(op, rawInput);
+    const input = (rawInput ?? {}) as { connectionId?: unknown; tenantId?: unknown };
+    const line = {
+      opId,
+      op,
+      connectionId: typeof input.connectionId === 'string' ? input.connectionId : undefined,
+      tenant: typeof input.tenantId === 'string' ? input.tenantId : undefined,
+      durationMs: Math.round((performance.now() - t0) * 10) / 10,
+      outcome: r.ok ? 'ok' : r.error.code,
+    };
+    if (r.ok) {
+      // reads are polled (the fleet every few seconds): their successes only at debug level
+      if (isConsoleOperation(op) && CONSOLE_OPERATIONS[op].kind === 'read') this.log.debug(line, `${op} ok`);
+      else this.log.info(line, `${op} ok`);
+      return r;
+    }
+    // the server's own ref (its request or job id) stays in this line; the person gets this line's id
+    this.log.warn({ ...line, remoteRef: r.error.ref, message: r.error.message }, `${op} ${r.error.code}`);
+    return { ok: false, error: { ...r.error, ref: opId } };
+  }
+
+  private async answer(op: string, rawInput: unknown): Promise<Result<unknown>> {
     if (!isConsoleOperation(op)) return { ok: false, error: { code: 'BAD_INPUT', message: `"${op}" is not an operation of the console`, details: { op } } };
     const parsed = CONSOLE_OPERATIONS[op].input.safeParse(rawInput ?? {});
     if (!parsed.success) {
@@ -170,7 +205,39 @@ export class ConsoleServices {
       const value = await this.dispatch(op, parsed.data as never);
       return { ok: true, value };
     } catch (e) {
+      if (!isTenantryError(e)) this.log.error({ op, err: e }, `${op}: unexpected error`);
       return { ok: false, error: toErrorInfo(e) };
+    }
+  }
+
+  /** what the log last wrote of each job and job item, so that each end is one line */
+  private readonly logged = new Map<string, string>();
+
+  /** One line per tenant a job finishes (with the engine's operation id) and one when the job ends. */
+  private logJobEvent({ job, item }: JobEvent): void {
+    const final = (state: string) => !['queued', 'running', 'pending'].includes(state);
+    if (item && final(item.state) && this.logged.get(`${job.id}/${item.idx}`) !== item.state) {
+      this.logged.set(`${job.id}/${item.idx}`, item.state);
+      const line = {
+        jobId: job.id,
+        kind: job.kind,
+        connectionId: item.connectionId,
+        tenant: item.tenantId,
+        engineOpId: item.opId,
+        outcome: item.errorCode ?? item.state,
+      };
+      if (item.state === 'failed') this.log.warn({ ...line, message: item.message }, `${job.title}: ${item.label} ${line.outcome}`);
+      else this.log.info(line, `${job.title}: ${item.label} ${line.outcome}`);
+    }
+    if (!item && final(job.state) && !this.logged.has(job.id)) {
+      this.logged.set(job.id, job.state);
+      const startedAt = job.startedAt ?? job.createdAt;
+      const durationMs = job.endedAt ? Date.parse(job.endedAt) - Date.parse(startedAt) : undefined;
+      this.log.info(
+        { jobId: job.id, kind: job.kind, state: job.state, done: job.done, total: job.total, durationMs, outcome: job.state },
+        `job ${job.title} ${job.state}`,
+      );
+      for (const k of [...this.logged.keys()]) if (k.startsWith(`${job.id}/`)) this.logged.delete(k);
     }
   }
 

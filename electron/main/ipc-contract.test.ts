@@ -59,7 +59,10 @@ afterAll(async () => {
 });
 
 /** The answer with its read times blanked: two reads a few ms apart differ only there. */
-const timeless = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (k, x: unknown) => (k === 'asOf' ? '<time>' : x))) as unknown;
+/** Times, and each call's own log reference (a fresh id per call, on both transports), set aside for comparing. */
+const timeless = (v: unknown): unknown =>
+  JSON.parse(JSON.stringify(v, (k, x: unknown) => (k === 'asOf' ? '<time>' : k === 'ref' && typeof x === 'string' && UUID.test(x) ? '<ref>' : x))) as unknown;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const overIpc = (op: ConsoleOperationName, input: unknown): Promise<unknown> => callOverIpc((c, i) => ipc.invoke(c, i), ipcChannel(op), input);
 
@@ -105,6 +108,14 @@ describe('the console contract over IPC and over HTTP', () => {
       error: { code: string; details?: Record<string, unknown> };
     };
     expect(exists.error.code).toBe('TENANT_EXISTS');
+  });
+
+  it('every refusal carries the id of its log line, a different one per call, over both transports', async () => {
+    const input = { connectionId: eastId, op: 'tenant.get', input: { tenantId: 'no-such-tenant' } };
+    const refs = await Promise.all([overIpc('deployment.call', input), overHttp('deployment.call', input), overIpc('deployment.call', input)]);
+    const ids = refs.map((r) => (r as { error: { ref?: string } }).error.ref);
+    for (const id of ids) expect(id).toMatch(UUID);
+    expect(new Set(ids).size).toBe(3);
   });
 });
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, Menu, app, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import { JOB_EVENT_CHANNEL } from '../../shared/api/console-names.js';
+import { openConsoleLog } from '../backend/console-log.js';
 import { ConsoleServices } from '../backend/console-services.js';
 import { contentSecurityPolicy } from '../web/csp.js';
 import { contentType } from '../web/static-files.js';
@@ -55,11 +56,13 @@ if (!app.requestSingleInstanceLock()) {
     });
   });
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     // The app root holds package.json and renderer/dist, in development and inside the asar alike.
     const rendererDir = process.env['TENANTRY_RENDERER_DIR'] ?? path.join(app.getAppPath(), 'renderer', 'dist');
+    const dataDir = process.env['TENANTRY_CONSOLE_DATA'] ?? app.getPath('userData');
     const services = new ConsoleServices({
-      dataDir: process.env['TENANTRY_CONSOLE_DATA'] ?? app.getPath('userData'),
+      dataDir,
+      log: await openConsoleLog(dataDir),
       host: 'electron',
       secrets: safeStorageSecretBox(safeStorage),
       version: app.getVersion(),

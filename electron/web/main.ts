@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { openConsoleLog } from '../backend/console-log.js';
 import { ConsoleServices } from '../backend/console-services.js';
 import { startWebHost } from './web-host.js';
 
@@ -23,7 +24,8 @@ if (!values.data) {
   process.exit(2);
 }
 
-const services = new ConsoleServices({ dataDir: path.resolve(values.data), host: 'browser' });
+const dataDir = path.resolve(values.data);
+const services = new ConsoleServices({ dataDir, host: 'browser', log: await openConsoleLog(dataDir) });
 // Connections named on the command line are added once (by name); later launches keep what the user changed.
 const existing = new Set((await services.call('connections.list', {})).map((c) => c.name.toLowerCase()));
 for (const spec of values.local ?? []) {

@@ -64,9 +64,16 @@ const VOLATILE = new Set([
   'publishedBy',
   'jobId',
 ]);
+/** A refusal's `ref` (the server's request or job id, for its log) exists only remotely: checked on its own below. */
+const REMOTE_ONLY = new Set(['ref']);
 function normalize(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalize);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, VOLATILE.has(k) ? '<volatile>' : normalize(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !REMOTE_ONLY.has(k))
+        .map(([k, x]) => [k, VOLATILE.has(k) ? '<volatile>' : normalize(x)]),
+    );
   return v;
 }
 
@@ -125,6 +132,9 @@ describe('the CLI against a URL', () => {
       const local = await run(...step, '--deployment', 'local', '--json');
       const remote = await run(...step, '--deployment', url, '--token', token, '--json');
       expect({ step: step.join(' '), ...outcome(remote) }).toEqual({ step: step.join(' '), ...outcome(local) });
+      // a remote refusal names the server's log line: its request id, or its job id for a long operation
+      const refused = remote.code === 1 ? (JSON.parse(remote.stdout) as { error?: { ref?: string } }).error : undefined;
+      if (refused) expect(refused.ref).toMatch(/^[0-9a-f-]{36}$/);
     }
     // long operations went through server jobs, with their progress on stderr
     const viaJob = await run('upgrade', 'Contoso Loyalty', '--tenant', 'r2', '--deployment', url, '--token', token);

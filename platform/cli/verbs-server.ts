@@ -1,6 +1,7 @@
 // Verbs for remote deployments: serve (the management server over a deployment folder) and token new/list/revoke
 // (its API tokens, stored hashed in the deployment database). Both work on the folder, never on a URL.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { LOG_LEVELS, type LogLevel } from '../../shared/api/log-levels.js';
 import type { CliContext } from './context.js';
 import { isUrl, UsageError } from './context.js';
 import { renderTable, shortTime } from './format.js';
@@ -21,7 +22,14 @@ function folderOf(ctx: CliContext, verb: string): string {
 
 export function addServerVerbs(program: Command, env: VerbEnv): void {
   example(
-    action<{ listen: { host: string; port: number }; tlsCert?: string; tlsKey?: string; insecureHttp?: boolean; maxInFlightWrites?: number }>(
+    action<{
+      listen: { host: string; port: number };
+      tlsCert?: string;
+      tlsKey?: string;
+      insecureHttp?: boolean;
+      maxInFlightWrites?: number;
+      logLevel: LogLevel;
+    }>(
       program
         .command('serve')
         .description('Serve a deployment folder over HTTPS (HTTP on loopback): the management API for remote CLIs and consoles; stops on Ctrl+C')
@@ -29,13 +37,20 @@ export function addServerVerbs(program: Command, env: VerbEnv): void {
         .option('--tls-cert <file>', 'PEM certificate (with --tls-key): serve HTTPS')
         .option('--tls-key <file>', 'PEM private key of the certificate')
         .option('--insecure-http', 'allow plain HTTP on an address that is not loopback (tokens in clear)')
-        .addOption(new Option('--max-in-flight-writes <n>', 'write requests in hand at once; more get 429 + Retry-After').argParser(positiveInt)),
+        .addOption(new Option('--max-in-flight-writes <n>', 'write requests in hand at once; more get 429 + Retry-After').argParser(positiveInt))
+        .addOption(
+          new Option('--log-level <level>', 'JSON log lines on stdout from this level: one per request (id, operation, tenant, duration, outcome)')
+            .choices([...LOG_LEVELS])
+            .default('info'),
+        ),
       env,
       async (ctx, _args, o) => {
         const folder = folderOf(ctx, 'serve');
         if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new UsageError('give both --tls-cert and --tls-key, or neither');
         const { startServer } = await import('../server/server.js');
+        const { createServerLog } = await import('../server/server-log.js');
         const server = await startServer({
+          log: createServerLog(o.logLevel),
           folder,
           host: o.listen.host,
           port: o.listen.port,
@@ -43,10 +58,10 @@ export function addServerVerbs(program: Command, env: VerbEnv): void {
           insecureHttp: o.insecureHttp === true || ctx.globals.insecureHttp === true,
           ...(o.maxInFlightWrites !== undefined ? { maxInFlightWrites: o.maxInFlightWrites } : {}),
         });
-        ctx.emit(
-          { url: server.url, folder: server.deployment.folder, pid: process.pid },
-          () => `serving ${server.deployment.folder} at ${server.url} (pid ${process.pid}); Ctrl+C stops\n`,
-        );
+        // With --json, stdout is JSON Lines: this listening line first, then the log's lines.
+        const listening = { url: server.url, folder: server.deployment.folder, pid: process.pid };
+        if (ctx.json) ctx.io.stdout(JSON.stringify(listening) + '\n');
+        else ctx.io.stdout(`serving ${server.deployment.folder} at ${server.url} (pid ${process.pid}); Ctrl+C stops\n`);
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
           process.once('SIGINT', stop);

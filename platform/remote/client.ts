@@ -65,7 +65,14 @@ function parseEnvelope(buf: Buffer): Envelope | undefined {
   return undefined;
 }
 
+/** The server's refusal as a TenantryError; `ref` is the server's request id, which finds its line in the server log. */
 function errorFrom(env: Envelope | undefined, status: number, what: string): TenantryError {
+  const e = refusalOf(env, status, what);
+  if (typeof env?.error?.ref === 'string') e.ref = env.error.ref;
+  return e;
+}
+
+function refusalOf(env: Envelope | undefined, status: number, what: string): TenantryError {
   if (env?.error && typeof env.error.code === 'string') return new TenantryError(env.error.code as ErrorCode, env.error.message, env.error.details);
   const code: ErrorCode =
     status === 401
@@ -323,7 +330,9 @@ export class RemoteClient implements Invoker {
     const err = job.error ?? { code: 'INTERNAL', message: `job ${jobId} ended ${job.state}` };
     // A failed job's error is the operation's own (the same as a direct call); a cancelled one carries what ran.
     const details = job.state === 'cancelled' ? { ...(err.details ?? {}), jobId, partialResult: job.result } : err.details;
-    throw new TenantryError(err.code as ErrorCode, err.message, details);
+    const failure = new TenantryError(err.code as ErrorCode, err.message, details);
+    if (err.ref !== undefined) failure.ref = err.ref;
+    throw failure;
   }
 
   // ---- the change feed ------------------------------------------------------------------------------------------

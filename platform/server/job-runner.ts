@@ -12,6 +12,7 @@ import type { OperationInput, OperationName } from '../../shared/api/operations.
 import type { Deployment } from '../engine/deployment.js';
 import { setStepListener } from '../engine/fault.js';
 import type { JobOwner } from '../engine/repositories/job-repository.js';
+import type { Logger } from 'pino';
 import type { WriteLane } from './write-lane.js';
 
 type Listener = (e: RemoteJobEvent) => void;
@@ -62,12 +63,16 @@ export class JobRunner {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly running = new Set<Promise<void>>();
   private stopping = false;
+  /** when each running job started, for the duration on its log line */
+  private readonly started = new Map<string, number>();
 
   constructor(
     private readonly d: Deployment,
     private readonly lane: WriteLane,
     private readonly maxActive: number,
     private readonly retryAfterSeconds: number,
+    /** one line per tenant run and one per job end (server-log.ts); none: nothing is logged */
+    private readonly log?: Logger,
   ) {}
 
   /** Creates the job and starts it on the next turn of the event loop; returns at once. */
@@ -80,17 +85,22 @@ export class JobRunner {
     }
     const steps = planSteps(op, input);
     const job = this.d.jobs.create({ jobId: crypto.randomUUID(), operation: op, params: summarize(input), owner, total: steps.length });
+    this.started.set(job.id, performance.now());
     const p: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.run(job.id, op, steps))
       .catch((e: unknown) => {
         if (this.stopping) return;
+        this.log?.error({ jobId: job.id, op, err: e }, 'unexpected error in job');
         try {
           this.finish(job.id, { state: 'failed', error: toErrorInfo(e), done: this.d.jobs.get(job.id)?.progress.done ?? 0, total: steps.length });
         } catch {
           // the job stays 'running' in the database: the next start marks it interrupted
         }
       })
-      .finally(() => this.running.delete(p));
+      .finally(() => {
+        this.running.delete(p);
+        this.started.delete(job.id);
+      });
     this.running.add(p);
     return job;
   }
@@ -128,7 +138,15 @@ export class JobRunner {
     if (set) for (const e of stored) for (const l of [...set]) l(e);
   }
 
+  /** Ends the job: one log line with its id, operation, outcome and duration; a refusal carries the job id as `ref`. */
   private finish(jobId: string, p: { state: RemoteJob['state']; result?: unknown; error?: ErrorInfo | null; done: number; total: number }): void {
+    if (p.error) p.error.ref ??= jobId;
+    const t0 = this.started.get(jobId);
+    const durationMs = t0 === undefined ? undefined : Math.round(performance.now() - t0);
+    this.log?.info(
+      { jobId, op: this.d.jobs.get(jobId)?.operation, state: p.state, done: p.done, total: p.total, durationMs, outcome: p.error?.code ?? 'ok' },
+      `job ${p.state}`,
+    );
     this.store(jobId, { state: p.state, current: null, ended: true, result: p.result ?? null, error: p.error ?? null }, [
       { type: 'state', state: p.state, done: p.done, total: p.total },
     ]);
@@ -175,6 +193,7 @@ export class JobRunner {
           }
         });
       } catch (e) {
+        if (!(e instanceof TenantryError)) this.log?.error({ jobId, op, tenant: label, err: e }, 'unexpected error');
         error = toErrorInfo(e);
       }
       if (this.stopping) return;
@@ -200,6 +219,7 @@ export class JobRunner {
       results.push(r);
       const ok = (r as { ok: boolean }).ok;
       const rError = (r as { error?: ErrorInfo }).error;
+      this.log?.info({ jobId, op, tenant: label, outcome: rError?.code ?? 'ok' }, `${op} ${label ?? ''} ${rError?.code ?? 'ok'}`);
       events.push({ type: 'tenant-finished', tenantId: label!, ok, ...(rError ? { error: rError } : {}), done, total });
       this.store(jobId, { done, current: next }, events);
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -48,7 +48,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ServerContext): voi
       try {
         return await body();
       } catch (e) {
-        return ctx.errorAnswer(e);
+        return ctx.errorAnswer(e, undefined, request);
       }
     };
     try {

@@ -4,8 +4,10 @@
 // handler authenticates (auth.ts), parses its input with the contract's schema, calls the engine, and answers
 // {ok: true, value} or {ok: false, error} with the HTTP status of the error code (shared/api/http.ts).
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { TenantryError, toErrorInfo, type ErrorInfo } from '../../shared/api/errors.js';
 import { httpStatusOf, isLoopbackHost } from '../../shared/api/http.js';
 import { OPERATIONS, isOperationName } from '../../shared/api/operations.js';
@@ -28,6 +30,8 @@ export interface ServerOptions {
   maxActiveJobs?: number;
   retryAfterSeconds?: number;
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Where request and operation lines go (server-log.ts); none: nothing is logged. */
+  log?: Logger;
 }
 
 export interface ServerContext {
@@ -37,7 +41,7 @@ export interface ServerContext {
   principal(request: FastifyRequest): Principal;
   sendError(reply: FastifyReply, e: unknown, status?: number): FastifyReply;
   /** The answer to an error, as sendError sends it (for answers that are kept and replayed). */
-  errorAnswer(e: unknown, status?: number): Answer;
+  errorAnswer(e: unknown, status?: number, request?: FastifyRequest): Answer;
   /** Sends an answer: its status, headers and JSON body. */
   sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply;
   /** Answers of writes by Idempotency-Key, replayed to a retry. */
@@ -51,7 +55,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   const d = opts.deployment;
   const retryAfter = opts.retryAfterSeconds ?? 1;
   const lane = new WriteLane({ maxInFlight: opts.maxInFlightWrites ?? 256, retryAfterSeconds: retryAfter });
-  const jobs = new JobRunner(d, lane, opts.maxActiveJobs ?? 64, retryAfter);
+  const jobs = new JobRunner(d, lane, opts.maxActiveJobs ?? 64, retryAfter, opts.log);
   const app = Fastify({
     logger: false,
     // open SSE streams must not keep close() waiting
@@ -60,23 +64,40 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
     // tenant ids, operation names and job ids only: no reason to accept long path parameters
     routerOptions: { maxParamLength: 200 },
+    // every request gets an id, sent back as x-request-id and on each of its log lines
+    genReqId: () => randomUUID(),
   });
   const principals = new WeakMap<FastifyRequest, Principal>();
+  const outcomes = new WeakMap<FastifyRequest, string>();
+  const log = opts.log;
 
-  const errorAnswer = (e: unknown, statusOverride?: number): Answer => {
+  /** The answer to a refusal or failure; an unexpected error (not a TenantryError) is logged with its stack first. */
+  const errorAnswer = (e: unknown, statusOverride?: number, request?: FastifyRequest): Answer => {
+    if (!(e instanceof TenantryError)) log?.error({ reqId: request?.id, err: e }, 'unexpected error');
     const info: ErrorInfo = toErrorInfo(e);
+    // the stack and message stay in the log; the caller gets the id that finds them
+    if (!(e instanceof TenantryError) && request) info.message = `an unexpected error (see the server log, request ${request.id})`;
     const headers: Record<string, string> = {};
     if (info.code === 'OVERLOADED') headers['retry-after'] = String((info.details?.['retryAfter'] as number | undefined) ?? retryAfter);
     if (info.code === 'UNAUTHORIZED') headers['www-authenticate'] = 'Bearer realm="tenantry"';
     return { status: statusOverride ?? httpStatusOf(info.code), body: { ok: false, error: info }, headers };
   };
-  const sendAnswer = (reply: FastifyReply, a: Answer): FastifyReply =>
-    reply
+  /** Sends an answer with the request's id in x-request-id; a refusal also carries it as `error.ref` (its log line). */
+  const sendAnswer = (reply: FastifyReply, a: Answer): FastifyReply => {
+    const body = a.body as { ok?: boolean; error?: ErrorInfo } | undefined;
+    if (body?.ok === false && body.error) {
+      body.error.ref ??= reply.request.id;
+      outcomes.set(reply.request, body.error.code);
+    }
+    return reply
       .code(a.status)
       .headers(a.headers ?? {})
+      .header('x-request-id', reply.request.id)
       .type('application/json')
       .send(a.body);
-  const sendError = (reply: FastifyReply, e: unknown, statusOverride?: number): FastifyReply => sendAnswer(reply, errorAnswer(e, statusOverride));
+  };
+  const sendError = (reply: FastifyReply, e: unknown, statusOverride?: number): FastifyReply =>
+    sendAnswer(reply, errorAnswer(e, statusOverride, reply.request));
 
   const ctx: ServerContext = {
     d,
@@ -112,6 +133,28 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     if (admitted.delete(request)) lane.release();
   };
   app.addHook('onResponse', release);
+  // One line per request: its id, the operation, tenant, duration and outcome (the error code when refused).
+  app.addHook('onResponse', async (request, reply) => {
+    if (!log) return;
+    const route = request.url.split('?')[0] ?? '';
+    const op = /^\/api\/v1\/op\/([^/]+)$/.exec(route)?.[1];
+    const input = (request.body ?? {}) as { tenantId?: unknown; tenantIds?: unknown; operation?: unknown };
+    const tenant = typeof input.tenantId === 'string' ? input.tenantId : Array.isArray(input.tenantIds) ? input.tenantIds.join(',') : undefined;
+    const outcome = outcomes.get(request) ?? (reply.statusCode < 400 ? 'ok' : `status ${reply.statusCode}`);
+    log.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        route,
+        op: op ?? (typeof input.operation === 'string' ? input.operation : undefined),
+        tenant,
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        outcome,
+      },
+      `${request.method} ${route} ${outcome}`,
+    );
+  });
   app.addHook('onRequestAbort', release);
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
@@ -124,7 +167,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       const what = code.startsWith('FST_ERR_CTP') ? 'the request body is not valid JSON' : 'bad request';
       return sendError(reply, new TenantryError('BAD_INPUT', `${what}: ${error.message}`), 400);
     }
-    return sendError(reply, new TenantryError('INTERNAL', 'an unexpected error'));
+    return sendError(reply, error);
   });
 
   app.setNotFoundHandler((request, reply) => sendError(reply, new TenantryError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)));

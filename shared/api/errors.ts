@@ -58,19 +58,27 @@ export interface ErrorInfo {
   code: ErrorCode;
   message: string;
   details?: Record<string, unknown>;
+  /** The id of the log line that records this refusal (a server request id, a console operation id). */
+  ref?: string;
 }
 
 export class TenantryError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
+  /** Set where the refusal is logged: the id of its log line (ErrorInfo.ref). */
+  ref: string | undefined;
   constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
     super(message);
     this.name = 'TenantryError';
     this.code = code;
     this.details = details;
+    this.ref = undefined;
   }
   toInfo(): ErrorInfo {
-    return this.details === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, details: this.details };
+    const info: ErrorInfo = { code: this.code, message: this.message };
+    if (this.details !== undefined) info.details = this.details;
+    if (this.ref !== undefined) info.ref = this.ref;
+    return info;
   }
 }
 

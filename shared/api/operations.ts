@@ -35,6 +35,7 @@ export const ErrorInfoSchema = z.object({
   code: z.string(),
   message: z.string(),
   details: z.record(z.string(), z.unknown()).optional(),
+  ref: z.string().optional(),
 });
 
 export const AppRefSchema = z.object({ id: z.string(), name: z.string(), publisher: z.string(), version: z.string() });

@@ -107,7 +107,8 @@ export function spawnServer(folder: string, extraArgs: string[] = []): Promise<S
     child.stdout!.setEncoding('utf8').on('data', (s: string) => {
       out += s;
       try {
-        const info = JSON.parse(out) as { url: string };
+        // the first line is the listening address; the server's log lines follow it on stdout
+        const info = JSON.parse(out.split('\n')[0] ?? '') as { url: string };
         resolve({
           url: info.url,
           child,

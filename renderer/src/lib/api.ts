@@ -21,14 +21,19 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: Record<string, unknown>,
+    /** the id of the console's log line for this refusal (logs/console.N.log in the console's data folder) */
+    readonly ref?: string,
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
-/** An error as a line for the screen: the contract's code and message, or the error as it is. */
-export const errorText = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+/** The short form of a log reference shown to people: enough to find the line (`grep <ref> logs/console.*.log`). */
+export const shortRef = (ref: string): string => ref.slice(0, 8);
+
+/** An error as a line for the screen: the contract's code and message, and the reference of its log line. */
+export const errorText = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}${e.ref ? ` (ref ${shortRef(e.ref)})` : ''}` : String(e));
 
 const SESSION_KEY = 'tenantry.session';
 const SESSION_HEADER = 'x-tenantry-session';
@@ -65,12 +70,12 @@ async function httpCall(op: string, input: unknown): Promise<unknown> {
   return unwrap(body);
 }
 
-type Envelope = { ok: boolean; value?: unknown; error?: { code: string; message: string; details?: Record<string, unknown> } };
+type Envelope = { ok: boolean; value?: unknown; error?: { code: string; message: string; details?: Record<string, unknown>; ref?: string } };
 
 /** Both transports answer with the contract's envelope: its value, or an ApiError with its code and details. */
 function unwrap(answer: unknown): unknown {
   const body = answer as Envelope;
-  if (!body.ok) throw new ApiError(body.error?.code ?? 'INTERNAL', body.error?.message ?? 'failed', body.error?.details);
+  if (!body.ok) throw new ApiError(body.error?.code ?? 'INTERNAL', body.error?.message ?? 'failed', body.error?.details, body.error?.ref);
   return body.value;
 }
 
