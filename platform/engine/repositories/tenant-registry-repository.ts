@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import path from 'node:path';
 import type { TenantState } from '../../../shared/domain/tenant-state.js';
 import { StatementCache } from './statement-cache.js';
+import type { ArchiveIndexEntry, TenantMirror } from '../../../shared/api/changes.js';
 
 export type TenantStateName = TenantState;
 
@@ -133,4 +134,24 @@ export class TenantRegistryRepository {
     }[];
     return new Map(rows.map((r) => [`${r.app_id}@${r.version}`, r.n]));
   }
+}
+
+/** What the change feed mirrors of a tenant, from its registry row and apps. */
+export function tenantMirrorOfRow(
+  row: TenantRow,
+  apps: readonly { app_id: string; version: string; data_version: string; sync_state: string }[],
+): TenantMirror {
+  return {
+    id: row.tenant_id,
+    alternateIds: JSON.parse(row.alternate_ids) as string[],
+    state: row.state,
+    failedOperation: row.failed_operation,
+    applicationVersion: row.application_version,
+    companies: JSON.parse(row.companies) as string[],
+    createdAt: row.created_at,
+    mountedAt: row.mounted_at,
+    version: row.version ?? 0,
+    apps: apps.map((a) => ({ id: a.app_id, version: a.version, dataVersion: a.data_version, syncState: a.sync_state })),
+    archives: JSON.parse(row.archives ?? '[]') as ArchiveIndexEntry[],
+  };
 }

@@ -2,6 +2,7 @@
 // registry, the archive index, permission sets, subscribers, upgrade tags and the tenant's operation log.
 import type Database from 'better-sqlite3';
 import { StatementCache } from './statement-cache.js';
+import type { ArchiveIndexEntry } from '../../../shared/api/changes.js';
 
 export interface CompanyRow {
   company_id: number;
@@ -330,4 +331,27 @@ export class TenantRepository {
   logEntries(limit: number): TenantLogRow[] {
     return this.s.stmt('SELECT * FROM op_log ORDER BY seq DESC LIMIT ?').all(limit) as TenantLogRow[];
   }
+}
+
+/** One archive index row as the contract shows it (without its size, which is measured separately). */
+export function archiveIndexEntry(a: ReturnType<TenantRepository['archiveIndex']>[number]): ArchiveIndexEntry {
+  return {
+    archiveId: a.archive_id,
+    appId: a.app_id,
+    appName: a.app_name,
+    publisher: a.publisher,
+    version: a.version,
+    company: a.company_name,
+    table: a.table_name,
+    tableId: a.table_id,
+    kind: a.kind,
+    rows: a.row_count,
+    archivedAt: a.archived_at,
+    reason: a.reason,
+  };
+}
+
+/** The tenant's archive index as the contract shows it. */
+export function archiveIndexOf(repo: TenantRepository): ArchiveIndexEntry[] {
+  return repo.archiveIndex().map(archiveIndexEntry);
 }
