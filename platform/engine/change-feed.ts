@@ -12,7 +12,7 @@ import {
 } from '../../shared/api/changes.js';
 import type { AppDefinition } from '../../shared/domain/app-definition.js';
 import type { DeploymentCore } from './deployment-core.js';
-import type { CatalogRow } from './repositories/catalog-repository.js';
+import { catalogMirrorOfRow, type CatalogRow } from './repositories/catalog-repository.js';
 import { logMirror } from './repositories/log-repository.js';
 import { nowIso } from './repositories/statement-cache.js';
 import { tenantMirrorOfRow } from './repositories/tenant-registry-repository.js';
@@ -31,22 +31,7 @@ export function logChange(c: DeploymentCore, opId: string): void {
 }
 
 export function catalogMirrorEntry(c: DeploymentCore, r: CatalogRow, def?: AppDefinition): CatalogMirrorEntry {
-  const d = def ?? c.loadCatalog().get(`${r.app_id}@${r.version}`)?.def;
-  return {
-    id: r.app_id,
-    name: r.name,
-    publisher: r.publisher,
-    version: r.version,
-    sha256: r.sha256,
-    size: r.size,
-    signed: r.signed === 1,
-    skippedVerification: r.skipped_verification === 1,
-    signerKeyId: r.signer_key_id,
-    publishedAt: r.published_at,
-    publishedBy: r.published_by,
-    dependencies: (d?.manifest.dependencies ?? []).map((x) => ({ id: x.id, name: x.name, publisher: x.publisher, version: x.version })),
-    problems: JSON.parse(r.problems) as { code: string; message: string }[],
-  };
+  return catalogMirrorOfRow(r, def ?? c.loadCatalog().get(`${r.app_id}@${r.version}`)?.def);
 }
 
 export function appChange(c: DeploymentCore, appId: string, version: string, def?: AppDefinition): void {

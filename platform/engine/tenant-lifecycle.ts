@@ -18,7 +18,7 @@ import { type DeploymentCore, normalizeTenantId, SYSTEM_ACTOR, TENANT_FORMAT } f
 import { faultPoint } from './fault.js';
 import { createPhysicalTables, desiredSchema } from './physical-schema.js';
 import { nowIso } from './repositories/statement-cache.js';
-import type { TenantRow } from './repositories/tenant-registry-repository.js';
+import { type TenantRow, tenantSummaryOfRow } from './repositories/tenant-registry-repository.js';
 import { archiveIndexOf, TenantRepository } from './repositories/tenant-repository.js';
 import { copyWithSha256, databaseFileSize, fsyncDir, removeDatabaseFiles, sha256File, tenantFileName } from './tenant-files.js';
 import { removeAllApps } from './tenant-ops.js';
@@ -33,20 +33,7 @@ export interface ExportedTenantFile {
 
 /** A tenant's summary from the registry alone (no tenant connection: lists of thousands stay cheap). */
 export function summary(c: DeploymentCore, row: TenantRow): TenantSummary {
-  return {
-    id: row.tenant_id,
-    alternateIds: JSON.parse(row.alternate_ids) as string[],
-    state: row.state,
-    failedOperation: row.failed_operation,
-    applicationVersion: row.application_version,
-    companies: JSON.parse(row.companies) as string[],
-    installedApps: c.registry.apps(row.tenant_id).length,
-    file: row.file,
-    sizeBytes: databaseFileSize(row.file),
-    createdAt: row.created_at,
-    mountedAt: row.mounted_at,
-    version: row.version ?? 0,
-  };
+  return tenantSummaryOfRow(row, c.registry.apps(row.tenant_id).length, databaseFileSize(row.file));
 }
 
 export function createTenant(c: DeploymentCore, tenantId: string, opts: { companies?: string[]; alternateIds?: string[]; actor?: string } = {}): TenantSummary {

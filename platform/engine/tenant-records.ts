@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { OperationOutput } from '../../shared/api/operations.js';
 import type { DeploymentCore } from './deployment-core.js';
 import { RecordStore, type RecordValues } from './records.js';
+import { permissionSetEntry, subscriberEntry } from './repositories/tenant-repository.js';
 
 export function mergedView(c: DeploymentCore, tenantId: string): OperationOutput<'tenant.objects'> {
   const { row, repo } = c.readRepo(tenantId, 'info');
@@ -40,33 +41,14 @@ export function permissionSets(c: DeploymentCore, tenantId: string): OperationOu
   const { repo } = c.readRepo(tenantId, 'info');
   const names = new Map(repo.installed().map((a) => [a.app_id, a.name]));
   return {
-    permissionSets: repo.permissionSets().map((p) => ({
-      id: p.ps_id,
-      name: p.name,
-      caption: p.caption,
-      ownerAppId: p.app_id,
-      appName: names.get(p.app_id) ?? '',
-      grantedAt: p.granted_at,
-      permissions: JSON.parse(p.permissions) as Record<string, unknown>[],
-    })),
+    permissionSets: repo.permissionSets().map((p) => permissionSetEntry(p, names.get(p.app_id) ?? '')),
   };
 }
 
 export function subscribers(c: DeploymentCore, tenantId: string): OperationOutput<'tenant.subscribers'> {
   const { repo } = c.readRepo(tenantId, 'info');
   return {
-    subscribers: repo.subscribers().map((s) => ({
-      ownerAppId: s.app_id,
-      appName: s.app_name,
-      codeunitId: s.codeunit_id,
-      codeunit: s.codeunit,
-      name: s.name,
-      event: s.event,
-      table: s.table_name,
-      stage: s.stage,
-      order: s.ord,
-      action: s.action === null ? null : (JSON.parse(s.action) as Record<string, unknown>),
-    })),
+    subscribers: repo.subscribers().map(subscriberEntry),
   };
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { TenantState } from '../../../shared/domain/tenant-state.js';
 import { StatementCache } from './statement-cache.js';
 import type { ArchiveIndexEntry, TenantMirror } from '../../../shared/api/changes.js';
+import type { TenantSummary } from '../../../shared/api/operations.js';
 
 export type TenantStateName = TenantState;
 
@@ -153,5 +154,23 @@ export function tenantMirrorOfRow(
     version: row.version ?? 0,
     apps: apps.map((a) => ({ id: a.app_id, version: a.version, dataVersion: a.data_version, syncState: a.sync_state })),
     archives: JSON.parse(row.archives ?? '[]') as ArchiveIndexEntry[],
+  };
+}
+
+/** A tenant's summary from its registry row (no tenant connection: lists of thousands stay cheap). */
+export function tenantSummaryOfRow(row: TenantRow, installedApps: number, sizeBytes: number): TenantSummary {
+  return {
+    id: row.tenant_id,
+    alternateIds: JSON.parse(row.alternate_ids) as string[],
+    state: row.state,
+    failedOperation: row.failed_operation,
+    applicationVersion: row.application_version,
+    companies: JSON.parse(row.companies) as string[],
+    installedApps,
+    file: row.file,
+    sizeBytes,
+    createdAt: row.created_at,
+    mountedAt: row.mounted_at,
+    version: row.version ?? 0,
   };
 }

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { StatementCache } from './statement-cache.js';
 import type { ArchiveIndexEntry } from '../../../shared/api/changes.js';
+import type { OperationOutput } from '../../../shared/api/operations.js';
 
 export interface CompanyRow {
   company_id: number;
@@ -354,4 +355,33 @@ export function archiveIndexEntry(a: ReturnType<TenantRepository['archiveIndex']
 /** The tenant's archive index as the contract shows it. */
 export function archiveIndexOf(repo: TenantRepository): ArchiveIndexEntry[] {
   return repo.archiveIndex().map(archiveIndexEntry);
+}
+
+/** A permission set row as the contract shows it (`appName`: the name of the app that owns it). */
+export function permissionSetEntry(p: PermissionSetRow, appName: string): OperationOutput<'tenant.permissionSets'>['permissionSets'][number] {
+  return {
+    id: p.ps_id,
+    name: p.name,
+    caption: p.caption,
+    ownerAppId: p.app_id,
+    appName,
+    grantedAt: p.granted_at,
+    permissions: JSON.parse(p.permissions) as Record<string, unknown>[],
+  };
+}
+
+/** An event subscriber row as the contract shows it. */
+export function subscriberEntry(s: SubscriberRow): OperationOutput<'tenant.subscribers'>['subscribers'][number] {
+  return {
+    ownerAppId: s.app_id,
+    appName: s.app_name,
+    codeunitId: s.codeunit_id,
+    codeunit: s.codeunit,
+    name: s.name,
+    event: s.event,
+    table: s.table_name,
+    stage: s.stage,
+    order: s.ord,
+    action: s.action === null ? null : (JSON.parse(s.action) as Record<string, unknown>),
+  };
 }
