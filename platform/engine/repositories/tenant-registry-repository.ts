@@ -137,11 +137,8 @@ export class TenantRegistryRepository {
   }
 }
 
-/** What the change feed mirrors of a tenant, from its registry row and apps. */
-export function tenantMirrorOfRow(
-  row: TenantRow,
-  apps: readonly { app_id: string; version: string; data_version: string; sync_state: string }[],
-): TenantMirror {
+/** What the tenant mirror and the tenant summary both show of a registry row, in their order. */
+function registryFacts(row: TenantRow): Pick<TenantSummary, 'id' | 'alternateIds' | 'state' | 'failedOperation' | 'applicationVersion' | 'companies'> {
   return {
     id: row.tenant_id,
     alternateIds: JSON.parse(row.alternate_ids) as string[],
@@ -149,6 +146,16 @@ export function tenantMirrorOfRow(
     failedOperation: row.failed_operation,
     applicationVersion: row.application_version,
     companies: JSON.parse(row.companies) as string[],
+  };
+}
+
+/** What the change feed mirrors of a tenant, from its registry row and apps. */
+export function tenantMirrorOfRow(
+  row: TenantRow,
+  apps: readonly { app_id: string; version: string; data_version: string; sync_state: string }[],
+): TenantMirror {
+  return {
+    ...registryFacts(row),
     createdAt: row.created_at,
     mountedAt: row.mounted_at,
     version: row.version ?? 0,
@@ -160,12 +167,7 @@ export function tenantMirrorOfRow(
 /** A tenant's summary from its registry row (no tenant connection: lists of thousands stay cheap). */
 export function tenantSummaryOfRow(row: TenantRow, installedApps: number, sizeBytes: number): TenantSummary {
   return {
-    id: row.tenant_id,
-    alternateIds: JSON.parse(row.alternate_ids) as string[],
-    state: row.state,
-    failedOperation: row.failed_operation,
-    applicationVersion: row.application_version,
-    companies: JSON.parse(row.companies) as string[],
+    ...registryFacts(row),
     installedApps,
     file: row.file,
     sizeBytes,
