@@ -37,8 +37,7 @@ import { invokeOperation } from './invoke.js';
 import * as moves from './moves.js';
 import type { TransferFile } from './moves.js';
 import type { RecordValues } from './records.js';
-import type { JobRepository } from './repositories/job-repository.js';
-import { JobRepository as Jobs } from './repositories/job-repository.js';
+import { JobRepository } from './repositories/job-repository.js';
 import { nowIso } from './repositories/statement-cache.js';
 import type { TenantRepository } from './repositories/tenant-repository.js';
 import { refuseIfServed } from './server-lock.js';
@@ -150,7 +149,7 @@ export class Deployment implements Invoker {
 
   /** Jobs of the management server, stored in this deployment's database. */
   get jobs(): JobRepository {
-    this.core.jobRepo ??= new Jobs(this.core.db);
+    this.core.jobRepo ??= new JobRepository(this.core.db);
     return this.core.jobRepo;
   }
 
