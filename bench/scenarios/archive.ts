@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { applyPragmas } from '../../platform/engine/db/open-database.js';
 import { benchApp, benchDeployment, packageOf } from '../lib/fleet.js';
 import { interleave, summarize, time, type Sample, type Scenario } from '../lib/harness.js';
+import { tenantDatabase } from '../../platform/engine/internals.js';
 
 const TENANT = 'tenant-00000';
 const COMPANY = 'CRONUS';
@@ -44,7 +45,7 @@ export const archiveScenario: Scenario = {
       ctx.log(`${rows} rows generated in ${gen.ms.toFixed(0)} ms`);
 
       // The baseline works on a copy of the same tenant database (checkpointed first: never copy a live WAL file).
-      const tenantDb = d.tenantDatabase(TENANT);
+      const tenantDb = tenantDatabase(d, TENANT);
       tenantDb.pragma('wal_checkpoint(TRUNCATE)');
       const physical = (
         tenantDb.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'c%_t70001000' ORDER BY name LIMIT 1`).get() as

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { applyPragmas } from '../../platform/engine/db/open-database.js';
 import { benchApp, benchDeployment, packageOf, tenantIds } from '../lib/fleet.js';
 import { interleave, summarize, time, type Scenario } from '../lib/harness.js';
+import { tenantDatabase } from '../../platform/engine/internals.js';
 
 export const installFleetScenario: Scenario = {
   name: 'install-fleet',
@@ -25,7 +26,7 @@ export const installFleetScenario: Scenario = {
 
     // The plain script: exactly the DDL our install produced in one tenant, and the table data rows.
     d.install([ids[0]!], appId);
-    const db0 = d.tenantDatabase(ids[0]!);
+    const db0 = tenantDatabase(d, ids[0]!);
     const ddl = (
       db0
         .prepare(

@@ -12,6 +12,7 @@ import { remoteSide } from '../../platform/remote/remote-side.js';
 import { spawnServer, type SpawnedServer } from '../../platform/server/test-support/servers.js';
 import { benchApp, benchDeployment, packageOf } from '../lib/fleet.js';
 import { interleave, summarize, time, timeAsync, type Sample, type Scenario } from '../lib/harness.js';
+import { tenantDatabase } from '../../platform/engine/internals.js';
 
 const TENANT = 'tenant-00000';
 
@@ -30,7 +31,7 @@ export const moveScenario: Scenario = {
     east.install([TENANT], app.manifest.id);
     // Bulk rows straight into the extension's table (about 1 KiB each): generating 1 GB through the record API would
     // make the benchmark spend its time generating. A move copies the file whatever its rows are.
-    const db = east.tenantDatabase(TENANT);
+    const db = tenantDatabase(east, TENANT);
     const physical = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'c%_t70003000'`).get() as { name: string }).name;
     const rows = Math.ceil(targetBytes / 1100);
     const gen = time(() => {

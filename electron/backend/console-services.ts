@@ -62,6 +62,10 @@ export interface ConsoleServicesOptions {
   log?: Logger;
 }
 
+/** The handler of one console operation: its parsed input to its output. */
+export type ConsoleHandler<N extends ConsoleOperationName> = (input: ConsoleParsedInput<N>) => ConsoleOutput<N> | Promise<ConsoleOutput<N>>;
+export type ConsoleHandlers = { [N in ConsoleOperationName]: ConsoleHandler<N> };
+
 const FLEET_KEY = 'fleet';
 const OVERVIEW_KEY = 'overview';
 const ARCHIVE_KEY = 'archives';
@@ -202,7 +206,7 @@ export class ConsoleServices {
       };
     }
     try {
-      const value = await this.dispatch(op, parsed.data as never);
+      const value = await this.dispatch(op, parsed.data as ConsoleParsedInput<typeof op>);
       return { ok: true, value };
     } catch (e) {
       if (!isTenantryError(e)) this.log.error({ op, err: e }, `${op}: unexpected error`);
@@ -256,94 +260,66 @@ export class ConsoleServices {
 
   // ---- dispatch ----------------------------------------------------------------------------------
 
-  private async dispatch<N extends ConsoleOperationName>(op: N, input: ConsoleParsedInput<N>): Promise<unknown> {
-    const i = input as never;
-    switch (op) {
-      case 'console.info':
-        return { version: this.opts.version ?? '0.1.0', host: this.opts.host, actor: this.actor, dataDir: this.opts.dataDir, secrets: this.secrets.kind };
-      case 'connections.list':
-        return this.connections.list();
-      case 'connections.add':
-        return this.addConnection(i);
-      case 'connections.update':
-        return this.updateConnection(i);
-      case 'connections.remove':
-        return this.removeConnection(i);
-      case 'connections.test':
-        return this.testConnection(i);
-      case 'fleet.snapshot':
-        return this.fleet((input as ConsoleParsedInput<'fleet.snapshot'>).refresh);
-      case 'deployment.overview':
-        return this.overview((input as ConsoleParsedInput<'deployment.overview'>).connectionId);
-      case 'tenant.detail':
-        return this.tenantDetail(i);
-      case 'deployment.call':
-        return this.deploymentCall(i);
-      case 'jobs.plan':
-        return buildPlan(i, (id) => this.driverFor(id));
-      case 'jobs.start':
-        return this.startJob(i);
-      case 'jobs.list':
-        return this.jobs.list((input as ConsoleParsedInput<'jobs.list'>).limit);
-      case 'jobs.get':
-        return this.jobs.get((input as ConsoleParsedInput<'jobs.get'>).jobId);
-      case 'jobs.cancel':
-        return this.cancelJob((input as ConsoleParsedInput<'jobs.cancel'>).jobId);
-      case 'audit.list': {
-        const a = input as ConsoleParsedInput<'audit.list'>;
-        return this.audit.list(a.limit, a.beforeSeq, a.filter);
-      }
-      case 'audit.verify':
-        return this.audit.verify();
-      case 'audit.export': {
-        const out = this.audit.export((input as ConsoleParsedInput<'audit.export'>).format);
-        this.audit.append({
-          actor: this.actor,
-          action: 'audit.export',
-          params: { format: (input as ConsoleParsedInput<'audit.export'>).format, fileName: out.fileName },
-          result: 'succeeded',
-        });
-        return out;
-      }
-      case 'audit.report':
-        return this.auditReport(i);
-      case 'oplog.search':
-        return this.searchOpLogs(i);
-      case 'snapshots.list':
-        return { snapshots: this.history.list(this.connections.get((input as ConsoleParsedInput<'snapshots.list'>).connectionId).id) };
-      case 'snapshots.compare': {
-        const a = input as ConsoleParsedInput<'snapshots.compare'>;
-        return this.history.compare(this.connections.get(a.connectionId).id, a.fromId, a.toId, (id) => this.connectionName(id));
-      }
-      case 'archive.fleet':
-        return this.archives.fleet((input as ConsoleParsedInput<'archive.fleet'>).refresh);
-      case 'archive.exportCsv':
-        return this.archives.exportCsv(i);
-      case 'packages.copy':
-        return this.moves.copyPackages(i);
-      case 'moves.precheck':
-        return this.moves.precheck(i);
-      case 'moves.report':
-        return this.moves.report(i);
-      case 'moves.start': {
-        const m = input as ConsoleParsedInput<'moves.start'>;
-        return this.startWorkflow('moves.start', input, () => this.moves.start(i), m.sourceId, m.tenantIds.join(','));
-      }
-      case 'upgrade.plan':
-        return this.upgrades.plan(i);
-      case 'upgrade.start': {
-        const u = input as ConsoleParsedInput<'upgrade.start'>;
-        const conns = [...new Set(u.targets.map((t) => t.connectionId))];
-        return this.startWorkflow(
-          'upgrade.start',
-          input,
-          () => this.upgrades.start(i),
-          conns.length === 1 ? conns[0]! : null,
-          u.targets.map((t) => t.tenantId).join(','),
-        );
-      }
-    }
-    throw new TenantryError('BAD_INPUT', `"${String(op)}" is not an operation of the console`);
+  /**
+   * One handler per console operation, keyed by its name: each takes the operation's parsed input and answers its
+   * output (types from shared/api/console.ts), so a missing or wrongly typed handler does not compile.
+   */
+  private readonly handlers: ConsoleHandlers = {
+    'console.info': () => ({
+      version: this.opts.version ?? '0.1.0',
+      host: this.opts.host,
+      actor: this.actor,
+      dataDir: this.opts.dataDir,
+      secrets: this.secrets.kind,
+    }),
+    'connections.list': () => this.connections.list(),
+    'connections.add': (i) => this.addConnection(i),
+    'connections.update': (i) => this.updateConnection(i),
+    'connections.remove': (i) => this.removeConnection(i),
+    'connections.test': (i) => this.testConnection(i),
+    'fleet.snapshot': (i) => this.fleet(i.refresh),
+    'deployment.overview': (i) => this.overview(i.connectionId),
+    'tenant.detail': (i) => this.tenantDetail(i),
+    'deployment.call': (i) => this.deploymentCall(i),
+    'jobs.plan': (i) => buildPlan(i, (id) => this.driverFor(id)),
+    'jobs.start': (i) => this.startJob(i),
+    'jobs.list': (i) => this.jobs.list(i.limit),
+    'jobs.get': (i) => this.jobs.get(i.jobId),
+    'jobs.cancel': (i) => this.cancelJob(i.jobId),
+    'audit.list': (i) => this.audit.list(i.limit, i.beforeSeq, i.filter),
+    'audit.verify': () => this.audit.verify(),
+    'audit.export': (i) => {
+      const out = this.audit.export(i.format);
+      this.audit.append({ actor: this.actor, action: 'audit.export', params: { format: i.format, fileName: out.fileName }, result: 'succeeded' });
+      return out;
+    },
+    'audit.report': (i) => this.auditReport(i),
+    'oplog.search': (i) => this.searchOpLogs(i),
+    'snapshots.list': (i) => ({ snapshots: this.history.list(this.connections.get(i.connectionId).id) }),
+    'snapshots.compare': (i) => this.history.compare(this.connections.get(i.connectionId).id, i.fromId, i.toId, (id) => this.connectionName(id)),
+    'archive.fleet': (i) => this.archives.fleet(i.refresh),
+    'archive.exportCsv': (i) => this.archives.exportCsv(i),
+    'packages.copy': (i) => this.moves.copyPackages(i),
+    'moves.precheck': (i) => this.moves.precheck(i),
+    'moves.report': (i) => this.moves.report(i),
+    'moves.start': (i) => this.startWorkflow('moves.start', i, () => this.moves.start(i), i.sourceId, i.tenantIds.join(',')),
+    'upgrade.plan': (i) => this.upgrades.plan(i),
+    'upgrade.start': (i) => {
+      const conns = [...new Set(i.targets.map((t) => t.connectionId))];
+      return this.startWorkflow(
+        'upgrade.start',
+        i,
+        () => this.upgrades.start(i),
+        conns.length === 1 ? conns[0]! : null,
+        i.targets.map((t) => t.tenantId).join(','),
+      );
+    },
+  };
+
+  private async dispatch<N extends ConsoleOperationName>(op: N, input: ConsoleParsedInput<N>): Promise<ConsoleOutput<N>> {
+    const handler = this.handlers[op] as ConsoleHandler<N> | undefined;
+    if (!handler) throw new TenantryError('BAD_INPUT', `"${String(op)}" is not an operation of the console`);
+    return handler(input);
   }
 
   // ---- connections -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyChanges } from '../../shared/api/changes.js';
 import { Deployment } from './deployment.js';
 import { COMPANIES, IDS, coreV1, notesV1, testDeployment } from './test-support/fixtures.js';
+import { deploymentDatabase } from './internals.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CHILD = path.join(import.meta.dirname, 'test-support', 'crash-child.ts');
@@ -114,8 +115,8 @@ describe('change feed and versions in the engine', () => {
     t.d.uninstall('t1', IDS.notes);
     const expected = t.d.snapshot().tenants[0]!.archives;
     expect(expected.length).toBeGreaterThan(0);
-    t.d.database.prepare("UPDATE tenants SET archives = '[]'").run();
-    t.d.database.prepare("DELETE FROM meta WHERE key = 'mirror'").run();
+    deploymentDatabase(t.d).prepare("UPDATE tenants SET archives = '[]'").run();
+    deploymentDatabase(t.d).prepare("DELETE FROM meta WHERE key = 'mirror'").run();
     t.d.close();
     t.d = Deployment.open(t.folder);
     expect(t.d.snapshot().tenants[0]!.archives).toEqual(expected);

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { quoted } from './db/identifiers.js';
 import { COMPANIES, IDS, coreV1, coreV2, coreV3Destructive, loyaltyV1, notesV1, pkg, rivalV1, testDeployment } from './test-support/fixtures.js';
+import { tenantDatabase } from './internals.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -19,8 +20,7 @@ const [C1, C2] = COMPANIES as [string, string];
 
 function tables(t: ReturnType<typeof setup>, tenant: string): string[] {
   return (
-    t.d
-      .tenantDatabase(tenant)
+    tenantDatabase(t.d, tenant)
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'c%\\_t%' ESCAPE '\\' OR name LIKE 'archive\\_%' ESCAPE '\\') ORDER BY name")
       .all() as { name: string }[]
   ).map((r) => r.name);
@@ -181,7 +181,7 @@ describe('install', () => {
       ]);
     }
     // The registry's row counters match the rows (readPage's total comes from them).
-    const db = t.d.tenantDatabase('t1');
+    const db = tenantDatabase(t.d, 't1');
     for (const r of db.prepare("SELECT physical, row_count FROM schema_tables WHERE physical LIKE 'c%'").all() as { physical: string; row_count: number }[]) {
       expect(r.row_count, r.physical).toBe((db.prepare(`SELECT COUNT(*) AS n FROM ${quoted(r.physical)}`).get() as { n: number }).n);
     }
@@ -222,8 +222,7 @@ describe('uninstall and reinstall', () => {
     const physicalBefore = tables(t, 't1');
     const companion = physicalBefore.find((n) => n.startsWith('c2_t18_x'));
     expect(companion).toBeDefined();
-    const companionRows = t.d
-      .tenantDatabase('t1')
+    const companionRows = tenantDatabase(t.d, 't1')
       .prepare(`SELECT * FROM ${quoted(companion!)} ORDER BY _rid`)
       .all();
 
@@ -246,8 +245,7 @@ describe('uninstall and reinstall', () => {
     const arch = archived.find((a) => a.company === C2 && a.table === 'Customer');
     expect(after).toContain(`archive_${arch!.archiveId}`);
     expect(
-      t.d
-        .tenantDatabase('t1')
+      tenantDatabase(t.d, 't1')
         .prepare(`SELECT * FROM ${quoted({ kind: 'archive', archiveId: arch!.archiveId })} ORDER BY _rid`)
         .all(),
     ).toEqual(companionRows);
@@ -273,7 +271,7 @@ describe('uninstall and reinstall', () => {
     t.d.installOne('t1', IDS.core);
     const rows = Array.from({ length: 3000 }, (_, i) => ({ 'No.': `C${i}`, Name: `Customer ${i}`, 'Loyalty Points': i }));
     t.d.insertMany('t1', C1, 'Customer', rows);
-    const db = t.d.tenantDatabase('t1');
+    const db = tenantDatabase(t.d, 't1');
     // total_changes() counts every row inserted, updated or deleted: a copy of the archived rows would add 3000+.
     const changesBefore = (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
     t.d.uninstall('t1', IDS.core);

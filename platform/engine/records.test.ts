@@ -2,6 +2,7 @@
 // modify/delete by key, paging, per-tenant tables, and the query plans of the hot queries.
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMPANIES, IDS, coreV1, testDeployment } from './test-support/fixtures.js';
+import { deploymentDatabase, pageQueryFor } from './internals.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -98,7 +99,7 @@ describe('records', () => {
   it('query plans: a page reads the base table in rid order and finds companion rows by rid; key lookups use the key index', () => {
     const { d } = setup();
     d.installOne('t1', IDS.core);
-    const { db, sql } = d.pageQueryFor('t1', C1, 'Customer');
+    const { db, sql } = pageQueryFor(d, 't1', C1, 'Customer');
     const p = plan(db, sql, [10, 0]);
     expect(p).toMatch(/SCAN b/);
     expect(p).toMatch(/SEARCH c0 USING INTEGER PRIMARY KEY \(rowid=\?\)/);
@@ -113,7 +114,7 @@ describe('records', () => {
     expect(plan(db, 'SELECT * FROM schema_tables WHERE company_id = ? AND table_id = ? ORDER BY kind DESC, owner_app_id', [1, 18])).toMatch(
       /SEARCH schema_tables USING INDEX schema_tables_slot/,
     );
-    expect(plan(d.database, 'SELECT * FROM tenant_apps WHERE app_id = ? ORDER BY tenant_id', [IDS.core])).toMatch(
+    expect(plan(deploymentDatabase(d), 'SELECT * FROM tenant_apps WHERE app_id = ? ORDER BY tenant_id', [IDS.core])).toMatch(
       /SEARCH tenant_apps USING INDEX tenant_apps_by_app/,
     );
   });

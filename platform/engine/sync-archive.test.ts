@@ -1,6 +1,7 @@
 // Sync modes (add, force, clean, check-only), and the archive: list, rows, CSV export, discard with row count.
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMPANIES, IDS, coreV1, coreV2, coreV3Destructive, pkg, testDeployment } from './test-support/fixtures.js';
+import { tenantDatabase } from './internals.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -26,7 +27,7 @@ function setupV2WithRows() {
 
 /** Installs the destructive v3 definition into the tenant's record without syncing (what a force sync repairs). */
 function forceInstalledDefinitionToV3(t: ReturnType<typeof setupV2WithRows>) {
-  const db = t.d.tenantDatabase('t1');
+  const db = tenantDatabase(t.d, 't1');
   t.d.publish(pkg(coreV3Destructive()), { skipVerification: true });
   const v3 = t.d.catalog().find((c) => c.version === '3.0.0.0');
   expect(v3).toBeDefined();
@@ -42,7 +43,7 @@ describe('sync', () => {
   it('check-only reports every change and the rows that would be lost, and changes nothing', () => {
     const t = setupV2WithRows();
     forceInstalledDefinitionToV3(t);
-    const db = t.d.tenantDatabase('t1');
+    const db = tenantDatabase(t.d, 't1');
     const dump = () => ({
       registry: db.prepare('SELECT * FROM schema_tables ORDER BY physical').all(),
       rows: db.prepare(`SELECT * FROM c1_t18_x${IDS.core.replace(/-/g, '')} ORDER BY _rid`).all(),

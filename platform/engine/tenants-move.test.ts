@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Deployment } from './deployment.js';
 import { COMPANIES, IDS, coreV1, loyaltyV1, notesV1, testApplication, testDeployment } from './test-support/fixtures.js';
+import { openTenantConnections, tenantDatabase } from './internals.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -107,7 +108,7 @@ describe('tenant states and connections', () => {
     const { d } = setup({ apps: [notesV1()], tenants: ['t1'] });
     d.installOne('t1', IDS.notes);
     // Break the tenant behind the engine's back: its companion table disappears.
-    const db = d.tenantDatabase('t1');
+    const db = tenantDatabase(d, 't1');
     const companion = (db.prepare("SELECT physical FROM schema_tables WHERE kind = 'fields' LIMIT 1").get() as { physical: string }).physical;
     db.exec(`DROP TABLE "${companion}"`);
     expect(() => d.uninstall('t1', IDS.notes)).toThrow(expect.objectContaining({ code: 'INTERNAL', message: expect.stringContaining('tenant "t1"') }));
@@ -127,7 +128,7 @@ describe('tenant states and connections', () => {
     for (const id of ids) d.createTenant(id);
     const r = d.install(ids, IDS.notes);
     expect(r.every((x) => x.ok)).toBe(true);
-    expect(d.openTenantConnections).toBeLessThanOrEqual(64);
+    expect(openTenantConnections(d)).toBeLessThanOrEqual(64);
     expect(d.tenantApps('tenant-0')).toHaveLength(1);
     expect(d.listTenants()).toHaveLength(70);
   });

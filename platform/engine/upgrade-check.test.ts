@@ -2,6 +2,7 @@
 // counted exactly as the forced upgrade then archives them (also blank strings, which hold a value, and not NULLs).
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMPANIES, IDS, coreV1, coreV2, coreV3Destructive, testDeployment } from './test-support/fixtures.js';
+import { tenantDatabase } from './internals.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -25,12 +26,12 @@ describe('checkUpgrade', () => {
     d.insertMany('t1', C2, 'Customer', [{ 'No.': 'D1', Name: 'Other company' }]);
     // Core's DefaultTier subscriber set "BRONZE" on insert: one row blank (a value), one NULL (none)
     d.modifyRecord('t1', C1, 'Customer', { 'No.': 'C2' }, { 'Tier Code': '' });
-    d.tenantDatabase('t1')
+    tenantDatabase(d, 't1')
       .prepare(`UPDATE c1_t18_x${IDS.core.replace(/-/g, '')} SET "f50101" = NULL WHERE _rid = (SELECT _rid FROM c1_t18 WHERE "f1" = 'C3')`)
       .run();
 
     const log = d.log({ limit: 1000 }).length;
-    const files = d.tenantDatabase('t1').prepare('SELECT * FROM schema_tables ORDER BY physical').all();
+    const files = tenantDatabase(d, 't1').prepare('SELECT * FROM schema_tables ORDER BY physical').all();
     const check = d.checkUpgrade('t1', IDS.core, { version: '3.0.0.0' });
     expect(check).toMatchObject({ tenantId: 't1', from: '2.0.0.0', to: '3.0.0.0', installed: true });
     expect(check.changes.filter((c) => c.destructive).map((c) => [c.kind, c.table, c.field])).toEqual([
@@ -42,7 +43,7 @@ describe('checkUpgrade', () => {
       { company: C2, table: 'Customer', field: 'Tier Code', rows: 1 },
     ]);
     expect(d.log({ limit: 1000 })).toHaveLength(log);
-    expect(d.tenantDatabase('t1').prepare('SELECT * FROM schema_tables ORDER BY physical').all()).toEqual(files);
+    expect(tenantDatabase(d, 't1').prepare('SELECT * FROM schema_tables ORDER BY physical').all()).toEqual(files);
 
     const [r] = d.upgrade(['t1'], IDS.core, { version: '3.0.0.0', force: true, acknowledge: true });
     expect(r?.ok).toBe(true);

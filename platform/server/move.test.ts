@@ -11,6 +11,7 @@ import { localSide } from '../remote/local-side.js';
 import { moveTenantBetween } from '../remote/move.js';
 import { remoteSide } from '../remote/remote-side.js';
 import { makeDeployment, spawnServer, startTestServer, type TestServer } from './test-support/servers.js';
+import { tenantDatabase } from '../engine/internals.js';
 
 const [C1, C2] = COMPANIES as [string, string];
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -114,7 +115,7 @@ describe('moves between servers', () => {
     const e = east.client();
     await e.invoke('tenant.install', { tenantIds: ['big'], appId: IDS.core });
     // ~16 MB of rows written straight into the tenant's Customer table, so the transfer takes many chunks
-    const db = east.d.tenantDatabase('big');
+    const db = tenantDatabase(east.d, 'big');
     const physical = (
       db.prepare("SELECT physical FROM schema_tables WHERE table_name = 'Customer' AND kind = 'table' ORDER BY company_id LIMIT 1").get() as {
         physical: string;
@@ -154,7 +155,7 @@ describe('moves between servers', () => {
     const t = await e.invoke('tenant.get', { tenantId: 'big' });
     expect(t.state).toBe('operational');
     expect(await contents(e, 'big')).toEqual(before);
-    const again = east.d.tenantDatabase('big');
+    const again = tenantDatabase(east.d, 'big');
     expect((again.prepare(`SELECT COUNT(*) AS n FROM "${physical}"`).get() as { n: number }).n).toBe(countBefore);
     expect(again.pragma('integrity_check', { simple: true })).toBe('ok');
     expect((await e.invoke('log.list', { limit: 20 })).entries.find((l) => l.operation === 'tenant.move')).toMatchObject({

@@ -8,6 +8,7 @@ import { generatedName, quoted } from './identifiers.js';
 import { openDatabase } from './open-database.js';
 import { Deployment } from '../deployment.js';
 import { tempDir, testDeployment, type TestDeployment } from '../test-support/fixtures.js';
+import { deploymentDatabase, tenantDatabase } from '../internals.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -27,7 +28,7 @@ describe('openDatabase', () => {
   it('sets WAL, synchronous=FULL, foreign_keys=ON and a busy timeout on deployment and tenant databases', () => {
     const t: TestDeployment = testDeployment({ tenants: ['t1'] });
     cleanups.push(t.cleanup);
-    for (const db of [t.d.database, t.d.tenantDatabase('t1')]) {
+    for (const db of [deploymentDatabase(t.d), tenantDatabase(t.d, 't1')]) {
       expect(pragmas(db)).toEqual({ journal: 'wal', synchronous: 2, foreignKeys: 1, busy: 5000 });
     }
   });
@@ -35,7 +36,7 @@ describe('openDatabase', () => {
   it('creates STRICT tables only', () => {
     const t = testDeployment({ tenants: ['t1'] });
     cleanups.push(t.cleanup);
-    for (const db of [t.d.database, t.d.tenantDatabase('t1')]) {
+    for (const db of [deploymentDatabase(t.d), tenantDatabase(t.d, 't1')]) {
       const tables = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
         name: string;
       }[];

@@ -1,6 +1,8 @@
 // The app catalog of a deployment: published packages (bytes, definition, hash, signature facts) by id and version.
 import type Database from 'better-sqlite3';
 import { StatementCache, versionKey } from './statement-cache.js';
+import type { CatalogMirrorEntry } from '../../../shared/api/changes.js';
+import type { AppDefinition } from '../../../shared/domain/app-definition.js';
 
 export interface CatalogRow {
   app_id: string;
@@ -57,4 +59,23 @@ export class CatalogRepository {
   count(): number {
     return (this.s.stmt('SELECT COUNT(*) AS n FROM apps').get() as { n: number }).n;
   }
+}
+
+/** A catalog row as the change feed mirrors it; `def` (the row's parsed definition) gives the dependencies. */
+export function catalogMirrorOfRow(r: CatalogRow, def: AppDefinition | undefined): CatalogMirrorEntry {
+  return {
+    id: r.app_id,
+    name: r.name,
+    publisher: r.publisher,
+    version: r.version,
+    sha256: r.sha256,
+    size: r.size,
+    signed: r.signed === 1,
+    skippedVerification: r.skipped_verification === 1,
+    signerKeyId: r.signer_key_id,
+    publishedAt: r.published_at,
+    publishedBy: r.published_by,
+    dependencies: (def?.manifest.dependencies ?? []).map((x) => ({ id: x.id, name: x.name, publisher: x.publisher, version: x.version })),
+    problems: JSON.parse(r.problems) as { code: string; message: string }[],
+  };
 }

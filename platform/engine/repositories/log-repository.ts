@@ -1,6 +1,8 @@
 // Operation log rows, in the deployment database and (same shape, without tenant_id) in each tenant database.
 import type Database from 'better-sqlite3';
 import { StatementCache } from './statement-cache.js';
+import type { LogMirrorEntry } from '../../../shared/api/changes.js';
+import type { LogEntry } from '../../../shared/api/operations.js';
 
 export interface LogRow {
   op_id: string;
@@ -60,4 +62,25 @@ export class DeploymentLogRepository {
     if (tenantId === undefined) return this.s.stmt('SELECT * FROM op_log ORDER BY seq DESC LIMIT ?').all(limit) as LogRow[];
     return this.s.stmt('SELECT * FROM op_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT ?').all(tenantId, limit) as LogRow[];
   }
+}
+
+/** An operation-log row as the contract's LogEntry. */
+export function logEntry(r: LogRow): LogEntry {
+  return {
+    opId: r.op_id,
+    actor: r.actor,
+    operation: r.operation,
+    tenantId: r.tenant_id,
+    params: JSON.parse(r.params) as Record<string, unknown>,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    result: r.result,
+    errorCode: r.error_code,
+    errorMessage: r.error_message,
+  };
+}
+
+/** An operation-log row as the change feed mirrors it. */
+export function logMirror(r: LogRow & { seq: number }): LogMirrorEntry {
+  return { seq: r.seq, ...logEntry(r) };
 }

@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import path from 'node:path';
 import type { TenantState } from '../../../shared/domain/tenant-state.js';
 import { StatementCache } from './statement-cache.js';
+import type { ArchiveIndexEntry, TenantMirror } from '../../../shared/api/changes.js';
+import type { TenantSummary } from '../../../shared/api/operations.js';
 
 export type TenantStateName = TenantState;
 
@@ -133,4 +135,44 @@ export class TenantRegistryRepository {
     }[];
     return new Map(rows.map((r) => [`${r.app_id}@${r.version}`, r.n]));
   }
+}
+
+/** What the tenant mirror and the tenant summary both show of a registry row, in their order. */
+function registryFacts(row: TenantRow): Pick<TenantSummary, 'id' | 'alternateIds' | 'state' | 'failedOperation' | 'applicationVersion' | 'companies'> {
+  return {
+    id: row.tenant_id,
+    alternateIds: JSON.parse(row.alternate_ids) as string[],
+    state: row.state,
+    failedOperation: row.failed_operation,
+    applicationVersion: row.application_version,
+    companies: JSON.parse(row.companies) as string[],
+  };
+}
+
+/** What the change feed mirrors of a tenant, from its registry row and apps. */
+export function tenantMirrorOfRow(
+  row: TenantRow,
+  apps: readonly { app_id: string; version: string; data_version: string; sync_state: string }[],
+): TenantMirror {
+  return {
+    ...registryFacts(row),
+    createdAt: row.created_at,
+    mountedAt: row.mounted_at,
+    version: row.version ?? 0,
+    apps: apps.map((a) => ({ id: a.app_id, version: a.version, dataVersion: a.data_version, syncState: a.sync_state })),
+    archives: JSON.parse(row.archives ?? '[]') as ArchiveIndexEntry[],
+  };
+}
+
+/** A tenant's summary from its registry row (no tenant connection: lists of thousands stay cheap). */
+export function tenantSummaryOfRow(row: TenantRow, installedApps: number, sizeBytes: number): TenantSummary {
+  return {
+    ...registryFacts(row),
+    installedApps,
+    file: row.file,
+    sizeBytes,
+    createdAt: row.created_at,
+    mountedAt: row.mounted_at,
+    version: row.version ?? 0,
+  };
 }

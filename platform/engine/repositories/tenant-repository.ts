@@ -2,6 +2,8 @@
 // registry, the archive index, permission sets, subscribers, upgrade tags and the tenant's operation log.
 import type Database from 'better-sqlite3';
 import { StatementCache } from './statement-cache.js';
+import type { ArchiveIndexEntry } from '../../../shared/api/changes.js';
+import type { OperationOutput } from '../../../shared/api/operations.js';
 
 export interface CompanyRow {
   company_id: number;
@@ -330,4 +332,56 @@ export class TenantRepository {
   logEntries(limit: number): TenantLogRow[] {
     return this.s.stmt('SELECT * FROM op_log ORDER BY seq DESC LIMIT ?').all(limit) as TenantLogRow[];
   }
+}
+
+/** One archive index row as the contract shows it (without its size, which is measured separately). */
+export function archiveIndexEntry(a: ReturnType<TenantRepository['archiveIndex']>[number]): ArchiveIndexEntry {
+  return {
+    archiveId: a.archive_id,
+    appId: a.app_id,
+    appName: a.app_name,
+    publisher: a.publisher,
+    version: a.version,
+    company: a.company_name,
+    table: a.table_name,
+    tableId: a.table_id,
+    kind: a.kind,
+    rows: a.row_count,
+    archivedAt: a.archived_at,
+    reason: a.reason,
+  };
+}
+
+/** The tenant's archive index as the contract shows it. */
+export function archiveIndexOf(repo: TenantRepository): ArchiveIndexEntry[] {
+  return repo.archiveIndex().map(archiveIndexEntry);
+}
+
+/** A permission set row as the contract shows it (`appName`: the name of the app that owns it). */
+export function permissionSetEntry(p: PermissionSetRow, appName: string): OperationOutput<'tenant.permissionSets'>['permissionSets'][number] {
+  return {
+    id: p.ps_id,
+    name: p.name,
+    caption: p.caption,
+    ownerAppId: p.app_id,
+    appName,
+    grantedAt: p.granted_at,
+    permissions: JSON.parse(p.permissions) as Record<string, unknown>[],
+  };
+}
+
+/** An event subscriber row as the contract shows it. */
+export function subscriberEntry(s: SubscriberRow): OperationOutput<'tenant.subscribers'>['subscribers'][number] {
+  return {
+    ownerAppId: s.app_id,
+    appName: s.app_name,
+    codeunitId: s.codeunit_id,
+    codeunit: s.codeunit,
+    name: s.name,
+    event: s.event,
+    table: s.table_name,
+    stage: s.stage,
+    order: s.ord,
+    action: s.action === null ? null : (JSON.parse(s.action) as Record<string, unknown>),
+  };
 }
